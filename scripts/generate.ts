@@ -34,6 +34,9 @@ export function bundleSpec(target: string): void {
 mkdirSync(outDir, { recursive: true });
 const specPath = join(outDir, "openapi.json");
 bundleSpec(specPath);
-const ast = await openapiTS(JSON.parse(readFileSync(specPath, "utf8")), { alphabetize: false });
+const ast = await openapiTS(JSON.parse(readFileSync(specPath, "utf8")), {
+  alphabetize: false,
+  defaultNonNullable: false,
+});
 writeFileSync(join(outDir, "masko-api.ts"), banner + astToString(ast));
 console.log(`generated ${specPath} and masko-api.ts`);

@@ -113,12 +113,17 @@ export class SpecValidator {
 
   /** Validates `value` against the schema at a JSON pointer into the spec; returns readable errors. */
   validateAt(pointer: string, value: unknown): string[] {
+    return formatErrors(this.errorsAt(pointer, value));
+  }
+
+  /** Validates `value` against the schema at a JSON pointer into the spec; returns Ajv's errors. */
+  errorsAt(pointer: string, value: unknown): ErrorObject[] {
     let validate = this.compiled.get(pointer);
     if (!validate) {
       validate = this.ajv.compile({ $ref: `${SPEC_ID}${pointer}` });
       this.compiled.set(pointer, validate);
     }
-    return validate(value) ? [] : formatErrors(validate.errors);
+    return validate(value) ? [] : [...(validate.errors ?? [])];
   }
 
   /** The JSON pointer of an operation's request-body schema for a media type, if it declares one. */

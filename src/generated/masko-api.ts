@@ -708,7 +708,7 @@ export interface components {
             animation_prompt: string;
             duration: components["schemas"]["AnimationDuration"];
             /** @default false */
-            loop: boolean;
+            loop?: boolean;
         } & components["schemas"]["ItemTarget"];
         /**
          * From an existing image
@@ -725,7 +725,7 @@ export interface components {
             animation_prompt: string;
             duration: components["schemas"]["AnimationDuration"];
             /** @default false */
-            loop: boolean;
+            loop?: boolean;
         } & components["schemas"]["ItemTarget"];
         /**
          * Transition
@@ -742,7 +742,7 @@ export interface components {
             animation_prompt: string;
             duration: components["schemas"]["AnimationDuration"];
             /** @default false */
-            auto_reverse: boolean;
+            auto_reverse?: boolean;
         };
         /** @description An animation, in one of three forms told apart by which fields are present. */
         GenerateAnimationBody: {

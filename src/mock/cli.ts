@@ -1,0 +1,134 @@
+/** `npm run mock`: starts the Masko simulator. `--help` lists the flags and their environment variables. */
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { SeedFile } from "./control.js";
+import { listen } from "./node-server.js";
+import { createSimulator, type RequestLogLine } from "./simulator.js";
+
+const FLAGS = {
+  port: { type: "string", env: "MASKO_MOCK_PORT", default: "4010", help: "TCP port" },
+  host: { type: "string", env: "MASKO_MOCK_HOST", default: "127.0.0.1", help: "address to bind" },
+  store: { type: "string", env: "MASKO_MOCK_STORE", default: "memory", help: "state store: memory" },
+  seed: { type: "string", env: "MASKO_MOCK_SEED", default: "", help: "JSON seed file of extra workspaces" },
+  "admin-token": {
+    type: "string",
+    env: "MASKO_MOCK_ADMIN_TOKEN",
+    default: "",
+    help: "require X-Mock-Admin-Token on /__mock",
+  },
+  "log-level": {
+    type: "string",
+    env: "MASKO_MOCK_LOG_LEVEL",
+    default: "info",
+    help: "info | warn | error | silent",
+  },
+  "cors-origin": {
+    type: "string",
+    env: "MASKO_MOCK_CORS_ORIGIN",
+    default: "*",
+    help: "Access-Control-Allow-Origin",
+  },
+  "rate-limit-scale": {
+    type: "string",
+    env: "MASKO_MOCK_RATE_LIMIT_SCALE",
+    default: "1",
+    help: "multiply every rate limit (benchmarks)",
+  },
+  "long-poll-seconds": {
+    type: "string",
+    env: "MASKO_MOCK_LONG_POLL_SECONDS",
+    default: "30",
+    help: "longest wait=true hold",
+  },
+  help: { type: "boolean", env: "", default: false, help: "show this help" },
+} as const;
+
+const LEVELS = ["info", "warn", "error", "silent"] as const;
+
+function usage(): string {
+  const lines = Object.entries(FLAGS).map(
+    ([name, f]) =>
+      `  --${name.padEnd(18)} ${f.help}${f.env ? ` (env ${f.env}, default ${JSON.stringify(f.default)})` : ""}`,
+  );
+  return `Usage: npm run mock -- [flags]\n\nThe stateful Masko API simulator.\n\n${lines.join("\n")}\n`;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`masko simulator: ${message}\n\n${usage()}`);
+  process.exit(2);
+}
+
+const { values } = parseArgs({
+  options: Object.fromEntries(Object.entries(FLAGS).map(([name, f]) => [name, { type: f.type }])),
+  strict: true,
+}) as { values: Record<string, string | boolean | undefined> };
+if (values.help) {
+  process.stdout.write(usage());
+  process.exit(0);
+}
+const option = (name: keyof typeof FLAGS): string => {
+  const f = FLAGS[name];
+  return String(values[name] ?? (f.env ? process.env[f.env] : undefined) ?? f.default);
+};
+const positiveInt = (name: keyof typeof FLAGS, min: number) => {
+  const n = Number(option(name));
+  if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer >= ${min}`);
+  return n;
+};
+
+const port = positiveInt("port", 0);
+const level = option("log-level");
+if (!LEVELS.includes(level as (typeof LEVELS)[number]))
+  fail(`--log-level must be one of ${LEVELS.join(", ")}`);
+if (option("store") !== "memory") fail(`--store ${option("store")} is not available (use memory)`);
+let seed: SeedFile | undefined;
+if (option("seed")) {
+  try {
+    seed = JSON.parse(readFileSync(option("seed"), "utf8")) as SeedFile;
+  } catch (error) {
+    fail(`cannot read --seed ${option("seed")}: ${(error as Error).message}`);
+  }
+}
+
+const log =
+  level === "info"
+    ? (l: RequestLogLine) =>
+        process.stdout.write(
+          `${l.method} ${l.path} ${l.status} ${l.durationMs.toFixed(1)}ms key=${l.keyId ?? "-"}\n`,
+        )
+    : undefined;
+
+const simulator = await createSimulator({
+  ...(seed ? { seed } : {}),
+  ...(option("admin-token") ? { adminToken: option("admin-token") } : {}),
+  corsOrigin: option("cors-origin"),
+  rateLimitScale: positiveInt("rate-limit-scale", 1),
+  longPollMaxMs: positiveInt("long-poll-seconds", 0) * 1000,
+  ...(log ? { log } : {}),
+  onError: (error) => {
+    if (level !== "silent")
+      process.stderr.write(`unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+  },
+});
+const server = await listen(simulator, { host: option("host"), port });
+if (level !== "silent") {
+  process.stdout.write(
+    [
+      `Masko simulator listening on ${server.url}`,
+      `  Masko API:    ${server.url}/v1`,
+      `  control API:  ${server.url}/__mock${option("admin-token") ? " (X-Mock-Admin-Token required)" : ""}`,
+      `  demo API key: ${simulator.demo.api_key} (personal workspace, 100 credits)`,
+      "",
+    ].join("\n"),
+  );
+}
+
+let closing = false;
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.on(signal, () => {
+    if (closing) return;
+    closing = true;
+    server.close().then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref();
+  });
+}

@@ -1,0 +1,135 @@
+/** The simulator's control functions (the `/__mock` API and the MSW helpers both call these). */
+import { createHash } from "node:crypto";
+import { badRequest, notFound } from "./http/masko-error.js";
+import { displayHint, generateApiKey, hashApiKey, type Role } from "./rules/api-keys.js";
+import { isoNow, type Services } from "./services.js";
+import type { WorkspaceRecord } from "./store/records.js";
+
+/** The key of the seeded demo workspace: stable across restarts so front-end configs can keep it. */
+export const DEMO_API_KEY = `masko_${createHash("sha256").update("masko-simulator-demo-key").digest("hex")}`;
+/** Credits the demo workspace starts with. */
+export const DEMO_CREDITS = 100;
+
+/** A workspace and the first member's credentials. */
+export interface CreatedWorkspace {
+  workspace_id: string;
+  user_id: string;
+  api_key: string;
+}
+
+/** A seed file: workspaces with members whose keys are given (so tests and teams can keep them). */
+export interface SeedFile {
+  workspaces: Array<{
+    type: WorkspaceRecord["type"];
+    credits: number;
+    members: Array<{ role: Role; api_key?: string }>;
+  }>;
+}
+
+/** Control operations over the simulator's state. */
+export class SimulatorControl {
+  constructor(
+    private readonly services: Services,
+    private readonly seed: SeedFile | undefined,
+  ) {}
+
+  /** Empties every store, clears faults and the clock offset, then seeds the demo workspace again. */
+  async reset(): Promise<CreatedWorkspace> {
+    await this.services.store.reset();
+    this.services.faults.clear();
+    this.services.clock.reset();
+    const demo = await this.createWorkspace({ type: "personal", credits: DEMO_CREDITS }, DEMO_API_KEY);
+    for (const ws of this.seed?.workspaces ?? []) {
+      const [first, ...rest] = ws.members;
+      const created = await this.createWorkspace(
+        { type: ws.type, credits: ws.credits, role: first?.role },
+        first?.api_key,
+      );
+      for (const member of rest) await this.addMember(created.workspace_id, member.role, member.api_key);
+    }
+    return demo;
+  }
+
+  /** Creates a workspace with one member (owner unless `role` says otherwise) and returns that member's key. */
+  async createWorkspace(
+    input: { type: WorkspaceRecord["type"]; credits: number; role?: Role | undefined },
+    apiKey?: string,
+  ): Promise<CreatedWorkspace> {
+    if (input.type === "personal" && input.role !== undefined && input.role !== "owner") {
+      throw badRequest("a personal workspace has only its owner", "role");
+    }
+    const workspace_id = this.services.newId();
+    await this.services.store.createWorkspace({ id: workspace_id, type: input.type, balance: input.credits });
+    const member = await this.addMember(workspace_id, input.role ?? "owner", apiKey);
+    return { workspace_id, ...member };
+  }
+
+  /** Adds a member with `role` to a workspace and issues their first key. */
+  async addMember(
+    workspaceId: string,
+    role: Role,
+    apiKey?: string,
+  ): Promise<{ user_id: string; api_key: string }> {
+    const workspace = await this.services.store.getWorkspace(workspaceId);
+    if (!workspace) throw notFound("Workspace");
+    if (workspace.type === "personal" && role !== "owner")
+      throw badRequest("a personal workspace has only its owner", "role");
+    const policy = this.services.policies.keyPolicy;
+    const key = apiKey ?? generateApiKey(policy);
+    if (!policy.pattern.test(key)) throw badRequest(`must match ${policy.pattern.source}`, "api_key");
+    const user_id = this.services.newId();
+    await this.services.store.createUser({ id: user_id, workspace_id: workspaceId, role });
+    const outcome = await this.services.store.insertApiKey(
+      {
+        id: this.services.newId(),
+        hash: hashApiKey(key),
+        name: `${role} key`,
+        display_hint: displayHint(key, policy),
+        workspace_id: workspaceId,
+        user_id,
+        created_at: isoNow(this.services),
+        revoked_at: null,
+      },
+      policy.maxActiveKeysPerWorkspace,
+    );
+    if (outcome === "limit_reached") throw badRequest("the workspace already has its maximum of active keys");
+    return { user_id, api_key: key };
+  }
+
+  /** Sets a workspace's credit balance. */
+  async setCredits(workspaceId: string, balance: number): Promise<{ workspace_id: string; balance: number }> {
+    if (!(await this.services.store.setBalance(workspaceId, balance))) throw notFound("Workspace");
+    return { workspace_id: workspaceId, balance };
+  }
+
+  /** Moves the simulated clock forward; returns the new simulated time. */
+  advanceClock(seconds: number): { now: string; now_ms: number } {
+    this.services.clock.advance(seconds);
+    const now = this.services.clock.now();
+    return { now: new Date(now).toISOString(), now_ms: now };
+  }
+
+  /** Configures faults: latency, failing jobs, operations answering 500. */
+  setFaults(change: {
+    latency_ms?: number;
+    fail_next_jobs?: number;
+    fail_operations?: Record<string, number>;
+  }) {
+    const state = this.services.faults.configure({
+      ...(change.latency_ms !== undefined ? { latencyMs: change.latency_ms } : {}),
+      ...(change.fail_next_jobs !== undefined ? { failNextJobs: change.fail_next_jobs } : {}),
+      ...(change.fail_operations !== undefined ? { failOperations: change.fail_operations } : {}),
+    });
+    return {
+      latency_ms: state.latencyMs,
+      fail_next_jobs: state.failNextJobs,
+      fail_operations: state.failOperations,
+    };
+  }
+
+  /** Removes every fault. */
+  clearFaults() {
+    this.services.faults.clear();
+    return this.setFaults({});
+  }
+}

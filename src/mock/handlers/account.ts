@@ -1,0 +1,77 @@
+/** Credits and API keys. */
+import { conflict, forbidden, notFound } from "../http/masko-error.js";
+import { displayHint, generateApiKey, hashApiKey, mayManageKeys } from "../rules/api-keys.js";
+import { paginate } from "../rules/pagination.js";
+import { isoNow, type OperationHandler, type OperationInput } from "../services.js";
+import type { ApiKeyRecord } from "../store/records.js";
+
+/** The public view of a stored key: no hash, no key. */
+export function presentKey(key: ApiKeyRecord, workspaceType: string) {
+  return {
+    id: key.id,
+    name: key.name,
+    display_hint: key.display_hint,
+    workspace_id: key.workspace_id,
+    workspace_type: workspaceType,
+    created_at: key.created_at,
+  };
+}
+
+function assertMayManageKeys({ caller, services }: OperationInput<unknown>) {
+  if (!mayManageKeys(caller.role, caller.workspace.type, services.policies.keyPolicy)) {
+    throw forbidden("Only owners and admins may manage organization API keys.");
+  }
+}
+
+export const getCredits: OperationHandler = async ({ caller, services }) => {
+  const workspace = await services.store.getWorkspace(caller.workspace.id);
+  return {
+    status: 200,
+    body: {
+      data: {
+        balance: workspace?.balance ?? 0,
+        workspace_id: caller.workspace.id,
+        workspace_type: caller.workspace.type,
+      },
+    },
+  };
+};
+
+export const listApiKeys: OperationHandler = async ({ caller, services, query }) => {
+  const keys = await services.store.listActiveApiKeys(caller.workspace.id);
+  const page = paginate(keys, query.limit as number, query.offset as number);
+  return { status: 200, body: { ...page, data: page.data.map((k) => presentKey(k, caller.workspace.type)) } };
+};
+
+export const createApiKey: OperationHandler = async (input) => {
+  const { caller, services } = input;
+  const body = input.body as { name: string };
+  assertMayManageKeys(input);
+  const policy = services.policies.keyPolicy;
+  const raw = generateApiKey(policy);
+  const record: ApiKeyRecord = {
+    id: services.newId(),
+    hash: hashApiKey(raw),
+    name: body.name,
+    display_hint: displayHint(raw, policy),
+    workspace_id: caller.workspace.id,
+    user_id: caller.user.id,
+    created_at: isoNow(services),
+    revoked_at: null,
+  };
+  const outcome = await services.store.insertApiKey(record, policy.maxActiveKeysPerWorkspace);
+  if (outcome === "limit_reached") {
+    throw conflict(`This workspace already has ${policy.maxActiveKeysPerWorkspace} active API keys.`);
+  }
+  return { status: 201, body: { data: { ...presentKey(record, caller.workspace.type), key: raw } } };
+};
+
+export const revokeApiKey: OperationHandler = async (input) => {
+  const { caller, services, path } = input;
+  const key = await services.store.getApiKey(path.keyId ?? "");
+  if (!key || key.revoked_at) throw notFound("API key");
+  if (key.workspace_id !== caller.workspace.id) throw forbidden("This API key belongs to another workspace.");
+  assertMayManageKeys(input);
+  await services.store.revokeApiKey(key.id, isoNow(services));
+  return { status: 204 };
+};

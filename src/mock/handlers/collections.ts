@@ -1,0 +1,150 @@
+/** Collections, their references, items and assets. */
+import type { components } from "../../generated/masko-api.js";
+import { badRequest, conflict, notFound } from "../http/masko-error.js";
+import { paginate } from "../rules/pagination.js";
+import { isoNow, type OperationHandler, type Services } from "../services.js";
+import type { ResourceRecords } from "../store/records.js";
+import { loadOwned, present } from "./access.js";
+import { importFromUrl } from "./uploads.js";
+
+type Schemas = components["schemas"];
+const MAX_REFERENCES = 6;
+
+function slugify(name: string, id: string): string {
+  const base = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, "-")
+    .replace(/^-+|-+$/g, "")
+    .slice(0, 60);
+  return `${base || "mascot"}-${id.replace(/-/g, "").slice(0, 8)}`;
+}
+
+async function referenceIds(
+  services: Services,
+  caller: Parameters<OperationHandler>[0]["caller"],
+  assetIds: readonly string[],
+  urls: readonly string[],
+): Promise<string[]> {
+  for (const [i, id] of assetIds.entries()) {
+    await loadOwned(services, caller, "asset", id).catch((error: unknown) => {
+      throw error instanceof Error && "status" in error && error.status === 404
+        ? badRequest("refers to an unknown asset", `reference_asset_ids[${i}]`)
+        : error;
+    });
+  }
+  const imported = [];
+  for (const url of urls) imported.push((await importFromUrl(services, caller, url)).id);
+  return [...assetIds, ...imported];
+}
+
+export const listCollections: OperationHandler = async ({ caller, services, query }) => {
+  const projectId = query.project_id as string | undefined;
+  if (projectId) await loadOwned(services, caller, "project", projectId);
+  const all = await services.store.listResources("collection", caller.workspace.id);
+  const matching = projectId ? all.filter((c) => c.project_id === projectId) : all;
+  const page = paginate(matching, query.limit as number, query.offset as number);
+  return { status: 200, body: { ...page, data: page.data.map((c) => present(c)) } };
+};
+
+export const createCollection: OperationHandler = async ({ caller, services, body: raw }) => {
+  const body = raw as Schemas["CreateCollectionBody"];
+  const assetIds = body.reference_asset_ids ?? [];
+  const urls = body.reference_image_urls ?? [];
+  if (assetIds.length + urls.length > MAX_REFERENCES) {
+    throw badRequest(`at most ${MAX_REFERENCES} references in all`, "reference_asset_ids");
+  }
+  if (!body.name && assetIds.length + urls.length === 0) {
+    throw badRequest("is required when no reference is given", "name");
+  }
+  await loadOwned(services, caller, "project", body.project_id);
+  const references = await referenceIds(services, caller, assetIds, urls);
+  const id = services.newId();
+  const now = isoNow(services);
+  const name = body.name ?? "Mascot from reference";
+  const collection: ResourceRecords["collection"] = {
+    id,
+    project_id: body.project_id,
+    name,
+    description: body.description ?? null,
+    type: "mascot",
+    slug: slugify(name, id),
+    is_published: false,
+    config: {
+      prompt: body.description ?? null,
+      reference_asset_ids: references,
+      style_card: null,
+      animation_sizes: [],
+    },
+    created_at: now,
+    updated_at: now,
+    workspace_id: caller.workspace.id,
+  };
+  await services.store.putResource({ kind: "collection", record: collection });
+  return { status: 201, body: { data: present(collection) } };
+};
+
+export const getCollection: OperationHandler = async ({ caller, services, path }) => {
+  const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
+  return { status: 200, body: { data: present(collection) } };
+};
+
+export const updateCollection: OperationHandler = async ({ caller, services, path, body: raw }) => {
+  const body = raw as Schemas["UpdateCollectionBody"];
+  const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
+  if (body.name !== undefined) collection.name = body.name;
+  if (body.description !== undefined) {
+    collection.description = body.description;
+    collection.config.prompt = body.description;
+  }
+  if (body.slug !== undefined) collection.slug = body.slug;
+  if (body.animation_sizes !== undefined) collection.config.animation_sizes = body.animation_sizes;
+  collection.updated_at = isoNow(services);
+  await services.store.putResource({ kind: "collection", record: collection });
+  return { status: 200, body: { data: present(collection) } };
+};
+
+export const addCollectionReference: OperationHandler = async ({ caller, services, path, body: raw }) => {
+  const body = raw as Schemas["AddReferenceBody"];
+  const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
+  const assetId =
+    "asset_id" in body
+      ? (await loadOwned(services, caller, "asset", body.asset_id)).id
+      : (await importFromUrl(services, caller, body.url)).id;
+  const references = collection.config.reference_asset_ids;
+  if (!references.includes(assetId)) {
+    if (references.length >= MAX_REFERENCES) {
+      throw conflict(`This collection already has ${MAX_REFERENCES} references.`);
+    }
+    references.push(assetId);
+    collection.config.style_card = null;
+    collection.updated_at = isoNow(services);
+    await services.store.putResource({ kind: "collection", record: collection });
+  }
+  return { status: 200, body: { data: present(collection) } };
+};
+
+export const removeCollectionReference: OperationHandler = async ({ caller, services, path }) => {
+  const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
+  const references = collection.config.reference_asset_ids;
+  const index = references.indexOf(path.assetId ?? "");
+  if (index < 0) throw notFound("Reference");
+  references.splice(index, 1);
+  collection.config.style_card = null;
+  collection.updated_at = isoNow(services);
+  await services.store.putResource({ kind: "collection", record: collection });
+  return { status: 200, body: { data: present(collection) } };
+};
+
+export const listCollectionItems: OperationHandler = async ({ caller, services, path, query }) => {
+  const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
+  const items = (await services.store.listResources("item", caller.workspace.id)).filter(
+    (item) => item.collection_id === collection.id,
+  );
+  const page = paginate(items, query.limit as number, query.offset as number);
+  return { status: 200, body: { ...page, data: page.data.map((i) => present(i)) } };
+};
+
+export const getAsset: OperationHandler = async ({ caller, services, path }) => {
+  const asset = await loadOwned(services, caller, "asset", path.assetId ?? "");
+  return { status: 200, body: { data: present(asset) } };
+};

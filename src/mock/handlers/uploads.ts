@@ -1,0 +1,61 @@
+/** Uploads: an image by URL (JSON) or as a multipart file. */
+import { badRequest, unsupportedMediaType } from "../http/masko-error.js";
+import { type Caller, isoNow, type OperationHandler, type Services } from "../services.js";
+import type { ResourceRecords } from "../store/records.js";
+import { present } from "./access.js";
+
+const IMAGE_TYPES: Record<string, string> = {
+  png: "image/png",
+  jpg: "image/jpeg",
+  jpeg: "image/jpeg",
+  webp: "image/webp",
+  gif: "image/gif",
+};
+/** Largest accepted file, in bytes. */
+export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
+
+async function storeUpload(services: Services, caller: Caller, contentType: string) {
+  const id = services.newId();
+  const ext = Object.entries(IMAGE_TYPES).find(([, type]) => type === contentType)?.[0] ?? "png";
+  const asset: ResourceRecords["asset"] = {
+    id,
+    type: "upload",
+    status: "ready",
+    url: `https://assets.masko.ai/${caller.workspace.id.slice(0, 8)}/uploads/${id.slice(0, 8)}.${ext}`,
+    content_type: contentType as ResourceRecords["asset"]["content_type"],
+    item_id: null,
+    collection_id: null,
+    created_at: isoNow(services),
+    workspace_id: caller.workspace.id,
+  };
+  await services.store.putResource({ kind: "asset", record: asset });
+  return asset;
+}
+
+/** Imports a public image URL as an asset; the extension decides its type (no network in the simulator). */
+export async function importFromUrl(services: Services, caller: Caller, url: string) {
+  const parsed = URL.canParse(url) ? new URL(url) : undefined;
+  if (!parsed || !["http:", "https:"].includes(parsed.protocol))
+    throw badRequest("must be an http(s) URL", "url");
+  const ext = parsed.pathname.split(".").pop()?.toLowerCase() ?? "";
+  const contentType = IMAGE_TYPES[ext];
+  if (!contentType) throw badRequest("must point to a .png, .jpg, .webp or .gif image", "url");
+  return storeUpload(services, caller, contentType);
+}
+
+function presentUpload(asset: ResourceRecords["asset"]) {
+  const { id, url, content_type, created_at } = present(asset);
+  return { asset_id: id, url, content_type, created_at };
+}
+
+export const uploadImage: OperationHandler = async ({ caller, services, body: raw }) => {
+  const body = raw as unknown;
+  if (body instanceof File) {
+    const type = body.type.split(";")[0]?.trim() ?? "";
+    if (!Object.values(IMAGE_TYPES).includes(type)) throw unsupportedMediaType(Object.values(IMAGE_TYPES));
+    if (body.size === 0) throw badRequest("must not be empty", "file");
+    return { status: 201, body: { data: presentUpload(await storeUpload(services, caller, type)) } };
+  }
+  const asset = await importFromUrl(services, caller, (body as { url: string }).url);
+  return { status: 201, body: { data: presentUpload(asset) } };
+};

@@ -1,0 +1,33 @@
+/** Webhooks: registration (with a signing secret shown once), listing and deletion. */
+import { randomBytes } from "node:crypto";
+import type { components } from "../../generated/masko-api.js";
+import { paginate } from "../rules/pagination.js";
+import { isoNow, type OperationHandler } from "../services.js";
+import type { ResourceRecords } from "../store/records.js";
+import { loadOwned, present } from "./access.js";
+
+export const listWebhooks: OperationHandler = async ({ caller, services, query }) => {
+  const hooks = await services.store.listResources("webhook", caller.workspace.id);
+  const page = paginate(hooks, query.limit as number, query.offset as number);
+  return { status: 200, body: { ...page, data: page.data.map((h) => present(h, ["secret"])) } };
+};
+
+export const createWebhook: OperationHandler = async ({ caller, services, body: raw }) => {
+  const body = raw as components["schemas"]["CreateWebhookBody"];
+  const hook: ResourceRecords["webhook"] = {
+    id: services.newId(),
+    url: body.url,
+    events: body.events,
+    created_at: isoNow(services),
+    workspace_id: caller.workspace.id,
+    secret: `whsec_${randomBytes(16).toString("hex")}`,
+  };
+  await services.store.putResource({ kind: "webhook", record: hook });
+  return { status: 201, body: { data: present(hook) } };
+};
+
+export const deleteWebhook: OperationHandler = async ({ caller, services, path }) => {
+  const hook = await loadOwned(services, caller, "webhook", path.webhookId ?? "");
+  await services.store.deleteResource("webhook", hook.id);
+  return { status: 204 };
+};

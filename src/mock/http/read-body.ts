@@ -1,0 +1,74 @@
+/** Reading a request body: content type (415), size (413), JSON syntax (400) — before any schema check. */
+import { badRequest, MaskoError, payloadTooLarge, unsupportedMediaType } from "./masko-error.js";
+
+/** Largest JSON body accepted, in bytes (1 MiB). */
+export const MAX_JSON_BYTES = 1024 * 1024;
+
+/** A body read from the wire: parsed JSON, or the `file` part of a multipart form. */
+export type ReadBody =
+  | { mediaType: "application/json"; value: unknown }
+  | { mediaType: "multipart/form-data"; value: File };
+
+/** Reads the body of `request` as one of `accepted` media types, enforcing `maxBytes` per media type. */
+export async function readBody(
+  request: Request,
+  accepted: readonly string[],
+  maxBytes: Record<string, number>,
+): Promise<ReadBody> {
+  const mediaType = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const limit = maxBytes[mediaType] ?? MAX_JSON_BYTES;
+  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  if (!mediaType) {
+    if (declared === 0 || request.body === null) throw badRequest("a request body is required");
+    throw unsupportedMediaType(accepted);
+  }
+  if (!accepted.includes(mediaType)) throw unsupportedMediaType(accepted);
+  if (declared > limit) throw payloadTooLarge(limit);
+  const bytes = await readLimited(request, limit);
+  if (mediaType === "application/json") {
+    if (bytes.byteLength === 0) throw badRequest("a request body is required");
+    try {
+      return { mediaType, value: JSON.parse(new TextDecoder().decode(bytes)) };
+    } catch {
+      throw badRequest("the body is not valid JSON");
+    }
+  }
+  let form: FormData;
+  try {
+    form = await new Response(bytes as Uint8Array<ArrayBuffer>, {
+      headers: { "content-type": request.headers.get("content-type") ?? "" },
+    }).formData();
+  } catch {
+    throw badRequest("the body is not valid multipart/form-data");
+  }
+  const file = form.get("file");
+  if (!(file instanceof File)) throw badRequest("is required", "file");
+  return { mediaType: "multipart/form-data", value: file };
+}
+
+async function readLimited(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+  if (!request.body) return new Uint8Array();
+  const chunks: Uint8Array[] = [];
+  let size = 0;
+  const reader = request.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) break;
+    size += value.byteLength;
+    if (size > limit) {
+      await reader.cancel().catch(() => {});
+      throw payloadTooLarge(limit);
+    }
+    chunks.push(value);
+  }
+  const out = new Uint8Array(size);
+  let offset = 0;
+  for (const c of chunks) {
+    out.set(c, offset);
+    offset += c.byteLength;
+  }
+  return out;
+}
+
+/** Whether an error is one of the simulator's own (as opposed to a crash). */
+export const isMaskoError = (error: unknown): error is MaskoError => error instanceof MaskoError;

@@ -1,0 +1,36 @@
+/** Which handler serves which spec operation. Every operation of the spec must appear here. */
+import * as account from "./handlers/account.js";
+import * as collections from "./handlers/collections.js";
+import * as generation from "./handlers/generation.js";
+import * as jobs from "./handlers/jobs.js";
+import * as projects from "./handlers/projects.js";
+import * as uploads from "./handlers/uploads.js";
+import * as webhooks from "./handlers/webhooks.js";
+import type { OperationHandler } from "./services.js";
+
+/** operationId → handler. */
+export const OPERATION_HANDLERS: Record<string, OperationHandler> = {
+  getCredits: account.getCredits,
+  listApiKeys: account.listApiKeys,
+  createApiKey: account.createApiKey,
+  revokeApiKey: account.revokeApiKey,
+  listProjects: projects.listProjects,
+  createProject: projects.createProject,
+  getProject: projects.getProject,
+  listCollections: collections.listCollections,
+  createCollection: collections.createCollection,
+  getCollection: collections.getCollection,
+  updateCollection: collections.updateCollection,
+  addCollectionReference: collections.addCollectionReference,
+  removeCollectionReference: collections.removeCollectionReference,
+  listCollectionItems: collections.listCollectionItems,
+  getAsset: collections.getAsset,
+  generate: generation.generate,
+  generateBatch: generation.generateBatch,
+  listJobs: jobs.listJobs,
+  getJob: jobs.getJob,
+  uploadImage: uploads.uploadImage,
+  listWebhooks: webhooks.listWebhooks,
+  createWebhook: webhooks.createWebhook,
+  deleteWebhook: webhooks.deleteWebhook,
+};

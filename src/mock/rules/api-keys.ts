@@ -1,0 +1,35 @@
+/** The API-key rules: format, generation, hashing, display hint and who may create keys. */
+import { createHash, randomBytes } from "node:crypto";
+import type { KeyPolicy } from "../../policy/policies.js";
+
+/** Roles a user holds in a workspace. */
+export type Role = "owner" | "admin" | "member";
+
+/** A new random key in the policy's format (`masko_` + hex of `randomBytes` CSPRNG bytes). */
+export function generateApiKey(policy: KeyPolicy): string {
+  return `${policy.prefix}${randomBytes(policy.randomBytes).toString("hex")}`;
+}
+
+/** The SHA-256 (hex) the store keeps instead of the key. */
+export function hashApiKey(key: string): string {
+  return createHash("sha256").update(key).digest("hex");
+}
+
+/** `masko_…` plus the key's last four characters, for lists. */
+export function displayHint(key: string, policy: KeyPolicy): string {
+  return `${policy.prefix}…${key.slice(-4)}`;
+}
+
+/** Whether a bearer token is shaped like a key (checked before any lookup). */
+export function isWellFormedKey(token: string, policy: KeyPolicy): boolean {
+  return policy.pattern.test(token);
+}
+
+/** Whether a user with `role` may create or revoke keys in a workspace of `workspaceType`. */
+export function mayManageKeys(
+  role: Role,
+  workspaceType: "personal" | "organization",
+  policy: KeyPolicy,
+): boolean {
+  return workspaceType === "personal" || policy.organizationKeyCreatorRoles.includes(role);
+}

@@ -1,0 +1,74 @@
+/**
+ * The rate-limit rule: fixed windows anchored at the first admitted request, counting admitted requests only.
+ * Pure: (state, windows, now) → decision. Stores apply it atomically; the HTTP layer turns it into headers.
+ */
+import type { RateLimitWindow } from "../../policy/policies.js";
+
+/** One window's counter: when it opened (ms) and how many requests it admitted. */
+export interface WindowCounter {
+  readonly startMs: number;
+  readonly count: number;
+}
+
+/** Counters of one identity, in the order of the policy's windows (undefined = not open). */
+export type RateLimitState = ReadonlyArray<WindowCounter | undefined>;
+
+/** What the limiter decided for one request. */
+export interface RateLimitDecision {
+  readonly allowed: boolean;
+  /** The counters to store (unchanged when the request is refused). */
+  readonly state: RateLimitState;
+  /** `X-RateLimit-Remaining`: the smallest remainder over all windows after this request. */
+  readonly remaining: number;
+  /** `X-RateLimit-Reset`: epoch seconds when the binding window resets (tie: the later reset). */
+  readonly resetSeconds: number;
+  /** `Retry-After` in whole seconds (≥ 1) when refused: until every exhausted window has reset. */
+  readonly retryAfterSeconds: number | undefined;
+  /** The window that refused the request (or that binds the headers when allowed). */
+  readonly window: string;
+}
+
+/** Decides one request against every window and returns the updated counters. */
+export function decideRateLimit(
+  state: RateLimitState,
+  windows: readonly RateLimitWindow[],
+  nowMs: number,
+): RateLimitDecision {
+  const live = windows.map((w, i) => {
+    const counter = state[i];
+    return counter && nowMs < counter.startMs + w.windowSeconds * 1000 ? counter : undefined;
+  });
+  const allowed = windows.every((w, i) => (live[i]?.count ?? 0) < w.limit);
+  const next = allowed
+    ? windows.map((_w, i) => {
+        const counter = live[i];
+        return counter
+          ? { startMs: counter.startMs, count: counter.count + 1 }
+          : { startMs: nowMs, count: 1 };
+      })
+    : live;
+
+  let remaining = Number.POSITIVE_INFINITY;
+  let resetMs = 0;
+  let binding = windows[0]?.name ?? "";
+  let retryAfterMs = 0;
+  windows.forEach((w, i) => {
+    const counter = next[i];
+    const left = w.limit - (counter?.count ?? 0);
+    const windowResetMs = (counter?.startMs ?? nowMs) + w.windowSeconds * 1000;
+    if (left < remaining || (left === remaining && windowResetMs > resetMs)) {
+      remaining = left;
+      resetMs = windowResetMs;
+      binding = w.name;
+    }
+    if (!allowed && left <= 0) retryAfterMs = Math.max(retryAfterMs, windowResetMs - nowMs);
+  });
+  return {
+    allowed,
+    state: next,
+    remaining: Math.max(0, remaining),
+    resetSeconds: Math.ceil(resetMs / 1000),
+    retryAfterSeconds: allowed ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000)),
+    window: binding,
+  };
+}

@@ -1,0 +1,57 @@
+/** What every handler may use: state, policies, time, the spec validator and the fault switchboard. */
+import { randomUUID } from "node:crypto";
+import type { SpecValidator } from "../contract/spec-validator.js";
+import type { MaskoPolicies } from "../policy/policies.js";
+import type { SimulatorClock } from "./clock.js";
+import type { Faults } from "./faults.js";
+import type { Role } from "./rules/api-keys.js";
+import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "./store/records.js";
+import type { Store } from "./store/store.js";
+
+/** Shared dependencies of the simulator's handlers. */
+export interface Services {
+  readonly store: Store;
+  readonly policies: MaskoPolicies;
+  readonly clock: SimulatorClock;
+  readonly validator: SpecValidator;
+  readonly faults: Faults;
+  /** Longest a `wait=true` request is held, in real milliseconds. */
+  readonly longPollMaxMs: number;
+  /** A new resource id. */
+  readonly newId: () => string;
+}
+
+/** The authenticated caller of a request. */
+export interface Caller {
+  readonly key: ApiKeyRecord;
+  readonly user: UserRecord;
+  readonly workspace: WorkspaceRecord;
+  readonly role: Role;
+}
+
+/** The input of one operation, validated against the spec. */
+export interface OperationInput<Body = unknown> {
+  readonly caller: Caller;
+  readonly path: Record<string, string>;
+  readonly query: Record<string, unknown>;
+  readonly body: Body;
+  readonly services: Services;
+  readonly signal: AbortSignal;
+}
+
+/** What a handler answers: a status and an optional JSON body. */
+export interface OperationResult {
+  readonly status: number;
+  readonly body?: unknown;
+}
+
+/** A handler of one spec operation. */
+export type OperationHandler = (input: OperationInput<never>) => Promise<OperationResult>;
+
+/** ISO-8601 string of simulated time. */
+export function isoNow(services: Services): string {
+  return new Date(services.clock.now()).toISOString();
+}
+
+/** Default id factory. */
+export const uuid = (): string => randomUUID();

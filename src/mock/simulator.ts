@@ -1,0 +1,222 @@
+/**
+ * The Masko simulator's core: a fetch-standard app (Request in, Response out) that the Node adapter serves and
+ * MSW handlers can call directly. The pipeline, in order:
+ *   CORS → control API (/__mock) → authenticate → rate limit (429) → 401 → settle due jobs → injected faults →
+ *   route (404/405) → parameters and body (415/413/400) → handler (403/404/409/402) → response + rate-limit headers
+ */
+import { setTimeout as sleep } from "node:timers/promises";
+import { Hono } from "hono";
+import { cors } from "hono/cors";
+import type { ContentfulStatusCode, StatusCode } from "hono/utils/http-status";
+import { specValidator } from "../contract/bundled-spec.js";
+import type { MatchedOperation } from "../contract/spec-validator.js";
+import { type MaskoPolicies, policies as specPolicies } from "../policy/policies.js";
+import { createClock, type SimulatorClock } from "./clock.js";
+import { type CreatedWorkspace, type SeedFile, SimulatorControl } from "./control.js";
+import { Faults } from "./faults.js";
+import { settleDueJobs } from "./handlers/jobs.js";
+import { MAX_UPLOAD_BYTES } from "./handlers/uploads.js";
+import { controlRoutes } from "./http/control-routes.js";
+import { authenticate, rateLimited, rateLimitHeaders } from "./http/gate.js";
+import { validateBatchBody, validateGenerateBody } from "./http/generate-body.js";
+import { internalError, MaskoError, unauthorized } from "./http/masko-error.js";
+import { MAX_JSON_BYTES, readBody } from "./http/read-body.js";
+import { validateBody, validateParams } from "./http/request-validation.js";
+import { OPERATION_HANDLERS } from "./operations.js";
+import type { RateLimitDecision } from "./rules/rate-limit.js";
+import { type Caller, type Services, uuid } from "./services.js";
+import { createMemoryStore } from "./store/memory-store.js";
+import type { Store } from "./store/store.js";
+
+/** One line of the request log: never the key, only its id. */
+export interface RequestLogLine {
+  method: string;
+  path: string;
+  status: number;
+  durationMs: number;
+  keyId: string | undefined;
+}
+
+/** Options of `createSimulator`. */
+export interface SimulatorOptions {
+  store?: Store;
+  clock?: SimulatorClock;
+  policies?: MaskoPolicies;
+  /** Multiplies every rate-limit window's limit (benchmarks raise limits this way). */
+  rateLimitScale?: number;
+  /** When set, `/__mock` calls need `X-Mock-Admin-Token`. */
+  adminToken?: string;
+  /** `Access-Control-Allow-Origin` (default `*`). */
+  corsOrigin?: string;
+  /** Longest a `wait=true` request is held, in real milliseconds (default 30 000). */
+  longPollMaxMs?: number;
+  seed?: SeedFile;
+  /** Called once per Masko API request. */
+  log?: (line: RequestLogLine) => void;
+  /** Called with unexpected errors (the client sees a 500 envelope). */
+  onError?: (error: unknown) => void;
+}
+
+/** A running simulator core. */
+export interface Simulator {
+  /** Answers one request. `env.incoming.socket.remoteAddress` (from the Node adapter) identifies the client. */
+  fetch(request: Request, env?: unknown): Promise<Response>;
+  readonly control: SimulatorControl;
+  /** The seeded demo workspace. */
+  readonly demo: CreatedWorkspace;
+  readonly services: Services;
+}
+
+type Vars = { caller?: Caller; rateLimit?: RateLimitDecision };
+type Env = { Variables: Vars; Bindings: { incoming?: { socket?: { remoteAddress?: string } } } };
+
+const EXPOSED_HEADERS = ["X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "WWW-Authenticate"];
+
+/** Builds the simulator and seeds its demo workspace. */
+export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const base = options.policies ?? specPolicies;
+  const scale = options.rateLimitScale ?? 1;
+  const policies: MaskoPolicies = {
+    ...base,
+    rateLimits: { windows: base.rateLimits.windows.map((w) => ({ ...w, limit: w.limit * scale })) },
+  };
+  const validator = specValidator();
+  const services: Services = {
+    store: options.store ?? createMemoryStore(),
+    policies,
+    clock: options.clock ?? createClock(),
+    validator,
+    faults: new Faults(),
+    longPollMaxMs: options.longPollMaxMs ?? 30_000,
+    newId: uuid,
+  };
+  const control = new SimulatorControl(services, options.seed);
+  const demo = await control.reset();
+  const windows = policies.rateLimits.windows;
+
+  const app = new Hono<Env>();
+  app.use(
+    "*",
+    cors({
+      origin: options.corsOrigin ?? "*",
+      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
+      allowHeaders: ["Authorization", "Content-Type", "X-Mock-Admin-Token", "Prefer"],
+      exposeHeaders: EXPOSED_HEADERS,
+      maxAge: 600,
+    }),
+  );
+  app.route("/__mock", controlRoutes(control, options.adminToken) as unknown as Hono<Env>);
+
+  app.use("*", async (c, next) => {
+    const started = performance.now();
+    await next();
+    options.log?.({
+      method: c.req.method,
+      path: c.req.path,
+      status: c.res.status,
+      durationMs: performance.now() - started,
+      keyId: c.get("caller")?.key.id,
+    });
+  });
+
+  app.use("*", async (c, next) => {
+    const caller = await authenticate(services, c.req.header("authorization"));
+    const identity = caller
+      ? `key:${caller.key.id}`
+      : `addr:${c.env?.incoming?.socket?.remoteAddress ?? "unknown"}`;
+    const decision = await services.store.hitRateLimit(identity, windows, services.clock.now());
+    c.set("rateLimit", decision);
+    if (!decision.allowed) throw rateLimited(decision);
+    if (!caller) throw unauthorized();
+    c.set("caller", caller);
+    await settleDueJobs(services, caller.workspace.id);
+    const latency = services.faults.state.latencyMs;
+    if (latency > 0) await sleep(latency);
+    await next();
+    applyHeaders(c.res.headers, decision);
+  });
+
+  for (const op of validator.operations()) {
+    const handler = OPERATION_HANDLERS[op.operationId];
+    if (!handler) throw new Error(`No simulator handler for operation ${op.operationId}`);
+    const honoPath = op.pathTemplate.replace(/\{([^}]+)\}/g, ":$1");
+    const content = (validator.resolve(op.operation.requestBody)?.content ?? {}) as Record<string, unknown>;
+    const mediaTypes = Object.keys(content);
+    const jsonPointer =
+      mediaTypes.includes("application/json") &&
+      validator.requestSchemaPointer({ ...op, pathParams: {} } as MatchedOperation, "application/json");
+    app.on(op.method.toUpperCase(), honoPath, async (c) => {
+      if (services.faults.takeOperationFailure(op.operationId))
+        throw internalError("Injected fault: internal error.");
+      const match: MatchedOperation = {
+        ...op,
+        method: op.method,
+        pathParams: c.req.param() as Record<string, string>,
+      };
+      const params = validateParams(validator, match, new URL(c.req.url));
+      let body: unknown;
+      if (mediaTypes.length > 0) {
+        const read = await readBody(c.req.raw, mediaTypes, {
+          "application/json": MAX_JSON_BYTES,
+          "multipart/form-data": MAX_UPLOAD_BYTES,
+        });
+        body = read.value;
+        if (read.mediaType === "application/json") {
+          if (op.operationId === "generate") validateGenerateBody(validator, body);
+          else if (op.operationId === "generateBatch") validateBatchBody(validator, body);
+          else if (jsonPointer) validateBody(validator, jsonPointer, body);
+        }
+      }
+      const result = await handler({
+        caller: c.get("caller") as Caller,
+        path: params.path,
+        query: params.query,
+        body: body as never,
+        services,
+        signal: c.req.raw.signal,
+      });
+      if (result.body === undefined) return c.body(null, result.status as StatusCode);
+      return c.json(result.body as object, result.status as ContentfulStatusCode);
+    });
+  }
+
+  app.notFound((c) => {
+    const allowed = validator
+      .operations()
+      .filter((op) => validator.match(op.method, c.req.path)?.pathTemplate === op.pathTemplate)
+      .map((op) => op.method.toUpperCase());
+    if (allowed.length > 0) {
+      throw new MaskoError(
+        405,
+        "method_not_allowed",
+        `${c.req.method} is not allowed here.`,
+        {},
+        {
+          Allow: allowed.join(", "),
+        },
+      );
+    }
+    throw new MaskoError(404, "not_found", `No route for ${c.req.method} ${c.req.path}.`);
+  });
+
+  app.onError((error, c) => {
+    if (!(error instanceof MaskoError)) options.onError?.(error);
+    const known = error instanceof MaskoError ? error : internalError();
+    const response = c.json(known.body(), known.status as ContentfulStatusCode);
+    for (const [name, value] of Object.entries(known.headers)) response.headers.set(name, value);
+    const decision = c.get("rateLimit");
+    if (decision) applyHeaders(response.headers, decision);
+    return response;
+  });
+
+  return {
+    fetch: (request, env) => Promise.resolve(app.fetch(request, env as Env["Bindings"])),
+    control,
+    demo,
+    services,
+  };
+}
+
+function applyHeaders(headers: Headers, decision: RateLimitDecision): void {
+  for (const [name, value] of Object.entries(rateLimitHeaders(decision))) headers.set(name, value);
+}

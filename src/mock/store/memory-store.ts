@@ -1,0 +1,174 @@
+/**
+ * The default, embedded store. Node runs JavaScript on one thread, so each method's read-modify-write happens
+ * with no `await` between the read and the write: that is what makes it atomic.
+ */
+import type { RateLimitWindow } from "../../policy/policies.js";
+import { decideCharge } from "../rules/credit-cost.js";
+import { decideRateLimit, type RateLimitDecision, type RateLimitState } from "../rules/rate-limit.js";
+import type {
+  ApiKeyRecord,
+  ResourceKind,
+  ResourceRecords,
+  ResourceWrite,
+  UserRecord,
+  WorkspaceRecord,
+} from "./records.js";
+import type { ChargeResult, Store } from "./store.js";
+
+type AnyRecord = ResourceRecords[ResourceKind];
+
+/** Creates an empty in-memory store. */
+export function createMemoryStore(): Store {
+  let workspaces = new Map<string, WorkspaceRecord>();
+  let users = new Map<string, UserRecord>();
+  let keysById = new Map<string, ApiKeyRecord>();
+  let keysByHash = new Map<string, ApiKeyRecord>();
+  let limits = new Map<string, RateLimitState>();
+  let resources = new Map<ResourceKind, Map<string, AnyRecord>>();
+  let unfinished = new Map<string, Set<string>>();
+
+  const table = (kind: ResourceKind) => {
+    let t = resources.get(kind);
+    if (!t) {
+      t = new Map();
+      resources.set(kind, t);
+    }
+    return t;
+  };
+  const write = ({ kind, record }: ResourceWrite) => {
+    table(kind).set(record.id, structuredClone(record));
+    if (kind === "job") {
+      const set = unfinished.get(record.workspace_id) ?? new Set<string>();
+      const status = (record as ResourceRecords["job"]).status;
+      if (status === "completed" || status === "failed") set.delete(record.id);
+      else set.add(record.id);
+      unfinished.set(record.workspace_id, set);
+    }
+  };
+
+  return {
+    async reset() {
+      workspaces = new Map();
+      users = new Map();
+      keysById = new Map();
+      keysByHash = new Map();
+      limits = new Map();
+      resources = new Map();
+      unfinished = new Map();
+    },
+
+    async dump() {
+      const tables = Object.fromEntries([...resources].map(([kind, t]) => [kind, [...t.values()]]));
+      return JSON.stringify({
+        workspaces: [...workspaces.values()],
+        users: [...users.values()],
+        keys: [...keysById.values()],
+        limits: [...limits],
+        tables,
+      });
+    },
+    async createWorkspace(workspace) {
+      workspaces.set(workspace.id, { ...workspace });
+    },
+    async getWorkspace(id) {
+      const w = workspaces.get(id);
+      return w && { ...w };
+    },
+    async setBalance(workspaceId, balance) {
+      const w = workspaces.get(workspaceId);
+      if (!w) return false;
+      w.balance = balance;
+      return true;
+    },
+    async createUser(user) {
+      users.set(user.id, { ...user });
+    },
+    async getUser(id) {
+      const u = users.get(id);
+      return u && { ...u };
+    },
+
+    async insertApiKey(key, maxActive) {
+      let active = 0;
+      for (const k of keysById.values()) if (k.workspace_id === key.workspace_id && !k.revoked_at) active++;
+      if (active >= maxActive) return "limit_reached";
+      const stored = { ...key };
+      keysById.set(key.id, stored);
+      keysByHash.set(key.hash, stored);
+      return "inserted";
+    },
+    async findApiKeyByHash(hash) {
+      const k = keysByHash.get(hash);
+      return k && { ...k };
+    },
+    async getApiKey(id) {
+      const k = keysById.get(id);
+      return k && { ...k };
+    },
+    async listActiveApiKeys(workspaceId) {
+      return [...keysById.values()]
+        .filter((k) => k.workspace_id === workspaceId && !k.revoked_at)
+        .reverse()
+        .map((k) => ({ ...k }));
+    },
+    async revokeApiKey(id, at) {
+      const k = keysById.get(id);
+      if (!k || k.revoked_at) return false;
+      k.revoked_at = at;
+      return true;
+    },
+
+    async hitRateLimit(
+      identity: string,
+      windows: readonly RateLimitWindow[],
+      nowMs: number,
+    ): Promise<RateLimitDecision> {
+      const decision = decideRateLimit(limits.get(identity) ?? [], windows, nowMs);
+      limits.set(identity, decision.state);
+      return decision;
+    },
+
+    async putResource(w) {
+      write(w);
+    },
+    async getResource<K extends ResourceKind>(kind: K, id: string) {
+      const r = table(kind).get(id);
+      return r && (structuredClone(r) as ResourceRecords[K]);
+    },
+    async deleteResource(kind, id) {
+      table(kind).delete(id);
+    },
+    async listResources<K extends ResourceKind>(kind: K, workspaceId: string) {
+      const out: ResourceRecords[K][] = [];
+      for (const r of table(kind).values()) {
+        if (r.workspace_id === workspaceId) out.push(structuredClone(r) as ResourceRecords[K]);
+      }
+      return out;
+    },
+
+    async chargeAndWrite(workspaceId, cost, records): Promise<ChargeResult> {
+      const w = workspaces.get(workspaceId);
+      if (!w) return { ok: false, balance: 0 };
+      const decision = decideCharge(w.balance, cost);
+      if (!decision.ok) return decision;
+      w.balance = decision.balance;
+      for (const r of records) write(r);
+      return decision;
+    },
+    async listUnfinishedJobs(workspaceId) {
+      const ids = unfinished.get(workspaceId);
+      if (!ids || ids.size === 0) return [];
+      const jobs = table("job");
+      return [...ids].map((id) => structuredClone(jobs.get(id)) as ResourceRecords["job"]);
+    },
+    async finishJob(job, assets, refund) {
+      const current = table("job").get(job.id) as ResourceRecords["job"] | undefined;
+      if (!current || current.status === "completed" || current.status === "failed") return false;
+      write({ kind: "job", record: job });
+      for (const a of assets) write({ kind: "asset", record: a });
+      const w = workspaces.get(job.workspace_id);
+      if (w && refund > 0) w.balance += refund;
+      return true;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+/** What the simulator stores: the API's own shapes plus the owning workspace and a few private fields. */
+import type { components } from "../../generated/masko-api.js";
+import type { Role } from "../rules/api-keys.js";
+import type { AnimationForm } from "../rules/credit-cost.js";
+
+type Schemas = components["schemas"];
+
+/** A personal or organization workspace and its credit balance. */
+export interface WorkspaceRecord {
+  id: string;
+  type: Schemas["WorkspaceType"];
+  balance: number;
+}
+
+/** A user of a workspace with a role. */
+export interface UserRecord {
+  id: string;
+  workspace_id: string;
+  role: Role;
+}
+
+/** An API key as stored: its SHA-256, never the key. */
+export interface ApiKeyRecord {
+  id: string;
+  hash: string;
+  name: string;
+  display_hint: string;
+  workspace_id: string;
+  user_id: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** Stored resources, keyed by kind. */
+export interface ResourceRecords {
+  project: Schemas["Project"] & { workspace_id: string };
+  collection: Schemas["Collection"] & { workspace_id: string };
+  item: Schemas["Item"] & { workspace_id: string };
+  asset: Schemas["Asset"] & { workspace_id: string };
+  job: Schemas["Job"] & {
+    workspace_id: string;
+    accepted_at_ms: number;
+    processing_after_ms: number;
+    done_after_ms: number;
+    will_fail: boolean;
+    form: AnimationForm | null;
+  };
+  webhook: Schemas["Webhook"] & { workspace_id: string; secret: string };
+}
+
+/** One of the resource kinds. */
+export type ResourceKind = keyof ResourceRecords;
+
+/** A write of one resource document. */
+export type ResourceWrite = { [K in ResourceKind]: { kind: K; record: ResourceRecords[K] } }[ResourceKind];

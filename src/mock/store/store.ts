@@ -1,0 +1,69 @@
+/**
+ * The simulator's state behind one narrow, async interface. Every read-modify-write a rule depends on (rate-limit
+ * check-and-count, key cap, credit charge, job settlement and refund) is one atomic call, so an implementation
+ * can keep it atomic: one synchronous step in memory, one Lua script in Redis.
+ */
+import type { RateLimitWindow } from "../../policy/policies.js";
+import type { RateLimitDecision } from "../rules/rate-limit.js";
+import type {
+  ApiKeyRecord,
+  ResourceKind,
+  ResourceRecords,
+  ResourceWrite,
+  UserRecord,
+  WorkspaceRecord,
+} from "./records.js";
+
+/** Result of an atomic charge: the balance after it (or, when refused, the unchanged balance). */
+export type ChargeResult = { ok: true; balance: number } | { ok: false; balance: number };
+
+/** The simulator's storage. */
+export interface Store {
+  /** Drops every record and counter. */
+  reset(): Promise<void>;
+  /** Every stored value as text, for tests that prove no raw key is kept anywhere. */
+  dump(): Promise<string>;
+
+  createWorkspace(workspace: WorkspaceRecord): Promise<void>;
+  getWorkspace(id: string): Promise<WorkspaceRecord | undefined>;
+  /** Sets a balance; false when the workspace does not exist. */
+  setBalance(workspaceId: string, balance: number): Promise<boolean>;
+  createUser(user: UserRecord): Promise<void>;
+  getUser(id: string): Promise<UserRecord | undefined>;
+
+  /** Inserts a key unless the workspace already has `maxActive` active keys; atomic. */
+  insertApiKey(key: ApiKeyRecord, maxActive: number): Promise<"inserted" | "limit_reached">;
+  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Active keys of a workspace, newest first. */
+  listActiveApiKeys(workspaceId: string): Promise<ApiKeyRecord[]>;
+  /** Marks a key revoked; false when it was not active. */
+  revokeApiKey(id: string, at: string): Promise<boolean>;
+
+  /** Applies the rate-limit rule to one identity's counters atomically and stores the result. */
+  hitRateLimit(
+    identity: string,
+    windows: readonly RateLimitWindow[],
+    nowMs: number,
+  ): Promise<RateLimitDecision>;
+
+  putResource(write: ResourceWrite): Promise<void>;
+  getResource<K extends ResourceKind>(kind: K, id: string): Promise<ResourceRecords[K] | undefined>;
+  deleteResource(kind: ResourceKind, id: string): Promise<void>;
+  /** A workspace's resources of one kind, oldest first. */
+  listResources<K extends ResourceKind>(kind: K, workspaceId: string): Promise<ResourceRecords[K][]>;
+
+  /** Charges `cost` and writes `records` in one atomic step, or does nothing when the balance is short. */
+  chargeAndWrite(workspaceId: string, cost: number, records: ResourceWrite[]): Promise<ChargeResult>;
+  /** Jobs of a workspace not yet completed or failed. */
+  listUnfinishedJobs(workspaceId: string): Promise<ResourceRecords["job"][]>;
+  /**
+   * Moves a job to its final state, writes the given asset updates and, for a failed job, refunds its cost —
+   * all at most once per job; false when the job was already final.
+   */
+  finishJob(
+    job: ResourceRecords["job"],
+    assets: ResourceRecords["asset"][],
+    refund: number,
+  ): Promise<boolean>;
+}

@@ -1,0 +1,22 @@
+/** The simulator as its own process (the CLI from source), on a free loopback port. */
+import { join, resolve } from "node:path";
+import { freePort, type RunningServer, startServer } from "./processes.js";
+
+const root = resolve(import.meta.dirname, "../..");
+
+/** Starts `src/mock/cli.ts` with extra flags; resolves once it answers. */
+export async function startSimulatorProcess(
+  flags: string[] = [],
+  env: NodeJS.ProcessEnv = {},
+): Promise<RunningServer> {
+  const port = await freePort();
+  return startServer(
+    process.execPath,
+    ["--import", "tsx", join(root, "src/mock/cli.ts"), "--port", String(port), ...flags],
+    {
+      port,
+      readyPath: "/v1/credits",
+      env,
+    },
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * Drives a simulator core in-process (fetch-standard Request → Response, no sockets) for behaviour tests.
+ * Every Masko API response is checked against the spec on the way, so each test is also a contract check.
+ */
+import { expect } from "vitest";
+import { specValidator } from "../../src/contract/bundled-spec.js";
+import {
+  createSimulator,
+  type RequestLogLine,
+  type Simulator,
+  type SimulatorOptions,
+} from "../../src/mock/simulator.js";
+
+/** A response as tests see it. */
+export interface Answer {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies
+  body: any;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  key?: string | null;
+  body?: unknown;
+  /** Sent as-is instead of JSON.stringify(body). */
+  raw?: BodyInit;
+  headers?: Record<string, string>;
+  /** Client address (the rate-limit identity without a valid key). */
+  address?: string;
+}
+
+/** A simulator plus helpers to call it. */
+export interface Harness {
+  sim: Simulator;
+  demoKey: string;
+  logs: RequestLogLine[];
+  call(method: string, path: string, options?: CallOptions): Promise<Answer>;
+  /** A fresh workspace and its owner's (or the given role's) key. */
+  workspace(
+    type?: "personal" | "organization",
+    credits?: number,
+    role?: "owner" | "admin" | "member",
+  ): Promise<{
+    id: string;
+    key: string;
+  }>;
+  /** Creates a project and a collection; returns their ids. */
+  collection(key: string): Promise<{ projectId: string; collectionId: string }>;
+  advance(seconds: number): void;
+}
+
+/** Builds a simulator (memory store unless `options.store`) and its call helper. */
+export async function createHarness(options: SimulatorOptions = {}): Promise<Harness> {
+  const logs: RequestLogLine[] = [];
+  const sim = await createSimulator({ longPollMaxMs: 2000, log: (l) => logs.push(l), ...options });
+  const validator = specValidator();
+
+  const call: Harness["call"] = async (method, path, opts = {}) => {
+    const headers: Record<string, string> = { ...opts.headers };
+    const key = opts.key === undefined ? sim.demo.api_key : opts.key;
+    if (key !== null) headers.authorization ??= `Bearer ${key}`;
+    let body: BodyInit | undefined = opts.raw;
+    if (opts.body !== undefined) {
+      body = JSON.stringify(opts.body);
+      headers["content-type"] ??= "application/json";
+    }
+    const request = new Request(`http://simulator.test${path}`, {
+      method,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+    });
+    const env = { incoming: { socket: { remoteAddress: opts.address ?? "127.0.0.1" } } };
+    const response = await sim.fetch(request, env);
+    const text = await response.text();
+    const parsed = text ? JSON.parse(text) : undefined;
+    const answer = { status: response.status, headers: response.headers, body: parsed };
+    if (!path.startsWith("/__mock") && validator.match(method, path) && response.status !== 405) {
+      expect(validator.validateResponse(method, path, answer), `${method} ${path} honours the spec`).toEqual(
+        [],
+      );
+    }
+    return answer;
+  };
+
+  return {
+    sim,
+    demoKey: sim.demo.api_key,
+    logs,
+    call,
+    async workspace(type = "personal", credits = 100, role) {
+      const created = await sim.control.createWorkspace({ type, credits, role });
+      return { id: created.workspace_id, key: created.api_key };
+    },
+    async collection(key) {
+      const project = await call("POST", "/v1/projects", { key, body: { name: "Test project" } });
+      expect(project.status).toBe(201);
+      const collection = await call("POST", "/v1/collections", {
+        key,
+        body: { project_id: project.body.data.id, name: "Fox", description: "A friendly fox" },
+      });
+      expect(collection.status).toBe(201);
+      return { projectId: project.body.data.id, collectionId: collection.body.data.id };
+    },
+    advance(seconds) {
+      sim.control.advanceClock(seconds);
+    },
+  };
+}
+
+/** An image generation body. */
+export const imageBody = (name = "Wave") => ({ type: "image", name, image_prompt: "waving hello" });

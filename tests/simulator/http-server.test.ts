@@ -1,0 +1,108 @@
+import { spawnSync } from "node:child_process";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { policies } from "../../src/policy/policies.js";
+import type { RunningServer } from "../helpers/processes.js";
+import { startSimulatorProcess } from "../helpers/simulator-process.js";
+
+const root = resolve(import.meta.dirname, "../..");
+let server: RunningServer;
+let demoKey: string;
+
+beforeAll(async () => {
+  server = await startSimulatorProcess(["--admin-token", "t0ken"]);
+  demoKey = /demo API key: (masko_[0-9a-f]{64})/.exec(server.output())?.[1] ?? "";
+}, 30_000);
+afterAll(async () => {
+  await server?.stop();
+});
+
+const get = (path: string, key: string) =>
+  fetch(`${server.baseUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
+const control = async (path: string, body: unknown) => {
+  const response = await fetch(`${server.baseUrl}/__mock${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json", "x-mock-admin-token": "t0ken" },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as { workspace_id: string; api_key: string };
+};
+
+describe("npm run mock (the simulator process)", () => {
+  it("prints the base URL, the control API URL and the demo key, and serves the demo workspace", async () => {
+    expect(server.output()).toContain(`listening on ${server.baseUrl}`);
+    expect(server.output()).toContain(`control API:  ${server.baseUrl}/__mock`);
+    const credits = await get("/v1/credits", demoKey);
+    expect(await credits.json()).toMatchObject({ data: { balance: 100, workspace_type: "personal" } });
+  });
+
+  it("logs method, path, status, duration and key id, never the key", async () => {
+    const ws = await control("/workspaces", { type: "personal", credits: 5 });
+    await get("/v1/projects", ws.api_key);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(server.output()).toMatch(/GET \/v1\/projects 200 \d+\.\dms key=[0-9a-f-]{36}/);
+    expect(server.output()).not.toContain(ws.api_key.slice(6));
+  });
+
+  it("admits exactly the minute limit of 200 concurrent requests over real sockets", async () => {
+    const ws = await control("/workspaces", { type: "personal", credits: 5 });
+    const statuses = await Promise.all(
+      Array.from({ length: 200 }, async () => (await get("/v1/credits", ws.api_key)).status),
+    );
+    const limit = policies.rateLimits.windows[0]?.limit ?? 0;
+    expect(statuses.filter((s) => s === 200)).toHaveLength(limit);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(200 - limit);
+  });
+
+  it("keeps exactly 10 active keys when 30 creations race over real sockets", async () => {
+    const ws = await control("/workspaces", { type: "personal", credits: 5 });
+    const statuses = await Promise.all(
+      Array.from({ length: 30 }, async (_, i) => {
+        const response = await fetch(`${server.baseUrl}/v1/api-keys`, {
+          method: "POST",
+          headers: { authorization: `Bearer ${ws.api_key}`, "content-type": "application/json" },
+          body: JSON.stringify({ name: `race ${i}` }),
+        });
+        return response.status;
+      }),
+    );
+    expect(statuses.filter((s) => s === 201)).toHaveLength(policies.keyPolicy.maxActiveKeysPerWorkspace - 1);
+    const list = (await (await get("/v1/api-keys", ws.api_key)).json()) as {
+      meta: { pagination: { total: number } };
+    };
+    expect(list.meta.pagination.total).toBe(policies.keyPolicy.maxActiveKeysPerWorkspace);
+  });
+
+  it("refuses control calls without the admin token", async () => {
+    const response = await fetch(`${server.baseUrl}/__mock/reset`, { method: "POST" });
+    expect(response.status).toBe(401);
+  });
+
+  it("shuts down cleanly on SIGTERM", async () => {
+    const other = await startSimulatorProcess(["--log-level", "silent"]);
+    await other.stop();
+    await expect(fetch(other.baseUrl)).rejects.toThrow();
+  });
+
+  it("documents every flag in --help and rejects a bad one", () => {
+    const cli = join(root, "src/mock/cli.ts");
+    const help = spawnSync(process.execPath, ["--import", "tsx", cli, "--help"], { encoding: "utf8" });
+    expect(help.status).toBe(0);
+    for (const flag of [
+      "--port",
+      "--host",
+      "--store",
+      "--seed",
+      "--admin-token",
+      "--log-level",
+      "MASKO_MOCK_PORT",
+    ]) {
+      expect(help.stdout).toContain(flag);
+    }
+    const bad = spawnSync(process.execPath, ["--import", "tsx", cli, "--log-level", "loud"], {
+      encoding: "utf8",
+    });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain("--log-level must be one of");
+  });
+});
