@@ -27,6 +27,8 @@ export interface Caller {
   readonly user: UserRecord;
   readonly workspace: WorkspaceRecord;
   readonly role: Role;
+  /** Whether the workspace had unfinished jobs when the request arrived. */
+  readonly openJobs: boolean;
 }
 
 /** The input of one operation, validated against the spec. */
@@ -36,7 +38,8 @@ export interface OperationInput<Body = unknown> {
   readonly query: Record<string, unknown>;
   readonly body: Body;
   readonly services: Services;
-  readonly signal: AbortSignal;
+  /** The request's abort signal, created on first use (it is costly on the hot path). */
+  readonly signal: () => AbortSignal;
 }
 
 /** What a handler answers: a status and an optional JSON body. */

@@ -6,8 +6,6 @@
  */
 import { setTimeout as sleep } from "node:timers/promises";
 import { Hono } from "hono";
-import { cors } from "hono/cors";
-import type { ContentfulStatusCode, StatusCode } from "hono/utils/http-status";
 import { specValidator } from "../contract/bundled-spec.js";
 import type { MatchedOperation } from "../contract/spec-validator.js";
 import { type MaskoPolicies, policies as specPolicies } from "../policy/policies.js";
@@ -17,11 +15,13 @@ import { Faults } from "./faults.js";
 import { settleDueJobs } from "./handlers/jobs.js";
 import { MAX_UPLOAD_BYTES } from "./handlers/uploads.js";
 import { controlRoutes } from "./http/control-routes.js";
+import { createCors } from "./http/cors.js";
 import { authenticate, rateLimited, rateLimitHeaders } from "./http/gate.js";
 import { validateBatchBody, validateGenerateBody } from "./http/generate-body.js";
+import { jsonResponse } from "./http/json-response.js";
 import { internalError, MaskoError, unauthorized } from "./http/masko-error.js";
 import { MAX_JSON_BYTES, readBody } from "./http/read-body.js";
-import { validateBody, validateParams } from "./http/request-validation.js";
+import { compileParams, validateBody } from "./http/request-validation.js";
 import { OPERATION_HANDLERS } from "./operations.js";
 import type { RateLimitDecision } from "./rules/rate-limit.js";
 import { type Caller, type Services, uuid } from "./services.js";
@@ -67,7 +67,7 @@ export interface Simulator {
   readonly services: Services;
 }
 
-type Vars = { caller?: Caller; rateLimit?: RateLimitDecision };
+type Vars = { caller?: Caller; rateLimit?: RateLimitDecision; responseHeaders: Record<string, string> };
 type Env = { Variables: Vars; Bindings: { incoming?: { socket?: { remoteAddress?: string } } } };
 
 const EXPOSED_HEADERS = ["X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "WWW-Authenticate"];
@@ -94,32 +94,35 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const demo = await control.reset();
   const windows = policies.rateLimits.windows;
 
+  const cors = createCors(options.corsOrigin ?? "*", EXPOSED_HEADERS);
   const app = new Hono<Env>();
-  app.use(
-    "*",
-    cors({
-      origin: options.corsOrigin ?? "*",
-      allowMethods: ["GET", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"],
-      allowHeaders: ["Authorization", "Content-Type", "X-Mock-Admin-Token", "Prefer"],
-      exposeHeaders: EXPOSED_HEADERS,
-      maxAge: 600,
-    }),
-  );
-  app.route("/__mock", controlRoutes(control, options.adminToken) as unknown as Hono<Env>);
 
-  app.use("*", async (c, next) => {
-    const started = performance.now();
-    await next();
-    options.log?.({
-      method: c.req.method,
-      path: c.req.path,
-      status: c.res.status,
-      durationMs: performance.now() - started,
-      keyId: c.get("caller")?.key.id,
+  const log = options.log;
+  if (log) {
+    app.use("*", async (c, next) => {
+      const started = performance.now();
+      await next();
+      if (c.req.path.startsWith("/__mock")) return;
+      log({
+        method: c.req.method,
+        path: c.req.path,
+        status: c.res.status,
+        durationMs: performance.now() - started,
+        keyId: c.get("caller")?.key.id,
+      });
     });
-  });
+  }
 
+  // The front door, one middleware for speed: CORS, then (outside /__mock) authentication, the rate limit, 401,
+  // settling due jobs and injected latency.
   app.use("*", async (c, next) => {
+    if (c.req.method === "OPTIONS") return cors.preflight();
+    const headers = cors.headers();
+    if (c.req.path.startsWith("/__mock")) {
+      for (const [name, value] of Object.entries(headers)) c.header(name, value);
+      return next();
+    }
+    c.set("responseHeaders", headers);
     const caller = await authenticate(services, c.req.header("authorization"));
     const identity = caller
       ? `key:${caller.key.id}`
@@ -129,12 +132,13 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     if (!decision.allowed) throw rateLimited(decision);
     if (!caller) throw unauthorized();
     c.set("caller", caller);
-    await settleDueJobs(services, caller.workspace.id);
+    Object.assign(headers, rateLimitHeaders(decision));
+    if (caller.openJobs) await settleDueJobs(services, caller.workspace.id);
     const latency = services.faults.state.latencyMs;
     if (latency > 0) await sleep(latency);
     await next();
-    applyHeaders(c.res.headers, decision);
   });
+  app.route("/__mock", controlRoutes(control, options.adminToken) as unknown as Hono<Env>);
 
   for (const op of validator.operations()) {
     const handler = OPERATION_HANDLERS[op.operationId];
@@ -145,15 +149,14 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     const jsonPointer =
       mediaTypes.includes("application/json") &&
       validator.requestSchemaPointer({ ...op, pathParams: {} } as MatchedOperation, "application/json");
+    const checkParams = compileParams(validator, op.pathTemplate, op.operation);
     app.on(op.method.toUpperCase(), honoPath, async (c) => {
       if (services.faults.takeOperationFailure(op.operationId))
         throw internalError("Injected fault: internal error.");
-      const match: MatchedOperation = {
-        ...op,
-        method: op.method,
-        pathParams: c.req.param() as Record<string, string>,
-      };
-      const params = validateParams(validator, match, new URL(c.req.url));
+      const url = c.req.url;
+      const q = url.indexOf("?");
+      const search = new URLSearchParams(q < 0 ? "" : url.slice(q + 1));
+      const params = checkParams(c.req.param() as Record<string, string>, search);
       let body: unknown;
       if (mediaTypes.length > 0) {
         const read = await readBody(c.req.raw, mediaTypes, {
@@ -173,10 +176,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
         query: params.query,
         body: body as never,
         services,
-        signal: c.req.raw.signal,
+        signal: () => c.req.raw.signal,
       });
-      if (result.body === undefined) return c.body(null, result.status as StatusCode);
-      return c.json(result.body as object, result.status as ContentfulStatusCode);
+      return jsonResponse(result.status, result.body, c.get("responseHeaders"));
     });
   }
 
@@ -202,11 +204,13 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   app.onError((error, c) => {
     if (!(error instanceof MaskoError)) options.onError?.(error);
     const known = error instanceof MaskoError ? error : internalError();
-    const response = c.json(known.body(), known.status as ContentfulStatusCode);
-    for (const [name, value] of Object.entries(known.headers)) response.headers.set(name, value);
     const decision = c.get("rateLimit");
-    if (decision) applyHeaders(response.headers, decision);
-    return response;
+    const headers = {
+      ...(c.get("responseHeaders") ?? {}),
+      ...known.headers,
+      ...(decision ? rateLimitHeaders(decision) : {}),
+    };
+    return jsonResponse(known.status, known.body(), headers);
   });
 
   return {
@@ -215,8 +219,4 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     demo,
     services,
   };
-}
-
-function applyHeaders(headers: Headers, decision: RateLimitDecision): void {
-  for (const [name, value] of Object.entries(rateLimitHeaders(decision))) headers.set(name, value);
 }

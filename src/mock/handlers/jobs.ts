@@ -74,7 +74,7 @@ export const getJob: OperationHandler = async ({ caller, services, path, query, 
   if (query.wait === true) {
     const deadline = Date.now() + services.longPollMaxMs;
     while (!["completed", "failed"].includes(statusNow(job, services.clock.now())) && Date.now() < deadline) {
-      if (signal.aborted) break;
+      if (signal().aborted) break;
       await sleep(Math.min(25, Math.max(1, deadline - Date.now())));
       await settleDueJobs(services, caller.workspace.id);
       job = await loadOwned(services, caller, "job", id);

@@ -16,14 +16,8 @@ export async function authenticate(
   const match = /^Bearer +(\S+)$/i.exec(authorization.trim());
   const token = match?.[1];
   if (!token || !isWellFormedKey(token, services.policies.keyPolicy)) return undefined;
-  const key = await services.store.findApiKeyByHash(hashApiKey(token));
-  if (!key || key.revoked_at) return undefined;
-  const [user, workspace] = await Promise.all([
-    services.store.getUser(key.user_id),
-    services.store.getWorkspace(key.workspace_id),
-  ]);
-  if (!user || !workspace) return undefined;
-  return { key, user, workspace, role: user.role };
+  const found = await services.store.findCredentials(hashApiKey(token));
+  return found && { ...found, role: found.user.role };
 }
 
 /** The rate-limit headers every Masko API response carries. */

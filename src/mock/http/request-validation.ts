@@ -3,7 +3,7 @@
  * and JSON bodies. The first problem becomes a 400 that names the field.
  */
 import type { ErrorObject } from "ajv/dist/2020.js";
-import type { MatchedOperation, SpecValidator } from "../../contract/spec-validator.js";
+import type { SpecValidator } from "../../contract/spec-validator.js";
 import { badRequest } from "./masko-error.js";
 
 type Json = Record<string, unknown>;
@@ -50,38 +50,51 @@ export interface ValidatedParams {
   query: Record<string, unknown>;
 }
 
-/** Checks path and query parameters declared by the operation; returns them coerced with defaults applied. */
-export function validateParams(validator: SpecValidator, match: MatchedOperation, url: URL): ValidatedParams {
-  const query: Record<string, unknown> = {};
-  const item = validator.resolve((validator.spec.paths as Json)[match.pathTemplate]);
+/**
+ * Prepares the parameter check of one operation (resolved once, at start-up): the returned function checks the
+ * path and query parameters the operation declares and returns them coerced, with defaults applied.
+ */
+export function compileParams(
+  validator: SpecValidator,
+  pathTemplate: string,
+  operation: Json,
+): (pathParams: Record<string, string>, search: URLSearchParams) => ValidatedParams {
+  const item = validator.resolve((validator.spec.paths as Json)[pathTemplate]);
   const declared = [
     ...((item.parameters as unknown[]) ?? []),
-    ...((match.operation.parameters as unknown[]) ?? []),
-  ];
-  for (const raw of declared) {
+    ...((operation.parameters as unknown[]) ?? []),
+  ].map((raw) => {
     const param = validator.resolve(raw);
-    const name = String(param.name);
-    const schemaRef = param.schema as Json;
-    const schema = validator.resolve(schemaRef);
-    const pointer = typeof (raw as Json).$ref === "string" ? `${(raw as Json).$ref}/schema` : undefined;
-    let value: unknown;
-    if (param.in === "path") value = match.pathParams[name];
-    else if (param.in === "query") {
-      const values = url.searchParams.getAll(name);
-      if (values.length === 0) {
-        if (schema.default !== undefined) query[name] = schema.default;
-        continue;
+    const ref = (raw as Json).$ref;
+    return {
+      name: String(param.name),
+      in: String(param.in),
+      schema: validator.resolve(param.schema),
+      pointer: typeof ref === "string" ? `${ref}/schema` : undefined,
+    };
+  });
+  return (pathParams, search) => {
+    const query: Record<string, unknown> = {};
+    for (const param of declared) {
+      let value: unknown;
+      if (param.in === "path") value = pathParams[param.name];
+      else if (param.in === "query") {
+        const values = search.getAll(param.name);
+        if (values.length === 0) {
+          if (param.schema.default !== undefined) query[param.name] = param.schema.default;
+          continue;
+        }
+        if (values.length > 1) throw badRequest("must be given once", param.name);
+        value = coerce(values[0] ?? "", param.schema);
+      } else continue;
+      if (param.pointer) {
+        const errors = validator.errorsAt(param.pointer, value);
+        if (errors.length > 0) throwFirst(errors, param.name);
       }
-      if (values.length > 1) throw badRequest("must be given once", name);
-      value = coerce(values[0] ?? "", schema);
-    } else continue;
-    if (pointer) {
-      const errors = validator.errorsAt(pointer, value);
-      if (errors.length > 0) throwFirst(errors, name);
+      if (param.in === "query") query[param.name] = value;
     }
-    if (param.in === "query") query[name] = value;
-  }
-  return { path: match.pathParams, query };
+    return { path: pathParams, query };
+  };
 }
 
 /** Checks a JSON body against the schema at `pointer`; returns it typed. */

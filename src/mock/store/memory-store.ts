@@ -101,6 +101,15 @@ export function createMemoryStore(): Store {
       const k = keysByHash.get(hash);
       return k && { ...k };
     },
+    async findCredentials(hash) {
+      const key = keysByHash.get(hash);
+      if (!key || key.revoked_at) return undefined;
+      const user = users.get(key.user_id);
+      const workspace = workspaces.get(key.workspace_id);
+      if (!user || !workspace) return undefined;
+      const openJobs = (unfinished.get(workspace.id)?.size ?? 0) > 0;
+      return { key: { ...key }, user: { ...user }, workspace: { ...workspace }, openJobs };
+    },
     async getApiKey(id) {
       const k = keysById.get(id);
       return k && { ...k };

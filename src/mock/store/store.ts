@@ -34,6 +34,15 @@ export interface Store {
   /** Inserts a key unless the workspace already has `maxActive` active keys; atomic. */
   insertApiKey(key: ApiKeyRecord, maxActive: number): Promise<"inserted" | "limit_reached">;
   findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
+  /**
+   * The active key with this hash plus its user and workspace, and whether the workspace has unfinished jobs,
+   * in one read (the hot path of every request).
+   */
+  findCredentials(
+    hash: string,
+  ): Promise<
+    { key: ApiKeyRecord; user: UserRecord; workspace: WorkspaceRecord; openJobs: boolean } | undefined
+  >;
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
   /** Active keys of a workspace, newest first. */
   listActiveApiKeys(workspaceId: string): Promise<ApiKeyRecord[]>;

@@ -1,0 +1,232 @@
+/**
+ * `npm run bench`: GET /v1/credits through the simulator's whole pipeline (auth, limiter with limits raised by
+ * configuration, store, JSON) against a bare node:http server with the same body and against Prism 5.14.2
+ * (`-v error`), alternating servers round by round in one run. Load comes from wrk, a separate process with
+ * pre-built requests, so the generator is not the bottleneck. Writes bench/RESULTS.md.
+ *
+ * Usage: npm run bench [-- --seconds 5 --rounds 3 --connections 50]
+ */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+
+const root = resolve(import.meta.dirname, "..");
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "5" },
+    rounds: { type: "string", default: "3" },
+    connections: { type: "string", default: "50" },
+    keys: { type: "string", default: "1000" },
+  },
+});
+const SECONDS = Number(values.seconds);
+const ROUNDS = Number(values.rounds);
+const CONNECTIONS = Number(values.connections);
+const MANY_KEYS = Number(values.keys);
+
+interface Server {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  firstAnswerMs: number;
+  key: string;
+}
+interface Sample {
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+}
+
+const freePort = () =>
+  new Promise<number>((done) => {
+    const s = createServer();
+    s.listen(0, "127.0.0.1", () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => done(port));
+    });
+  });
+
+async function start(
+  name: string,
+  command: string,
+  args: (port: number) => string[],
+  key = "",
+): Promise<Server> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(command, args(port), { stdio: ["ignore", "pipe", "pipe"], detached: true });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d));
+  child.stderr?.on("data", (d: Buffer) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  for (;;) {
+    try {
+      const res = await fetch(`${url}/v1/credits`, {
+        headers: { authorization: `Bearer ${key || "masko_" + "0".repeat(64)}` },
+      });
+      await res.arrayBuffer();
+      break;
+    } catch {
+      if (child.exitCode !== null) throw new Error(`${name} exited: ${output}`);
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  const firstAnswerMs = performance.now() - started;
+  const demo = /demo API key: (masko_[0-9a-f]{64})/.exec(output)?.[1];
+  return { name, child, url, firstAnswerMs, key: key || demo || `masko_${"ab".repeat(32)}` };
+}
+
+function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** The pid of the process actually listening (npx/prism wrappers spawn children). */
+function serverPid(server: Server): number {
+  const port = new URL(server.url).port;
+  const out = execFileSync("sh", ["-c", `ss -ltnpH 'sport = :${port}' | grep -o 'pid=[0-9]*' | head -1`], {
+    encoding: "utf8",
+  });
+  return Number(out.replace("pid=", "")) || (server.child.pid as number);
+}
+
+function parseMs(text: string): number {
+  const m = /([\d.]+)(us|ms|s)/.exec(text);
+  if (!m) return Number.NaN;
+  const v = Number(m[1]);
+  return m[2] === "us" ? v / 1000 : m[2] === "s" ? v * 1000 : v;
+}
+
+function wrk(server: Server, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Sample {
+  const args = ["-t1", `-c${CONNECTIONS}`, `-d${SECONDS}s`, "--latency", ...extra];
+  if (!extra.includes("-s")) args.push("-H", `Authorization: Bearer ${server.key}`);
+  args.push(`${server.url}/v1/credits`);
+  const out = execFileSync("wrk", args, { encoding: "utf8", env: { ...process.env, ...env } });
+  return {
+    rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
+    p50: parseMs(/50%\s+(\S+)/.exec(out)?.[1] ?? ""),
+    p99: parseMs(/99%\s+(\S+)/.exec(out)?.[1] ?? ""),
+    non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0),
+  };
+}
+
+/** A new workspace's key via the control API (retried once: a kept-alive socket may have been closed). */
+async function createWorkspaceKey(url: string, attempt = 0): Promise<string> {
+  try {
+    const res = await fetch(`${url}/__mock/workspaces`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ type: "personal", credits: 1 }),
+    });
+    return ((await res.json()) as { api_key: string }).api_key;
+  } catch (error) {
+    if (attempt > 0) throw error;
+    return createWorkspaceKey(url, attempt + 1);
+  }
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
+
+async function main() {
+  execFileSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
+  const node = process.execPath;
+  const servers: Server[] = [
+    await start("simulator", node, (p) => [
+      join(root, "dist/mock/cli.js"),
+      "--port",
+      String(p),
+      "--log-level",
+      "warn",
+      "--rate-limit-scale",
+      "1000000",
+    ]),
+    await start("bare node:http", node, (p) => [join(root, "bench/bare-server.mjs"), String(p)]),
+    await start("prism 5.14.2 -v error", join(root, "node_modules/.bin/prism"), (p) => [
+      "mock",
+      join(root, "src/generated/openapi.json"),
+      "-h",
+      "127.0.0.1",
+      "-p",
+      String(p),
+      "-v",
+      "error",
+    ]),
+  ];
+  const samples = new Map<string, Sample[]>(servers.map((s) => [s.name, []]));
+  try {
+    for (const s of servers) wrk(s, ["-d3s"]); // warm-up: let the JIT settle before measuring
+    for (let round = 0; round < ROUNDS; round++) {
+      for (const s of servers) samples.get(s.name)?.push(wrk(s));
+      process.stdout.write(`round ${round + 1}/${ROUNDS} done\n`);
+    }
+
+    const rssAfterLoad = new Map(servers.map((s) => [s.name, rssMb(serverPid(s))]));
+
+    // Many keys: create MANY_KEYS workspaces through the control API, then rotate them with a wrk Lua script.
+    const sim = servers[0] as Server;
+    const keys: string[] = [];
+    for (let i = 0; i < MANY_KEYS; i++) keys.push(await createWorkspaceKey(sim.url));
+    const keysFile = join(tmpdir(), "masko-bench-keys.txt");
+    writeFileSync(keysFile, `${keys.join("\n")}\n`);
+    const manyKeys = wrk(sim, ["-s", join(root, "bench/rotate-keys.lua")], { KEYS_FILE: keysFile });
+
+    const rows = servers.map((s) => {
+      const list = samples.get(s.name) ?? [];
+      return {
+        name: s.name,
+        rps: median(list.map((x) => x.rps)),
+        p50: median(list.map((x) => x.p50)),
+        p99: median(list.map((x) => x.p99)),
+        non2xx: list.reduce((n, x) => n + x.non2xx, 0),
+        rss: rssAfterLoad.get(s.name) ?? Number.NaN,
+        first: s.firstAnswerMs,
+      };
+    });
+    const [simRow, bareRow, prismRow] = rows as [
+      (typeof rows)[number],
+      (typeof rows)[number],
+      (typeof rows)[number],
+    ];
+    const table = [
+      "| server | req/s (median) | p50 ms | p99 ms | non-2xx | RSS after load MB | first answer ms |",
+      "|---|---|---|---|---|---|---|",
+      ...rows.map(
+        (r) =>
+          `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.non2xx} | ${r.rss.toFixed(0)} | ${r.first.toFixed(0)} |`,
+      ),
+      `| simulator, ${MANY_KEYS} keys rotated | ${manyKeys.rps.toFixed(0)} | ${manyKeys.p50.toFixed(2)} | ${manyKeys.p99.toFixed(2)} | ${manyKeys.non2xx} | ${rssMb(serverPid(sim)).toFixed(0)} | — |`,
+    ];
+    const ratios = [
+      `- simulator / bare node:http: **${(simRow.rps / bareRow.rps).toFixed(2)}×** (target ≥ 0.5×)`,
+      `- simulator / Prism: **${(simRow.rps / prismRow.rps).toFixed(1)}×** (target ≥ 8×)`,
+      `- simulator p99: **${simRow.p99.toFixed(2)} ms** (target ≤ 5 ms); RSS after load **${simRow.rss.toFixed(0)} MB** (target ≤ 120 MB); first answer **${simRow.first.toFixed(0)} ms** after spawn (target ≤ 500 ms)`,
+      `- ${MANY_KEYS} keys rotated / one key: **${(manyKeys.rps / simRow.rps).toFixed(2)}×**`,
+    ];
+    const report = [
+      "# Benchmark results",
+      "",
+      `Command: \`npm run bench -- --seconds ${SECONDS} --rounds ${ROUNDS} --connections ${CONNECTIONS} --keys ${MANY_KEYS}\``,
+      `Run: ${new Date().toISOString()}, Node ${process.version}, ${(await import("node:os")).cpus().length} cores. GET /v1/credits, wrk -t1 -c${CONNECTIONS}, ${ROUNDS} alternating rounds of ${SECONDS} s per server (medians).`,
+      "The simulator runs its whole pipeline (CORS, auth by SHA-256, two-window limiter with limits raised by `--rate-limit-scale`, store, JSON).",
+      "",
+      ...table,
+      "",
+      ...ratios,
+      "",
+    ].join("\n");
+    process.stdout.write(`\n${report}`);
+    if (!process.env.BENCH_NO_WRITE) writeFileSync(join(root, "bench/RESULTS.md"), report);
+  } finally {
+    for (const s of servers) {
+      try {
+        process.kill(-(s.child.pid as number), "SIGTERM");
+      } catch {}
+    }
+  }
+}
+
+await main();
