@@ -6,7 +6,15 @@ const OWNER = `masko_${"1a".repeat(32)}`;
 describe("seed file", () => {
   it("creates its workspaces with the given keys, and brings them back after a reset", async () => {
     const h = await createHarness({
-      seed: { workspaces: [{ type: "organization", credits: 500, members: [{ role: "owner", api_key: OWNER }, { role: "member" }] }] },
+      seed: {
+        workspaces: [
+          {
+            type: "organization",
+            credits: 500,
+            members: [{ role: "owner", api_key: OWNER }, { role: "member" }],
+          },
+        ],
+      },
     });
     const credits = await h.call("GET", "/v1/credits", { key: OWNER });
     expect(credits.body.data).toMatchObject({ balance: 500, workspace_type: "organization" });

@@ -55,6 +55,8 @@ export async function settleDueJobs(services: Services, workspaceId: string): Pr
 }
 
 export const listJobs: OperationHandler = async ({ caller, services, query }) => {
+  if (query.collection_id !== undefined)
+    await loadOwned(services, caller, "collection", query.collection_id as string);
   const now = services.clock.now();
   const jobs = (await services.store.listResources("job", caller.workspace.id))
     .map((job) => presentJob(job, now))

@@ -44,6 +44,7 @@ export function controlRoutes(control: SimulatorControl, adminToken: string | un
     }
     await next();
   });
+  app.get("/health", (c) => c.json({ simulator: true }, 200));
   app.post("/reset", async (c) => {
     await control.reset();
     return c.body(null, 204);

@@ -10,6 +10,10 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
   const text = JSON.stringify(body);
   return new Response(text, {
     status,
-    headers: { ...headers, "content-type": "application/json", "content-length": String(Buffer.byteLength(text)) },
+    headers: {
+      ...headers,
+      "content-type": "application/json",
+      "content-length": String(Buffer.byteLength(text)),
+    },
   });
 }

@@ -1,0 +1,124 @@
+/**
+ * The one way contract tests call the server: every answer is checked against the spec (declared status,
+ * required headers and their types, content type, body schema) and against Prism's verdict when Prism sits in
+ * front as a referee; every (operation, status) seen is recorded for the coverage matrix.
+ */
+import { appendFileSync, mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { expect } from "vitest";
+import { specValidator } from "../../src/contract/bundled-spec.js";
+import { target } from "./target.js";
+
+/** A response as contract tests see it. */
+export interface Answer {
+  status: number;
+  headers: Headers;
+  // biome-ignore lint/suspicious/noExplicitAny: contract tests read arbitrary JSON bodies
+  body: any;
+}
+
+/** Options of one call. */
+export interface CallOptions {
+  /** The bearer key; null sends none (default: the target's key). */
+  key?: string | null;
+  body?: unknown;
+  raw?: BodyInit;
+  headers?: Record<string, string>;
+  /** Skip the spec check (for deliberately undeclared answers such as 405). */
+  unchecked?: boolean;
+}
+
+const hitsDir = resolve(import.meta.dirname, "../../reports/coverage-hits");
+mkdirSync(hitsDir, { recursive: true });
+const hitsFile = join(hitsDir, `${process.pid}.jsonl`);
+
+/** Calls the target and checks the answer against the contract. */
+export async function call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
+  const headers: Record<string, string> = { ...options.headers };
+  const key = options.key === undefined ? target.apiKey : options.key;
+  if (key !== null) headers.authorization ??= `Bearer ${key}`;
+  let body: BodyInit | undefined = options.raw;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers["content-type"] ??= "application/json";
+  }
+  const response = await fetch(`${target.baseUrl}${path}`, {
+    method,
+    headers,
+    ...(body !== undefined ? { body } : {}),
+  });
+  const text = await response.text();
+  let parsed: unknown;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    parsed = text;
+  }
+  const answer: Answer = { status: response.status, headers: response.headers, body: parsed };
+  const validator = specValidator();
+  const match = validator.match(method, path);
+  if (match)
+    appendFileSync(
+      hitsFile,
+      `${JSON.stringify({ operationId: match.operationId, status: answer.status })}\n`,
+    );
+  // Prism as referee: a response that breaks the contract comes back as 500 (--errors) or with `sl-violations`
+  // naming it. Violations Prism finds in the *request* (a deliberately missing key, say) are not the server's.
+  const violations = JSON.parse(response.headers.get("sl-violations") ?? "[]") as Array<{
+    location?: string[];
+  }>;
+  const inResponse = violations.filter((v) => v.location?.[0] === "response");
+  expect(inResponse, `${method} ${path}: Prism finds the response in breach of the spec`).toEqual([]);
+  if (!options.unchecked && match) {
+    expect(
+      validator.validateResponse(method, path, answer),
+      `${method} ${path} → ${answer.status} honours the spec`,
+    ).toEqual([]);
+  }
+  return answer;
+}
+
+/** Calls the simulator's control API (only where `target.hasControl`). */
+export async function control(method: string, path: string, body?: unknown): Promise<Answer> {
+  const response = await fetch(`${target.controlUrl}/__mock${path}`, {
+    method,
+    headers: {
+      "content-type": "application/json",
+      ...(target.adminToken ? { "x-mock-admin-token": target.adminToken } : {}),
+    },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await response.text();
+  const answer = {
+    status: response.status,
+    headers: response.headers,
+    body: text ? JSON.parse(text) : undefined,
+  };
+  expect(answer.status, `control ${method} ${path}: ${text}`).toBeLessThan(300);
+  return answer;
+}
+
+/** A fresh workspace and its key, via the control API. */
+export async function newWorkspace(
+  type: "personal" | "organization" = "personal",
+  credits = 100,
+  role?: "owner" | "admin" | "member",
+): Promise<{ id: string; key: string }> {
+  const created = await control("POST", "/workspaces", { type, credits, ...(role ? { role } : {}) });
+  return { id: created.body.workspace_id, key: created.body.api_key };
+}
+
+/** A project and a collection in the key's workspace. */
+export async function newCollection(key: string): Promise<{ projectId: string; collectionId: string }> {
+  const project = await call("POST", "/v1/projects", { key, body: { name: "Contract project" } });
+  expect(project.status).toBe(201);
+  const collection = await call("POST", "/v1/collections", {
+    key,
+    body: { project_id: project.body.data.id, name: "Contract fox", description: "A friendly fox" },
+  });
+  expect(collection.status).toBe(201);
+  return { projectId: project.body.data.id, collectionId: collection.body.data.id };
+}
+
+/** Advances the simulator's clock. */
+export const advanceClock = (seconds: number) => control("POST", "/clock", { advance_seconds: seconds });
