@@ -66,7 +66,7 @@ async function start(
   for (;;) {
     try {
       const res = await fetch(`${url}/v1/credits`, {
-        headers: { authorization: `Bearer ${key || "masko_" + "0".repeat(64)}` },
+        headers: { authorization: `Bearer ${key || `masko_${"0".repeat(64)}`}` },
       });
       await res.arrayBuffer();
       break;

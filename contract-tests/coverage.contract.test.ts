@@ -111,6 +111,17 @@ describe.skipIf(!target.hasControl)(`every operation, every declared status ${NE
     );
   });
 
+  it("createCollection answers 409 to more than six references in all", async () => {
+    const f = await populatedWorkspace();
+    const urls = Array.from({ length: 6 }, (_, i) => `https://example.com/r${i}.png`);
+    const answer = await send(f.key, {
+      method: "POST",
+      path: "/v1/collections",
+      body: { project_id: f.projectId, reference_asset_ids: [f.uploadId], reference_image_urls: urls },
+    });
+    expect(answer.status).toBe(409);
+  });
+
   it("addCollectionReference answers 409 past six references", async () => {
     const f = await populatedWorkspace();
     let answer = await send(f.key, OPERATION_CASES.addCollectionReference?.valid(f) as Request);

@@ -593,7 +593,7 @@ export interface components {
             /** Format: date-time */
             updated_at: string;
         };
-        /** @description A new collection in a project of the calling key's workspace. `name` may be omitted when references are given; it is then detected from the first reference. */
+        /** @description A new collection in a project of the calling key's workspace. `name` may be omitted when references are given; it is then detected from the first reference. Asset ids and URLs together make at most 6 references (more → 409). */
         CreateCollectionBody: {
             /** Format: uuid */
             project_id: string;
@@ -670,12 +670,12 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
-        /** @description Either `name`, to create a new item (pose), or `item_id`, to regenerate an existing item: fresh assets are added to it and nothing is overwritten. */
+        /** @description Either `name`, to create a new item (pose), or `item_id`, to regenerate an existing item: fresh assets are added to it and nothing is overwritten. Without `item_id`, `name` is required. */
         ItemTarget: {
             name?: string;
             /** Format: uuid */
             item_id?: string;
-        } | unknown | unknown;
+        };
         /** @description A still image of the character in a pose. Produces `image` and `transparent_image`. Costs 1 credit. */
         GenerateImageBody: {
             /** @constant */
@@ -871,7 +871,10 @@ export interface components {
         };
         /** @description An image file (PNG, JPEG, WebP or GIF) sent as multipart form data. */
         UploadFileBody: {
-            /** @description The image bytes. */
+            /**
+             * Format: binary
+             * @description The image bytes (not empty).
+             */
             file: string;
         };
         /** @description Inferred. The asset created from an upload; pass `asset_id` as a reference or a source image. */
@@ -1710,6 +1713,7 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             413: components["responses"]["PayloadTooLarge"];
             415: components["responses"]["UnsupportedMediaType"];
             429: components["responses"]["TooManyRequests"];

@@ -225,7 +225,8 @@ describe("charging", () => {
       animation_prompt: "y",
       duration: 2,
     });
-    expect(unknown.status).toBe(400);
-    expect(unknown.body.error.message).toBe("source_image_asset_id: refers to an unknown asset");
+    expect(unknown.status).toBe(404);
+    expect(unknown.body.error.message).toBe("Asset not found.");
+    expect(await s.balance()).toBe(100);
   });
 });

@@ -25,13 +25,7 @@ async function referenceIds(
   assetIds: readonly string[],
   urls: readonly string[],
 ): Promise<string[]> {
-  for (const [i, id] of assetIds.entries()) {
-    await loadOwned(services, caller, "asset", id).catch((error: unknown) => {
-      throw error instanceof Error && "status" in error && error.status === 404
-        ? badRequest("refers to an unknown asset", `reference_asset_ids[${i}]`)
-        : error;
-    });
-  }
+  for (const id of assetIds) await loadOwned(services, caller, "asset", id);
   const imported = [];
   for (const url of urls) imported.push((await importFromUrl(services, caller, url)).id);
   return [...assetIds, ...imported];
@@ -51,7 +45,7 @@ export const createCollection: OperationHandler = async ({ caller, services, bod
   const assetIds = body.reference_asset_ids ?? [];
   const urls = body.reference_image_urls ?? [];
   if (assetIds.length + urls.length > MAX_REFERENCES) {
-    throw badRequest(`at most ${MAX_REFERENCES} references in all`, "reference_asset_ids");
+    throw conflict(`A collection holds at most ${MAX_REFERENCES} references.`);
   }
   if (!body.name && assetIds.length + urls.length === 0) {
     throw badRequest("is required when no reference is given", "name");

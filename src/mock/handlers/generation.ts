@@ -1,6 +1,6 @@
 /** Generation: single and batch requests, charged atomically and all-or-nothing. */
 import type { components } from "../../generated/masko-api.js";
-import { badRequest, insufficientCredits, notFound } from "../http/masko-error.js";
+import { insufficientCredits, notFound } from "../http/masko-error.js";
 import { type AnimationForm, animationForm, creditCost } from "../rules/credit-cost.js";
 import { ASSET_FORMATS, assetTypesFor, jobSchedule } from "../rules/jobs.js";
 import { type Caller, isoNow, type OperationHandler, type Services } from "../services.js";
@@ -16,17 +16,8 @@ interface Planned {
   accepted: components["schemas"]["GenerateAccepted"];
 }
 
-function fieldOf(prefix: string, name: string) {
-  return prefix ? `${prefix}.${name}` : name;
-}
-
-async function ownedAsset(services: Services, caller: Caller, id: string | undefined, field: string) {
-  if (id === undefined) return;
-  await loadOwned(services, caller, "asset", id).catch((error: unknown) => {
-    throw error instanceof Error && "status" in error && error.status === 404
-      ? badRequest("refers to an unknown asset", field)
-      : error;
-  });
+async function ownedAsset(services: Services, caller: Caller, id: string | undefined) {
+  if (id !== undefined) await loadOwned(services, caller, "asset", id);
 }
 
 /** Checks every id a body refers to and returns the item it targets (an existing one, or none for a new item). */
@@ -35,21 +26,10 @@ async function checkReferences(
   caller: Caller,
   collection: Collection,
   body: GenerateBody,
-  prefix: string,
 ) {
   const fields = body as Record<string, unknown>;
-  await ownedAsset(
-    services,
-    caller,
-    fields.source_image_asset_id as string | undefined,
-    fieldOf(prefix, "source_image_asset_id"),
-  );
-  await ownedAsset(
-    services,
-    caller,
-    fields.end_image_asset_id as string | undefined,
-    fieldOf(prefix, "end_image_asset_id"),
-  );
+  await ownedAsset(services, caller, fields.source_image_asset_id as string | undefined);
+  await ownedAsset(services, caller, fields.end_image_asset_id as string | undefined);
   const itemId = fields.item_id as string | undefined;
   if (itemId === undefined) return undefined;
   const item = await loadOwned(services, caller, "item", itemId);
@@ -154,10 +134,9 @@ async function plan(
   caller: Caller,
   collection: Collection,
   body: GenerateBody,
-  prefix: string,
   willFail: () => boolean,
 ): Promise<Planned> {
-  const existing = await checkReferences(services, caller, collection, body, prefix);
+  const existing = await checkReferences(services, caller, collection, body);
   const fields = body as Record<string, unknown>;
   const itemType =
     body.type === "edit" ? (existing?.type ?? "image") : body.type === "logo" ? "logo" : body.type;
@@ -207,13 +186,7 @@ async function plan(
 }
 
 /** Plans every body, then charges the total and writes everything in one atomic step (or nothing: 402). */
-async function acceptAll(
-  services: Services,
-  caller: Caller,
-  collectionId: string,
-  bodies: GenerateBody[],
-  batch: boolean,
-) {
+async function acceptAll(services: Services, caller: Caller, collectionId: string, bodies: GenerateBody[]) {
   const collection = await loadOwned(services, caller, "collection", collectionId);
   let taken = 0;
   const willFail = () => {
@@ -223,9 +196,7 @@ async function acceptAll(
   };
   try {
     const plans: Planned[] = [];
-    for (const [i, body] of bodies.entries()) {
-      plans.push(await plan(services, caller, collection, body, batch ? `requests[${i}]` : "", willFail));
-    }
+    for (const body of bodies) plans.push(await plan(services, caller, collection, body, willFail));
     const total = plans.reduce((sum, p) => sum + p.accepted.cost_credits, 0);
     const result = await services.store.chargeAndWrite(
       caller.workspace.id,
@@ -242,12 +213,12 @@ async function acceptAll(
 }
 
 export const generate: OperationHandler = async ({ caller, services, path, body }) => {
-  const { plans } = await acceptAll(services, caller, path.collectionId ?? "", [body as GenerateBody], false);
+  const { plans } = await acceptAll(services, caller, path.collectionId ?? "", [body as GenerateBody]);
   return { status: 202, body: { data: plans[0]?.accepted } };
 };
 
 export const generateBatch: OperationHandler = async ({ caller, services, path, body }) => {
   const { requests } = body as { requests: GenerateBody[] };
-  const { plans, total } = await acceptAll(services, caller, path.collectionId ?? "", requests, true);
+  const { plans, total } = await acceptAll(services, caller, path.collectionId ?? "", requests);
   return { status: 202, body: { data: { jobs: plans.map((p) => p.accepted), cost_credits: total } } };
 };

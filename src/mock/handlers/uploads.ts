@@ -32,15 +32,16 @@ async function storeUpload(services: Services, caller: Caller, contentType: stri
   return asset;
 }
 
-/** Imports a public image URL as an asset; the extension decides its type (no network in the simulator). */
+/**
+ * Imports a public image URL as an asset. The simulator has no network: the extension decides the type, and an
+ * address without a known image extension is taken as PNG.
+ */
 export async function importFromUrl(services: Services, caller: Caller, url: string) {
   const parsed = URL.canParse(url) ? new URL(url) : undefined;
   if (!parsed || !["http:", "https:"].includes(parsed.protocol))
     throw badRequest("must be an http(s) URL", "url");
   const ext = parsed.pathname.split(".").pop()?.toLowerCase() ?? "";
-  const contentType = IMAGE_TYPES[ext];
-  if (!contentType) throw badRequest("must point to a .png, .jpg, .webp or .gif image", "url");
-  return storeUpload(services, caller, contentType);
+  return storeUpload(services, caller, IMAGE_TYPES[ext] ?? "image/png");
 }
 
 function presentUpload(asset: ResourceRecords["asset"]) {
