@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs, idempotently, and quickly when it is already there:
-#   npm packages (npm ci when node_modules is missing or older than package-lock.json)
-#   Debian packages: chromium (docs render test)
+#   npm packages      npm ci when node_modules is missing or older than package-lock.json
+#   Debian packages   chromium (docs render test)
+#   Python            schemathesis (npm run fuzz), pinned
+#   Go                oasdiff (npm run spec:diff), pinned
 set -euo pipefail
 cd "$(dirname "$0")/.."
+
+SCHEMATHESIS_VERSION=4.32.5
+OASDIFF_VERSION=v1.37.0
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages (npm ci)"
@@ -18,5 +23,16 @@ if [ ${#apt_packages[@]} -gt 0 ]; then
   [ "$(id -u)" -eq 0 ] || sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${apt_packages[@]}" >/dev/null
+fi
+
+if [ "$(schemathesis --version 2>/dev/null | awk '{print $3}')" != "$SCHEMATHESIS_VERSION" ]; then
+  echo "setup: installing schemathesis $SCHEMATHESIS_VERSION"
+  python3 -m pip install -q --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+
+oasdiff="$(go env GOPATH)/bin/oasdiff"
+if [ "$(go version -m "$oasdiff" 2>/dev/null | awk '$1 == "mod" {print $3}')" != "$OASDIFF_VERSION" ]; then
+  echo "setup: installing oasdiff $OASDIFF_VERSION"
+  go install "github.com/oasdiff/oasdiff@$OASDIFF_VERSION"
 fi
 echo "setup: ready"
