@@ -39,4 +39,7 @@ const ast = await openapiTS(JSON.parse(readFileSync(specPath, "utf8")), {
   defaultNonNullable: false,
 });
 writeFileSync(join(outDir, "masko-api.ts"), banner + astToString(ast));
+// The rate-limit policy alone, for load scripts (k6 cannot load the whole spec module).
+const limits = (JSON.parse(readFileSync(specPath, "utf8")) as Record<string, unknown>)["x-masko-rate-limits"];
+writeFileSync(join(outDir, "rate-limits.json"), `${JSON.stringify(limits, null, 2)}\n`);
 console.log(`generated ${specPath} and masko-api.ts`);

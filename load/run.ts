@@ -1,0 +1,331 @@
+/**
+ * `npm run load`: proves the rate limits at their exact boundary under real concurrency, with autocannon.
+ * Starts a simulator process unless MASKO_BASE_URL is set; expectations come from load/lib/expectations.ts and
+ * the spec's limits. Prints a summary table, writes reports/load-summary.json, exits non-zero on any violation.
+ *
+ *   npm run load [-- --seconds 10 --keys 200 --real-time]
+ *   MASKO_BASE_URL=http://127.0.0.1:4010 MASKO_API_KEY=masko_… npm run load -- --real-time
+ * Against a target without the simulator's control API only the scenarios that need no fresh keys or clock run
+ * (serial and concurrent boundary on MASKO_API_KEY, recovery by real waiting with --real-time); only loopback
+ * addresses may be targeted.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { parseArgs } from "node:util";
+import autocannon from "autocannon";
+import limitsJson from "../src/generated/rate-limits.json" with { type: "json" };
+import type { RunningServer } from "../tests/helpers/processes.js";
+import { startSimulatorProcess } from "../tests/helpers/simulator-process.js";
+import {
+  admittedPerBurst,
+  type Expectation,
+  type RateLimitsSpec,
+  type RecordedRun,
+  retryAfterConsistent,
+  serialVerdict,
+  verdict,
+  windowNamed,
+} from "./lib/expectations.js";
+
+const limits = limitsJson as RateLimitsSpec;
+const root = resolve(import.meta.dirname, "..");
+const { values } = parseArgs({
+  options: {
+    seconds: { type: "string", default: "10" },
+    keys: { type: "string", default: "200" },
+    "real-time": { type: "boolean", default: false },
+  },
+});
+
+interface Answer {
+  status: number;
+  remaining: number;
+  reset: number;
+  retryAfter: number;
+  at: number;
+}
+interface Drive {
+  run: RecordedRun;
+  answers: Answer[];
+  latencies: number[];
+  seconds: number;
+}
+interface Row {
+  scenario: string;
+  requests: number;
+  admitted: number;
+  refused: number;
+  rps: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  problems: string[];
+  skipped?: string;
+}
+
+function header(raw: string[], name: string): string | undefined {
+  for (let i = 0; i < raw.length; i += 2) if (raw[i]?.toLowerCase() === name) return raw[i + 1];
+  return undefined;
+}
+
+/** Sends `amount` GET /v1/credits over `connections`, each request with one of `keys` in turn. */
+async function drive(
+  base: string,
+  keys: string[],
+  options: { amount?: number; duration?: number; connections: number },
+): Promise<Drive> {
+  const answers: Answer[] = [];
+  const latencies: number[] = [];
+  let next = 0;
+  const started = performance.now();
+  const result = await autocannon({
+    url: `${base}/v1/credits`,
+    connections: options.connections,
+    ...(options.amount !== undefined ? { amount: options.amount } : { duration: options.duration ?? 10 }),
+    timeout: 10,
+    requests: [
+      {
+        setupRequest: (request) => {
+          const key = keys[next++ % keys.length];
+          return { ...request, headers: { ...request.headers, authorization: `Bearer ${key}` } };
+        },
+      },
+    ],
+    setupClient: (client) => {
+      client.on("headers", (info: { statusCode: number; headers: string[] }) => {
+        answers.push({
+          status: info.statusCode,
+          remaining: Number(header(info.headers, "x-ratelimit-remaining")),
+          reset: Number(header(info.headers, "x-ratelimit-reset")),
+          retryAfter: Number(header(info.headers, "retry-after") ?? Number.NaN),
+          at: Date.now(),
+        });
+      });
+      client.on("response", (_status: number, _bytes: number, responseTime: number) =>
+        latencies.push(responseTime),
+      );
+    },
+  });
+  const seconds = (performance.now() - started) / 1000;
+  const count = (code: string) =>
+    (result.statusCodeStats as Record<string, { count: number }>)[code]?.count ?? 0;
+  const admitted = count("200");
+  const refused = count("429");
+  const total = Object.values(result.statusCodeStats as Record<string, { count: number }>).reduce(
+    (n, s) => n + s.count,
+    0,
+  );
+  return {
+    run: {
+      admitted,
+      refused,
+      other: total - admitted - refused,
+      errors: result.errors,
+      timeouts: result.timeouts,
+    },
+    answers,
+    latencies,
+    seconds,
+  };
+}
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
+}
+
+function row(scenario: string, d: Drive, problems: string[]): Row {
+  const sorted = [...d.latencies].sort((a, b) => a - b);
+  const requests = d.run.admitted + d.run.refused + d.run.other;
+  return {
+    scenario,
+    requests,
+    admitted: d.run.admitted,
+    refused: d.run.refused,
+    rps: requests / d.seconds,
+    p50: percentile(sorted, 50),
+    p95: percentile(sorted, 95),
+    p99: percentile(sorted, 99),
+    problems,
+  };
+}
+
+async function main() {
+  let simulator: RunningServer | undefined;
+  let base = process.env.MASKO_BASE_URL?.replace(/\/+$/, "");
+  if (base && !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(base)) {
+    throw new Error(`load tests target loopback addresses only, not ${base}`);
+  }
+  if (!base) {
+    simulator = await startSimulatorProcess(["--log-level", "warn"]);
+    base = simulator.baseUrl;
+  }
+  const adminToken = process.env.MASKO_MOCK_ADMIN_TOKEN;
+  const controlHeaders = {
+    "content-type": "application/json",
+    ...(adminToken ? { "x-mock-admin-token": adminToken } : {}),
+  };
+  const hasControl =
+    (await fetch(`${base}/__mock/health`, { headers: controlHeaders }).catch(() => undefined))?.status ===
+    200;
+  const control = async (path: string, body: unknown) => {
+    const response = await fetch(`${base}/__mock${path}`, {
+      method: "POST",
+      headers: controlHeaders,
+      body: JSON.stringify(body),
+    });
+    if (!response.ok) throw new Error(`control ${path}: ${response.status} ${await response.text()}`);
+    return (await response.json()) as { api_key: string };
+  };
+  const freshKey = async () => {
+    if (hasControl) return (await control("/workspaces", { type: "personal", credits: 1 })).api_key;
+    const key = process.env.MASKO_API_KEY;
+    if (!key)
+      throw new Error("Set MASKO_API_KEY (a key with an unused window) for a target without a control API.");
+    return key;
+  };
+  const passWindow = async (seconds: number, resetAt?: number) => {
+    if (hasControl && !values["real-time"]) return control("/clock", { advance_seconds: seconds });
+    const waitMs = resetAt ? resetAt * 1000 - Date.now() + 1000 : seconds * 1000;
+    await new Promise((r) => setTimeout(r, Math.max(0, waitMs)));
+  };
+  const burst = admittedPerBurst(limits);
+  const minute = windowNamed(limits, "minute");
+  const hour = windowNamed(limits, "hour");
+  const rows: Row[] = [];
+  const skip = (scenario: string, why: string) =>
+    rows.push({
+      scenario,
+      requests: 0,
+      admitted: 0,
+      refused: 0,
+      rps: 0,
+      p50: 0,
+      p95: 0,
+      p99: 0,
+      problems: [],
+      skipped: why,
+    });
+
+  try {
+    // 1. Serial boundary: 61 requests one after another on a fresh key.
+    const serialKey = await freshKey();
+    const serial = await drive(base, [serialKey], { amount: burst + 1, connections: 1 });
+    const last = serial.answers.at(-1);
+    const serialProblems = serialVerdict(serial.answers, limits);
+    if (!last || !retryAfterConsistent(last.retryAfter, last.reset, Math.floor(last.at / 1000))) {
+      serialProblems.push(
+        `429 Retry-After ${last?.retryAfter} does not agree with X-RateLimit-Reset ${last?.reset}`,
+      );
+    }
+    const resets = new Set(serial.answers.map((a) => a.reset));
+    if (resets.size !== 1)
+      serialProblems.push(`X-RateLimit-Reset changed within one window: ${[...resets].join(", ")}`);
+    rows.push(row(`serial: ${burst + 1} sequential on one key`, serial, serialProblems));
+
+    // 2. Concurrent boundary: 500 requests at 100 connections on a fresh key.
+    const concurrentKey = await freshKey();
+    const expectConcurrent: Expectation = { admitted: burst, refused: 500 - burst };
+    const concurrent = await drive(base, [concurrentKey], { amount: 500, connections: 100 });
+    rows.push(
+      row("concurrent: 500 at 100 connections", concurrent, verdict(concurrent.run, expectConcurrent)),
+    );
+
+    // 3. Recovery: once the window resets the same key gets exactly one more burst.
+    await passWindow(minute.window_seconds, Math.max(...concurrent.answers.map((a) => a.reset)));
+    const recovery = await drive(base, [concurrentKey], { amount: 500, connections: 100 });
+    rows.push(
+      row(
+        `recovery: after the ${minute.window_seconds} s window`,
+        recovery,
+        verdict(recovery.run, expectConcurrent),
+      ),
+    );
+
+    if (!hasControl) {
+      skip("hourly", "needs the simulator's control API (fresh keys, clock)");
+      skip("isolation", "needs the simulator's control API (fresh keys)");
+      skip("sustained", "needs the simulator's control API (fresh keys)");
+    } else {
+      // 4. Hourly: minute after minute until the hour limit refuses, then back after the hour.
+      const hourKey = await freshKey();
+      const total: Drive = {
+        run: { admitted: 0, refused: 0, other: 0, errors: 0, timeouts: 0 },
+        answers: [],
+        latencies: [],
+        seconds: 0,
+      };
+      for (let w = 0; w * minute.window_seconds < hour.window_seconds; w++) {
+        const step = await drive(base, [hourKey], { amount: burst, connections: 10 });
+        for (const k of Object.keys(total.run) as Array<keyof RecordedRun>) total.run[k] += step.run[k];
+        total.latencies.push(...step.latencies);
+        total.seconds += step.seconds;
+        if (step.run.refused > 0) break;
+        await control("/clock", { advance_seconds: minute.window_seconds });
+      }
+      const hourProblems = verdict(total.run, { admitted: hour.limit });
+      await control("/clock", { advance_seconds: hour.window_seconds });
+      const afterHour = await drive(base, [hourKey], { amount: 1, connections: 1 });
+      if (afterHour.run.admitted !== 1)
+        hourProblems.push("the key was not admitted again after the hour reset");
+      rows.push(row(`hourly: ${hour.limit} across minute windows`, total, hourProblems));
+
+      // 5. Isolation: 20 fresh keys at once, each exactly one burst.
+      const keys = await Promise.all(Array.from({ length: 20 }, () => freshKey()));
+      const started = performance.now();
+      const each = await Promise.all(
+        keys.map((key) => drive(base as string, [key], { amount: 100, connections: 5 })),
+      );
+      const merged: Drive = {
+        run: { admitted: 0, refused: 0, other: 0, errors: 0, timeouts: 0 },
+        answers: [],
+        latencies: each.flatMap((d) => d.latencies),
+        seconds: (performance.now() - started) / 1000,
+      };
+      const isolationProblems: string[] = [];
+      each.forEach((d, i) => {
+        for (const k of Object.keys(merged.run) as Array<keyof RecordedRun>) merged.run[k] += d.run[k];
+        for (const p of verdict(d.run, { admitted: burst, refused: 100 - burst }))
+          isolationProblems.push(`key ${i + 1}: ${p}`);
+      });
+      rows.push(row("isolation: 20 keys × 100 at once", merged, isolationProblems));
+
+      // 6. Sustained mixed traffic over many keys for a fixed time.
+      const many = await Promise.all(Array.from({ length: Number(values.keys) }, () => freshKey()));
+      const sustained = await drive(base, many, { duration: Number(values.seconds), connections: 50 });
+      rows.push(
+        row(
+          `sustained: ${many.length} keys, ${values.seconds} s at 50 connections`,
+          sustained,
+          verdict(sustained.run, { admittedAtMost: many.length * burst }),
+        ),
+      );
+    }
+  } finally {
+    await simulator?.stop();
+  }
+
+  const fmt = (n: number, digits = 1) => (Number.isFinite(n) ? n.toFixed(digits) : "—");
+  const lines = [
+    "| scenario | requests | 200 | 429 | req/s | p50 ms | p95 ms | p99 ms | verdict |",
+    "|---|---|---|---|---|---|---|---|---|",
+    ...rows.map((r) =>
+      r.skipped
+        ? `| ${r.scenario} | — | — | — | — | — | — | — | skipped: ${r.skipped} |`
+        : `| ${r.scenario} | ${r.requests} | ${r.admitted} | ${r.refused} | ${fmt(r.rps, 0)} | ${fmt(r.p50)} | ${fmt(r.p95)} | ${fmt(r.p99)} | ${r.problems.length === 0 ? "ok" : r.problems.join("; ")} |`,
+    ),
+  ];
+  console.log(`\nload against ${base}${values["real-time"] ? " (real time)" : ""}\n\n${lines.join("\n")}\n`);
+  mkdirSync(join(root, "reports"), { recursive: true });
+  writeFileSync(
+    join(root, "reports/load-summary.json"),
+    `${JSON.stringify({ target: base, limits, rows }, null, 2)}\n`,
+  );
+  const failed = rows.filter((r) => r.problems.length > 0);
+  if (failed.length > 0) {
+    console.error(`load: ${failed.length} scenario(s) violated their expectations`);
+    process.exit(1);
+  }
+}
+
+await main();
