@@ -7,7 +7,8 @@
  * Usage: npm run bench [-- --seconds 5 --rounds 3 --connections 50]
  */
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -20,6 +21,7 @@ const { values } = parseArgs({
     rounds: { type: "string", default: "3" },
     connections: { type: "string", default: "50" },
     keys: { type: "string", default: "1000" },
+    growth: { type: "string" },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -129,6 +131,55 @@ async function createWorkspaceKey(url: string, attempt = 0): Promise<string> {
   }
 }
 
+const GROWTH = (values.growth ?? "10,1000,100000").split(",").map(Number);
+
+/** One simulator seeded with `count` workspaces; returns throughput, p99 and RSS with every key in the limiter. */
+async function growthRun(count: number) {
+  const dir = mkdtempSync(join(tmpdir(), "masko-growth-"));
+  const keys = Array.from({ length: count }, () => `masko_${randomBytes(32).toString("hex")}`);
+  const seedFile = join(dir, "seed.json");
+  const keysFile = join(dir, "keys.txt");
+  writeFileSync(
+    seedFile,
+    JSON.stringify({
+      workspaces: keys.map((api_key) => ({
+        type: "personal",
+        credits: 1,
+        members: [{ role: "owner", api_key }],
+      })),
+    }),
+  );
+  writeFileSync(keysFile, `${keys.join("\n")}\n`);
+  const server = await start(
+    `simulator, ${count} keys`,
+    process.execPath,
+    (p) => [
+      join(root, "dist/mock/cli.js"),
+      "--port",
+      String(p),
+      "--log-level",
+      "warn",
+      "--rate-limit-scale",
+      "1000000",
+      "--seed",
+      seedFile,
+    ],
+    keys[0],
+  );
+  try {
+    const lua = ["-s", join(root, "bench/rotate-keys.lua")];
+    const env = { KEYS_FILE: keysFile };
+    wrk(server, [...lua, `-d${Math.max(3, Math.ceil(count / 12_000))}s`], env); // every key enters the limiter
+    const sample = wrk(server, lua, env);
+    return { keys: count, rps: sample.rps, p99: sample.p99, rss: rssMb(serverPid(server)) };
+  } finally {
+    try {
+      process.kill(-(server.child.pid as number), "SIGTERM");
+    } catch {}
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? Number.NaN;
 
 async function main() {
@@ -206,6 +257,24 @@ async function main() {
       `- simulator p99: **${simRow.p99.toFixed(2)} ms** (target ≤ 5 ms); RSS after load **${simRow.rss.toFixed(0)} MB** (target ≤ 120 MB); first answer **${simRow.first.toFixed(0)} ms** after spawn (target ≤ 500 ms)`,
       `- ${MANY_KEYS} keys rotated / one key: **${(manyKeys.rps / simRow.rps).toFixed(2)}×**`,
     ];
+    // Growth: the limiter holding 10, 1,000 and 100,000 active keys (seeded workspaces, every key warmed).
+    const growth: Array<{ keys: number; rps: number; p99: number; rss: number }> = [];
+    for (const count of GROWTH) growth.push(await growthRun(count));
+    const growthTable = [
+      "| active keys in the limiter | req/s | p99 ms | RSS after load MB |",
+      "|---|---|---|---|",
+      ...growth.map(
+        (g) =>
+          `| ${g.keys.toLocaleString("en")} | ${g.rps.toFixed(0)} | ${g.p99.toFixed(2)} | ${g.rss.toFixed(0)} |`,
+      ),
+    ];
+    const first = growth[0];
+    const lastGrowth = growth.at(-1);
+    const growthRatio =
+      first && lastGrowth
+        ? `- ${lastGrowth.keys.toLocaleString("en")} keys / ${first.keys} keys: **${(lastGrowth.rps / first.rps).toFixed(2)}×** req/s`
+        : "";
+
     const report = [
       "# Benchmark results",
       "",
@@ -216,6 +285,15 @@ async function main() {
       ...table,
       "",
       ...ratios,
+      "",
+      "## Growth: cost per request as the number of keys grows",
+      "",
+      "Each size is a fresh simulator seeded with that many workspaces (one key each); wrk rotates over every key",
+      "(Lua script), first long enough to put every key in the limiter, then for the measurement.",
+      "",
+      ...growthTable,
+      "",
+      growthRatio,
       "",
     ].join("\n");
     process.stdout.write(`\n${report}`);

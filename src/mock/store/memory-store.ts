@@ -23,6 +23,7 @@ export function createMemoryStore(): Store {
   let users = new Map<string, UserRecord>();
   let keysById = new Map<string, ApiKeyRecord>();
   let keysByHash = new Map<string, ApiKeyRecord>();
+  let activeKeys = new Map<string, number>();
   let limits = new Map<string, RateLimitState>();
   let resources = new Map<ResourceKind, Map<string, AnyRecord>>();
   let unfinished = new Map<string, Set<string>>();
@@ -52,6 +53,7 @@ export function createMemoryStore(): Store {
       users = new Map();
       keysById = new Map();
       keysByHash = new Map();
+      activeKeys = new Map();
       limits = new Map();
       resources = new Map();
       unfinished = new Map();
@@ -89,12 +91,12 @@ export function createMemoryStore(): Store {
     },
 
     async insertApiKey(key, maxActive) {
-      let active = 0;
-      for (const k of keysById.values()) if (k.workspace_id === key.workspace_id && !k.revoked_at) active++;
+      const active = activeKeys.get(key.workspace_id) ?? 0;
       if (active >= maxActive) return "limit_reached";
       const stored = { ...key };
       keysById.set(key.id, stored);
       keysByHash.set(key.hash, stored);
+      activeKeys.set(key.workspace_id, active + 1);
       return "inserted";
     },
     async findApiKeyByHash(hash) {
@@ -124,6 +126,7 @@ export function createMemoryStore(): Store {
       const k = keysById.get(id);
       if (!k || k.revoked_at) return false;
       k.revoked_at = at;
+      activeKeys.set(k.workspace_id, (activeKeys.get(k.workspace_id) ?? 1) - 1);
       return true;
     },
 
