@@ -131,6 +131,17 @@ async function createWorkspaceKey(url: string, attempt = 0): Promise<string> {
   }
 }
 
+/** The simulator's command line for a benchmark: compiled, quiet, limits raised out of the way. */
+const simulatorArgs = (port: number) => [
+  join(root, "dist/mock/cli.js"),
+  "--port",
+  String(port),
+  "--log-level",
+  "warn",
+  "--rate-limit-scale",
+  "1000000",
+];
+
 const GROWTH = (values.growth ?? "10,1000,100000").split(",").map(Number);
 
 /** One simulator seeded with `count` workspaces; returns throughput, p99 and RSS with every key in the limiter. */
@@ -153,17 +164,7 @@ async function growthRun(count: number) {
   const server = await start(
     `simulator, ${count} keys`,
     process.execPath,
-    (p) => [
-      join(root, "dist/mock/cli.js"),
-      "--port",
-      String(p),
-      "--log-level",
-      "warn",
-      "--rate-limit-scale",
-      "1000000",
-      "--seed",
-      seedFile,
-    ],
+    (p) => [...simulatorArgs(p), "--seed", seedFile],
     keys[0],
   );
   try {
@@ -186,15 +187,7 @@ async function main() {
   execFileSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
   const node = process.execPath;
   const servers: Server[] = [
-    await start("simulator", node, (p) => [
-      join(root, "dist/mock/cli.js"),
-      "--port",
-      String(p),
-      "--log-level",
-      "warn",
-      "--rate-limit-scale",
-      "1000000",
-    ]),
+    await start("simulator", node, simulatorArgs),
     await start("bare node:http", node, (p) => [join(root, "bench/bare-server.mjs"), String(p)]),
     await start("prism 5.14.2 -v error", join(root, "node_modules/.bin/prism"), (p) => [
       "mock",

@@ -7,15 +7,10 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { expect } from "vitest";
 import { specValidator } from "../../src/contract/bundled-spec.js";
+import type { Answer } from "../../tests/helpers/answer.js";
 import { target } from "./target.js";
 
-/** A response as contract tests see it. */
-export interface Answer {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: contract tests read arbitrary JSON bodies
-  body: any;
-}
+export type { Answer };
 
 /** Options of one call. */
 export interface CallOptions {

@@ -11,13 +11,9 @@ import {
   type SimulatorOptions,
 } from "../../src/mock/simulator.js";
 
-/** A response as tests see it. */
-export interface Answer {
-  status: number;
-  headers: Headers;
-  // biome-ignore lint/suspicious/noExplicitAny: tests read arbitrary JSON bodies
-  body: any;
-}
+export type { Answer } from "../helpers/answer.js";
+
+import type { Answer } from "../helpers/answer.js";
 
 /** Options of one call. */
 export interface CallOptions {
