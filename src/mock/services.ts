@@ -23,9 +23,9 @@ export interface Services {
 
 /** The authenticated caller of a request. */
 export interface Caller {
-  readonly key: ApiKeyRecord;
-  readonly user: UserRecord;
-  readonly workspace: WorkspaceRecord;
+  readonly key: Readonly<ApiKeyRecord>;
+  readonly user: Readonly<UserRecord>;
+  readonly workspace: Readonly<WorkspaceRecord>;
   readonly role: Role;
   /** Whether the workspace had unfinished jobs when the request arrived. */
   readonly openJobs: boolean;

@@ -132,7 +132,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     if (!decision.allowed) throw rateLimited(decision);
     if (!caller) throw unauthorized();
     c.set("caller", caller);
-    Object.assign(headers, rateLimitHeaders(decision));
+    rateLimitHeaders(decision, headers);
     if (caller.openJobs) await settleDueJobs(services, caller.workspace.id);
     const latency = services.faults.state.latencyMs;
     if (latency > 0) await sleep(latency);
@@ -150,13 +150,14 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       mediaTypes.includes("application/json") &&
       validator.requestSchemaPointer({ ...op, pathParams: {} } as MatchedOperation, "application/json");
     const checkParams = compileParams(validator, op.pathTemplate, op.operation);
+    const hasPathParams = op.pathTemplate.includes("{");
     app.on(op.method.toUpperCase(), honoPath, async (c) => {
       if (services.faults.takeOperationFailure(op.operationId))
         throw internalError("Injected fault: internal error.");
       const url = c.req.url;
       const q = url.indexOf("?");
-      const search = new URLSearchParams(q < 0 ? "" : url.slice(q + 1));
-      const params = checkParams(c.req.param() as Record<string, string>, search);
+      const search = q < 0 ? undefined : new URLSearchParams(url.slice(q + 1));
+      const params = checkParams(hasPathParams ? (c.req.param() as Record<string, string>) : {}, search);
       let body: unknown;
       if (mediaTypes.length > 0) {
         const read = await readBody(c.req.raw, mediaTypes, {

@@ -21,13 +21,14 @@ export async function authenticate(
 }
 
 /** The rate-limit headers every Masko API response carries. */
-export function rateLimitHeaders(decision: RateLimitDecision): Record<string, string> {
-  const headers: Record<string, string> = {
-    "X-RateLimit-Remaining": String(decision.remaining),
-    "X-RateLimit-Reset": String(decision.resetSeconds),
-  };
-  if (decision.retryAfterSeconds !== undefined) headers["Retry-After"] = String(decision.retryAfterSeconds);
-  return headers;
+export function rateLimitHeaders(
+  decision: RateLimitDecision,
+  into: Record<string, string> = {},
+): Record<string, string> {
+  into["X-RateLimit-Remaining"] = String(decision.remaining);
+  into["X-RateLimit-Reset"] = String(decision.resetSeconds);
+  if (decision.retryAfterSeconds !== undefined) into["Retry-After"] = String(decision.retryAfterSeconds);
+  return into;
 }
 
 /** The 429 for a refused request. */

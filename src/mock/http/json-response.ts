@@ -4,16 +4,14 @@
  * An explicit Content-Length lets Node send headers and body in one write instead of chunked pieces.
  */
 
-/** A JSON response (or an empty one when `body` is undefined) with the given headers. */
+/**
+ * A JSON response (or an empty one when `body` is undefined). `headers` is this response's own record (the
+ * pipeline makes one per request), so the content headers are added to it in place.
+ */
 export function jsonResponse(status: number, body: unknown, headers: Record<string, string>): Response {
   if (body === undefined) return new Response(null, { status, headers });
   const text = JSON.stringify(body);
-  return new Response(text, {
-    status,
-    headers: {
-      ...headers,
-      "content-type": "application/json",
-      "content-length": String(Buffer.byteLength(text)),
-    },
-  });
+  headers["content-type"] = "application/json";
+  headers["content-length"] = String(Buffer.byteLength(text));
+  return new Response(text, { status, headers });
 }

@@ -58,7 +58,7 @@ export function compileParams(
   validator: SpecValidator,
   pathTemplate: string,
   operation: Json,
-): (pathParams: Record<string, string>, search: URLSearchParams) => ValidatedParams {
+): (pathParams: Record<string, string>, search?: URLSearchParams) => ValidatedParams {
   const item = validator.resolve((validator.spec.paths as Json)[pathTemplate]);
   const declared = [
     ...((item.parameters as unknown[]) ?? []),
@@ -73,13 +73,14 @@ export function compileParams(
       pointer: typeof ref === "string" ? `${ref}/schema` : undefined,
     };
   });
+  if (declared.length === 0) return (pathParams) => ({ path: pathParams, query: {} });
   return (pathParams, search) => {
     const query: Record<string, unknown> = {};
     for (const param of declared) {
       let value: unknown;
       if (param.in === "path") value = pathParams[param.name];
       else if (param.in === "query") {
-        const values = search.getAll(param.name);
+        const values = search?.getAll(param.name) ?? [];
         if (values.length === 0) {
           if (param.schema.default !== undefined) query[param.name] = param.schema.default;
           continue;

@@ -110,7 +110,8 @@ export function createMemoryStore(): Store {
       const workspace = workspaces.get(key.workspace_id);
       if (!user || !workspace) return undefined;
       const openJobs = (unfinished.get(workspace.id)?.size ?? 0) > 0;
-      return { key: { ...key }, user: { ...user }, workspace: { ...workspace }, openJobs };
+      // Returned as stored: the caller is read-only to every handler (typed Readonly in Services).
+      return { key, user, workspace, openJobs };
     },
     async getApiKey(id) {
       const k = keysById.get(id);
