@@ -13,6 +13,7 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { startOwnRedis } from "../tests/helpers/redis-server.js";
 
 const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -185,9 +186,17 @@ const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.len
 
 async function main() {
   execFileSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
+  const redis = await startOwnRedis({ persist: false });
   const node = process.execPath;
   const servers: Server[] = [
     await start("simulator", node, simulatorArgs),
+    await start("simulator, redis store", node, (p) => [
+      ...simulatorArgs(p),
+      "--store",
+      "redis",
+      "--redis-url",
+      redis.url,
+    ]),
     await start("bare node:http", node, (p) => [join(root, "bench/bare-server.mjs"), String(p)]),
     await start("prism 5.14.2 -v error", join(root, "node_modules/.bin/prism"), (p) => [
       "mock",
@@ -230,7 +239,8 @@ async function main() {
         first: s.firstAnswerMs,
       };
     });
-    const [simRow, bareRow, prismRow] = rows as [
+    const [simRow, redisRow, bareRow, prismRow] = rows as [
+      (typeof rows)[number],
       (typeof rows)[number],
       (typeof rows)[number],
       (typeof rows)[number],
@@ -246,6 +256,7 @@ async function main() {
     ];
     const ratios = [
       `- simulator / bare node:http: **${(simRow.rps / bareRow.rps).toFixed(2)}×** (target ≥ 0.5×)`,
+      `- simulator with the Redis store / with the memory store: **${(redisRow.rps / simRow.rps).toFixed(2)}×** (p99 ${redisRow.p99.toFixed(2)} ms)`,
       `- simulator / Prism: **${(simRow.rps / prismRow.rps).toFixed(1)}×** (target ≥ 8×)`,
       `- simulator p99: **${simRow.p99.toFixed(2)} ms** (target ≤ 5 ms); RSS after load **${simRow.rss.toFixed(0)} MB** (target ≤ 120 MB); first answer **${simRow.first.toFixed(0)} ms** after spawn (target ≤ 500 ms)`,
       `- ${MANY_KEYS} keys rotated / one key: **${(manyKeys.rps / simRow.rps).toFixed(2)}×**`,
@@ -297,6 +308,7 @@ async function main() {
         process.kill(-(s.child.pid as number), "SIGTERM");
       } catch {}
     }
+    await redis.remove();
   }
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs what the test suite needs, idempotently, and quickly when it is already there:
 #   npm packages      npm ci when node_modules is missing or older than package-lock.json
-#   Debian packages   chromium (docs render test)
+#   Debian packages   chromium (docs render test), redis-server (the Redis store's tests), wrk (npm run bench)
 #   Python            schemathesis (npm run fuzz), pinned
 #   Go                oasdiff (npm run spec:diff), pinned
 set -euo pipefail
@@ -17,6 +17,8 @@ fi
 
 apt_packages=()
 command -v chromium >/dev/null 2>&1 || apt_packages+=(chromium)
+command -v redis-server >/dev/null 2>&1 || apt_packages+=(redis-server)
+command -v wrk >/dev/null 2>&1 || apt_packages+=(wrk)
 if [ ${#apt_packages[@]} -gt 0 ]; then
   echo "setup: installing Debian packages: ${apt_packages[*]}"
   sudo=""

@@ -4,11 +4,24 @@ import { parseArgs } from "node:util";
 import type { SeedFile } from "./control.js";
 import { listen } from "./node-server.js";
 import { createSimulator, type RequestLogLine } from "./simulator.js";
+import { createRedisStore } from "./store/redis-store.js";
 
 const FLAGS = {
   port: { type: "string", env: "MASKO_MOCK_PORT", default: "4010", help: "TCP port" },
   host: { type: "string", env: "MASKO_MOCK_HOST", default: "127.0.0.1", help: "address to bind" },
-  store: { type: "string", env: "MASKO_MOCK_STORE", default: "memory", help: "state store: memory" },
+  store: { type: "string", env: "MASKO_MOCK_STORE", default: "memory", help: "state store: memory | redis" },
+  "redis-url": {
+    type: "string",
+    env: "MASKO_MOCK_REDIS_URL",
+    default: "redis://127.0.0.1:6379",
+    help: "Redis for --store redis",
+  },
+  "redis-prefix": {
+    type: "string",
+    env: "MASKO_MOCK_REDIS_PREFIX",
+    default: "masko:",
+    help: "key prefix in Redis",
+  },
   seed: { type: "string", env: "MASKO_MOCK_SEED", default: "", help: "JSON seed file of extra workspaces" },
   "admin-token": {
     type: "string",
@@ -80,7 +93,12 @@ const port = positiveInt("port", 0);
 const level = option("log-level");
 if (!LEVELS.includes(level as (typeof LEVELS)[number]))
   fail(`--log-level must be one of ${LEVELS.join(", ")}`);
-if (option("store") !== "memory") fail(`--store ${option("store")} is not available (use memory)`);
+if (!["memory", "redis"].includes(option("store")))
+  fail(`--store must be memory or redis, not ${option("store")}`);
+const store =
+  option("store") === "redis"
+    ? createRedisStore(option("redis-url"), { prefix: option("redis-prefix") })
+    : undefined;
 let seed: SeedFile | undefined;
 if (option("seed")) {
   try {
@@ -99,6 +117,7 @@ const log =
     : undefined;
 
 const simulator = await createSimulator({
+  ...(store ? { store, keepState: true } : {}),
   ...(seed ? { seed } : {}),
   ...(option("admin-token") ? { adminToken: option("admin-token") } : {}),
   corsOrigin: option("cors-origin"),
@@ -128,7 +147,10 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   process.on(signal, () => {
     if (closing) return;
     closing = true;
-    server.close().then(() => process.exit(0));
+    server
+      .close()
+      .then(() => store?.close())
+      .then(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
   });
 }

@@ -4,10 +4,10 @@
 export interface SimulatorClock {
   /** Milliseconds since the epoch, simulated. */
   now(): number;
-  /** Moves simulated time forward by `seconds`. */
-  advance(seconds: number): void;
+  /** Moves simulated time forward by `seconds` (shared clocks write the offset to the store). */
+  advance(seconds: number): void | Promise<void>;
   /** Returns to real time. */
-  reset(): void;
+  reset(): void | Promise<void>;
 }
 
 /** A clock that follows `realNow` (Date.now by default) shifted by whatever has been advanced. */

@@ -37,7 +37,19 @@ export class SimulatorControl {
   async reset(): Promise<CreatedWorkspace> {
     await this.services.store.reset();
     this.services.faults.clear();
-    this.services.clock.reset();
+    await this.services.clock.reset();
+    return this.seedDemoAndFile();
+  }
+
+  /** Seeds the demo workspace (and the seed file) unless the store already has it: a restart loses nothing. */
+  async seedIfEmpty(): Promise<CreatedWorkspace> {
+    const existing = await this.services.store.findCredentials(hashApiKey(DEMO_API_KEY));
+    if (existing)
+      return { workspace_id: existing.workspace.id, user_id: existing.user.id, api_key: DEMO_API_KEY };
+    return this.seedDemoAndFile();
+  }
+
+  private async seedDemoAndFile(): Promise<CreatedWorkspace> {
     const demo = await this.createWorkspace({ type: "personal", credits: DEMO_CREDITS }, DEMO_API_KEY);
     for (const ws of this.seed?.workspaces ?? []) {
       const [first, ...rest] = ws.members;
@@ -103,8 +115,8 @@ export class SimulatorControl {
   }
 
   /** Moves the simulated clock forward; returns the new simulated time. */
-  advanceClock(seconds: number): { now: string; now_ms: number } {
-    this.services.clock.advance(seconds);
+  async advanceClock(seconds: number): Promise<{ now: string; now_ms: number }> {
+    await this.services.clock.advance(seconds);
     const now = this.services.clock.now();
     return { now: new Date(now).toISOString(), now_ms: now };
   }

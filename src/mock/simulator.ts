@@ -19,7 +19,7 @@ import { createCors } from "./http/cors.js";
 import { authenticate, rateLimited, rateLimitHeaders } from "./http/gate.js";
 import { validateBatchBody, validateGenerateBody } from "./http/generate-body.js";
 import { jsonResponse } from "./http/json-response.js";
-import { internalError, MaskoError, unauthorized } from "./http/masko-error.js";
+import { internalError, MaskoError, storeUnavailable, unauthorized } from "./http/masko-error.js";
 import { MAX_JSON_BYTES, readBody } from "./http/read-body.js";
 import { compileParams, validateBody } from "./http/request-validation.js";
 import { OPERATION_HANDLERS } from "./operations.js";
@@ -27,6 +27,7 @@ import type { RateLimitDecision } from "./rules/rate-limit.js";
 import { type Caller, type Services, uuid } from "./services.js";
 import { createMemoryStore } from "./store/memory-store.js";
 import type { Store } from "./store/store.js";
+import { StoreUnavailableError } from "./store/store-unavailable-error.js";
 
 /** One line of the request log: never the key, only its id. */
 export interface RequestLogLine {
@@ -53,6 +54,8 @@ export interface SimulatorOptions {
   seed?: SeedFile;
   /** Called once per Masko API request. */
   log?: (line: RequestLogLine) => void;
+  /** Keep what the store already holds (a shared Redis) instead of resetting it; seed only when it is empty. */
+  keepState?: boolean;
   /** Called with unexpected errors (the client sees a 500 envelope). */
   onError?: (error: unknown) => void;
 }
@@ -84,14 +87,14 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const services: Services = {
     store: options.store ?? createMemoryStore(),
     policies,
-    clock: options.clock ?? createClock(),
+    clock: options.clock ?? options.store?.clock ?? createClock(),
     validator,
     faults: new Faults(),
     longPollMaxMs: options.longPollMaxMs ?? 30_000,
     newId: uuid,
   };
   const control = new SimulatorControl(services, options.seed);
-  const demo = await control.reset();
+  const demo = options.keepState ? await control.seedIfEmpty() : await control.reset();
   const windows = policies.rateLimits.windows;
 
   const cors = createCors(options.corsOrigin ?? "*", EXPOSED_HEADERS);
@@ -203,15 +206,24 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   });
 
   app.onError((error, c) => {
-    if (!(error instanceof MaskoError)) options.onError?.(error);
-    const known = error instanceof MaskoError ? error : internalError();
+    const known =
+      error instanceof MaskoError
+        ? error
+        : error instanceof StoreUnavailableError
+          ? storeUnavailable()
+          : undefined;
+    if (!known) options.onError?.(error);
+    const answer = known ?? internalError();
     const decision = c.get("rateLimit");
-    const headers = {
-      ...(c.get("responseHeaders") ?? {}),
-      ...known.headers,
-      ...(decision ? rateLimitHeaders(decision) : {}),
-    };
-    return jsonResponse(known.status, known.body(), headers);
+    // Without a limiter decision (the store is down) the headers still say "nothing left, try in a second".
+    const limitHeaders = decision
+      ? rateLimitHeaders(decision)
+      : {
+          "X-RateLimit-Remaining": "0",
+          "X-RateLimit-Reset": String(Math.ceil(services.clock.now() / 1000) + 1),
+        };
+    const headers = { ...(c.get("responseHeaders") ?? {}), ...answer.headers, ...limitHeaders };
+    return jsonResponse(answer.status, answer.body(), headers);
   });
 
   return {

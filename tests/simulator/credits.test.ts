@@ -176,7 +176,7 @@ describe("charging", () => {
     const failing = await s.generate({ type: "logo", name: "L", logo_prompt: "x" });
     const fine = await s.generate(imageBody());
     expect(await s.balance()).toBe(4);
-    s.h.advance(60);
+    await s.h.advance(60);
     const job = await s.h.call("GET", `/v1/jobs/${failing.body.data.job_id}`, { key: s.ws.key });
     expect(job.body.data.status).toBe("failed");
     expect(job.body.data.error.code).toBe("internal_error");

@@ -2,7 +2,8 @@
  * Drives a simulator core in-process (fetch-standard Request → Response, no sockets) for behaviour tests.
  * Every Masko API response is checked against the spec on the way, so each test is also a contract check.
  */
-import { expect } from "vitest";
+import { randomUUID } from "node:crypto";
+import { afterAll, expect } from "vitest";
 import { specValidator } from "../../src/contract/bundled-spec.js";
 import {
   createSimulator,
@@ -10,6 +11,7 @@ import {
   type Simulator,
   type SimulatorOptions,
 } from "../../src/mock/simulator.js";
+import { createRedisStore } from "../../src/mock/store/redis-store.js";
 
 export type { Answer } from "../helpers/answer.js";
 
@@ -43,13 +45,39 @@ export interface Harness {
   }>;
   /** Creates a project and a collection; returns their ids. */
   collection(key: string): Promise<{ projectId: string; collectionId: string }>;
-  advance(seconds: number): void;
+  advance(seconds: number): Promise<unknown>;
 }
 
-/** Builds a simulator (memory store unless `options.store`) and its call helper. */
+/** Which store the behaviour suite runs on: `memory`, or `redis` (MASKO_TEST_STORE, MASKO_TEST_REDIS_URL). */
+export const TEST_STORE = process.env.MASKO_TEST_STORE === "redis" ? "redis" : "memory";
+const opened: Array<ReturnType<typeof createRedisStore>> = [];
+afterAll(async () => {
+  for (const store of opened.splice(0)) {
+    await store.reset();
+    await store.close();
+  }
+});
+
+/** A fresh store of the suite's kind: each Redis harness gets its own key prefix. */
+export function testStore(): SimulatorOptions["store"] {
+  if (TEST_STORE !== "redis") return undefined;
+  const store = createRedisStore(process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390", {
+    prefix: `masko-test:${randomUUID()}:`,
+  });
+  opened.push(store);
+  return store;
+}
+
+/** Builds a simulator (on the suite's store unless `options.store`) and its call helper. */
 export async function createHarness(options: SimulatorOptions = {}): Promise<Harness> {
   const logs: RequestLogLine[] = [];
-  const sim = await createSimulator({ longPollMaxMs: 2000, log: (l) => logs.push(l), ...options });
+  const store = options.store ?? testStore();
+  const sim = await createSimulator({
+    longPollMaxMs: 2000,
+    log: (l) => logs.push(l),
+    ...(store ? { store } : {}),
+    ...options,
+  });
   const validator = specValidator();
 
   const call: Harness["call"] = async (method, path, opts = {}) => {
@@ -98,9 +126,7 @@ export async function createHarness(options: SimulatorOptions = {}): Promise<Har
       expect(collection.status).toBe(201);
       return { projectId: project.body.data.id, collectionId: collection.body.data.id };
     },
-    advance(seconds) {
-      sim.control.advanceClock(seconds);
-    },
+    advance: (seconds) => sim.control.advanceClock(seconds),
   };
 }
 

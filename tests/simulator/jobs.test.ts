@@ -24,9 +24,9 @@ describe("jobs", () => {
     expect(accepted.body.data.poll_url).toBe(`/v1/jobs/${accepted.body.data.job_id}`);
     const read = async () => (await h.call("GET", accepted.body.data.poll_url, { key: ws.key })).body.data;
     expect((await read()).status).toBe("pending");
-    h.advance(1);
+    await h.advance(1);
     expect((await read()).status).toBe("processing");
-    h.advance(10);
+    await h.advance(10);
     const done = await read();
     expect(done.status).toBe("completed");
     expect(Object.keys(done.asset_ids).sort()).toEqual([
@@ -45,7 +45,7 @@ describe("jobs", () => {
   it("holds wait=true until the job finishes", async () => {
     const { h, ws, generate } = await setup();
     const accepted = await generate(imageBody());
-    h.advance(2); // 1 simulated second left; the clock follows real time
+    await h.advance(2); // 1 simulated second left; the clock follows real time
     const started = Date.now();
     const answer = await h.call("GET", `/v1/jobs/${accepted.body.data.job_id}?wait=true`, { key: ws.key });
     expect(answer.body.data.status).toBe("completed");
@@ -72,7 +72,7 @@ describe("jobs", () => {
     const { h, ws, collectionId, generate } = await setup();
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) ids.push((await generate(imageBody(`p${i}`))).body.data.job_id);
-    h.advance(10);
+    await h.advance(10);
     const logo = (await generate({ type: "logo", name: "L", logo_prompt: "x" })).body.data.job_id;
     const page = await h.call("GET", "/v1/jobs?limit=2&offset=1", { key: ws.key });
     expect(page.body.data.map((j: { id: string }) => j.id)).toEqual([ids[3], ids[2]]);

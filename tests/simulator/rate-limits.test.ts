@@ -42,9 +42,9 @@ describe("rate limits (numbers from x-masko-rate-limits)", () => {
     for (let i = 0; i < minute.limit; i++) await h.call("GET", "/v1/credits", { key: ws.key });
     for (let i = 0; i < 5; i++)
       expect((await h.call("GET", "/v1/credits", { key: ws.key })).status).toBe(429);
-    h.advance(minute.windowSeconds - 2);
+    await h.advance(minute.windowSeconds - 2);
     expect((await h.call("GET", "/v1/credits", { key: ws.key })).status).toBe(429);
-    h.advance(2);
+    await h.advance(2);
     const back = await h.call("GET", "/v1/credits", { key: ws.key });
     expect(back.status).toBe(200);
     expect(back.headers.get("x-ratelimit-remaining")).toBe(String(minute.limit - 1));
@@ -65,13 +65,13 @@ describe("rate limits (numbers from x-masko-rate-limits)", () => {
         }
       }
       if (lastRefusal) break;
-      h.advance(minute.windowSeconds);
+      await h.advance(minute.windowSeconds);
     }
     expect(admitted).toBe(hour.limit);
     expect(lastRefusal?.status).toBe(429);
     expect(lastRefusal?.body.error.message).toContain("hour");
     expect(Number(lastRefusal?.headers.get("retry-after"))).toBeGreaterThan(minute.windowSeconds);
-    h.advance(hour.windowSeconds);
+    await h.advance(hour.windowSeconds);
     expect((await h.call("GET", "/v1/credits", { key: ws.key })).status).toBe(200);
   });
 

@@ -68,7 +68,7 @@ export function controlRoutes(control: SimulatorControl, adminToken: string | un
   });
   app.post("/clock", async (c) => {
     const body = await json(c.req.raw);
-    return c.json(control.advanceClock(integer(body, "advance_seconds", 0, true) as number), 200);
+    return c.json(await control.advanceClock(integer(body, "advance_seconds", 0, true) as number), 200);
   });
   app.post("/faults", async (c) => {
     const body = await json(c.req.raw);

@@ -52,6 +52,15 @@ export const payloadTooLarge = (limit: number) =>
 /** 415. */
 export const unsupportedMediaType = (accepted: readonly string[]) =>
   new MaskoError(415, "unsupported_media_type", `Content-Type must be ${accepted.join(" or ")}.`);
+/** 503: the shared store (Redis) is unreachable; nothing was written. */
+export const storeUnavailable = () =>
+  new MaskoError(
+    503,
+    "service_unavailable",
+    "The simulator's store is unavailable. Retry shortly.",
+    {},
+    { "Retry-After": "1" },
+  );
 /** 500. */
 export const internalError = (message = "An unexpected error occurred. Please retry.") =>
   new MaskoError(500, "internal_error", message);

@@ -48,6 +48,20 @@ export function decideRateLimit(
       })
     : live;
 
+  return summarizeRateLimit(allowed, next, windows, nowMs);
+}
+
+/**
+ * The headers' view of counters after a decision: the smallest remainder (tie → later reset), its reset, and
+ * for a refusal the Retry-After until every exhausted window has reset. Stores that apply the admission
+ * themselves (the Redis Lua script) call this with the counters they stored.
+ */
+export function summarizeRateLimit(
+  allowed: boolean,
+  next: RateLimitState,
+  windows: readonly RateLimitWindow[],
+  nowMs: number,
+): RateLimitDecision {
   let remaining = Number.POSITIVE_INFINITY;
   let resetMs = 0;
   let binding = windows[0]?.name ?? "";

@@ -4,6 +4,7 @@
  * can keep it atomic: one synchronous step in memory, one Lua script in Redis.
  */
 import type { RateLimitWindow } from "../../policy/policies.js";
+import type { SimulatorClock } from "../clock.js";
 import type { RateLimitDecision } from "../rules/rate-limit.js";
 import type {
   ApiKeyRecord,
@@ -19,6 +20,10 @@ export type ChargeResult = { ok: true; balance: number } | { ok: false; balance:
 
 /** The simulator's storage. */
 export interface Store {
+  /** A store shared by several instances brings the clock they share (the simulator uses it when present). */
+  readonly clock?: SimulatorClock;
+  /** Releases connections. */
+  close?(): Promise<void>;
   /** Drops every record and counter. */
   reset(): Promise<void>;
   /** Every stored value as text, for tests that prove no raw key is kept anywhere. */

@@ -1,0 +1,133 @@
+/**
+ * The Redis store's Lua scripts: each rule-bearing read-modify-write runs as one script, so it is atomic across
+ * every simulator instance sharing the server. `P` (ARGV[1] or KEYS) is the key prefix.
+ */
+
+/**
+ * Rate limit, fixed windows anchored at the first admitted request, counting admitted requests only.
+ * KEYS[i] = one hash {start, count} per window (hash-tagged by identity, so one cluster slot); KEYS[n+1] = the
+ * shared clock offset. ARGV = limit_1, windowMs_1, limit_2, windowMs_2, ...
+ * Time is Redis TIME plus the shared offset. TTLs are set in the same step as the first count: no immortal keys.
+ * Returns { allowed, nowMs, offsetMs, start_1, count_1, start_2, count_2, ... }.
+ */
+export const RATE_LIMIT = `
+local n = #KEYS - 1
+local t = redis.call('TIME')
+local offset = tonumber(redis.call('GET', KEYS[n + 1]) or '0')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + offset
+local starts, counts = {}, {}
+local allowed = true
+for i = 1, n do
+  local limit = tonumber(ARGV[2 * i - 1])
+  local window = tonumber(ARGV[2 * i])
+  local start = tonumber(redis.call('HGET', KEYS[i], 'start') or '-1')
+  local count = tonumber(redis.call('HGET', KEYS[i], 'count') or '0')
+  if start < 0 or now >= start + window then start = -1; count = 0 end
+  starts[i] = start; counts[i] = count
+  if count >= limit then allowed = false end
+end
+local out = { allowed and 1 or 0, now, offset }
+for i = 1, n do
+  local window = tonumber(ARGV[2 * i])
+  if allowed then
+    if starts[i] < 0 then
+      starts[i] = now
+      redis.call('HSET', KEYS[i], 'start', now, 'count', 1)
+      redis.call('PEXPIRE', KEYS[i], window)
+      counts[i] = 1
+    else
+      counts[i] = redis.call('HINCRBY', KEYS[i], 'count', 1)
+    end
+  end
+  out[#out + 1] = starts[i]
+  out[#out + 1] = counts[i]
+end
+return out
+`;
+
+/** Insert a key unless the workspace has `max` active. KEYS: active count, key, keyhash, workspace key index, seq. */
+export const INSERT_KEY = `
+local active = tonumber(redis.call('GET', KEYS[1]) or '0')
+if active >= tonumber(ARGV[1]) then return 0 end
+redis.call('INCR', KEYS[1])
+redis.call('SET', KEYS[2], ARGV[2])
+redis.call('SET', KEYS[3], ARGV[3])
+redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[5]), ARGV[3])
+return 1
+`;
+
+/** Revoke a key once. KEYS: key, active count. ARGV: revoked_at. */
+export const REVOKE_KEY = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local key = cjson.decode(raw)
+if key.revoked_at ~= cjson.null and key.revoked_at ~= nil then return 0 end
+key.revoked_at = ARGV[1]
+redis.call('SET', KEYS[1], cjson.encode(key))
+redis.call('DECR', KEYS[2])
+return 1
+`;
+
+/**
+ * Charge `cost` and write records, or nothing when the balance is short. KEYS[1] = workspace hash, KEYS[2] = seq.
+ * ARGV = prefix, cost, then per record: kind, id, workspace, json, open (1 for an unfinished job).
+ * Returns { ok, balance }.
+ */
+export const CHARGE_AND_WRITE = `
+local P = ARGV[1]
+local cost = tonumber(ARGV[2])
+local balance = tonumber(redis.call('HGET', KEYS[1], 'balance') or '-1')
+if balance < 0 then return { 0, 0 } end
+if balance < cost then return { 0, balance } end
+balance = redis.call('HINCRBY', KEYS[1], 'balance', -cost)
+for i = 3, #ARGV, 5 do
+  local kind, id, ws, json, open = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  redis.call('SET', P .. 'res:' .. kind .. ':' .. id, json)
+  redis.call('ZADD', P .. 'idx:' .. kind .. ':' .. ws, 'NX', redis.call('INCR', KEYS[2]), id)
+  if open == '1' then redis.call('SADD', P .. 'open:' .. ws, id) end
+end
+return { 1, balance }
+`;
+
+/** Put one resource (and keep the open-jobs set right). KEYS: resource, index, open set, seq. ARGV: id, json, open. */
+export const PUT_RESOURCE = `
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('ZADD', KEYS[2], 'NX', redis.call('INCR', KEYS[4]), ARGV[1])
+if ARGV[3] == '1' then redis.call('SADD', KEYS[3], ARGV[1]) elseif ARGV[3] == '0' then redis.call('SREM', KEYS[3], ARGV[1]) end
+return 1
+`;
+
+/**
+ * Finish a job at most once: final status, asset updates, refund. KEYS[1] = job, KEYS[2] = open set, KEYS[3] =
+ * workspace hash. ARGV = prefix, job json, refund, then asset id/json pairs. Returns 1 when it finished the job.
+ */
+export const FINISH_JOB = `
+local raw = redis.call('GET', KEYS[1])
+if not raw then return 0 end
+local status = cjson.decode(raw).status
+if status == 'completed' or status == 'failed' then return 0 end
+redis.call('SET', KEYS[1], ARGV[2])
+redis.call('SREM', KEYS[2], cjson.decode(ARGV[2]).id)
+for i = 4, #ARGV, 2 do redis.call('SET', ARGV[1] .. 'res:asset:' .. ARGV[i], ARGV[i + 1]) end
+local refund = tonumber(ARGV[3])
+if refund > 0 then redis.call('HINCRBY', KEYS[3], 'balance', refund) end
+return 1
+`;
+
+/**
+ * The caller of a key hash in one round trip. KEYS[1] = keyhash. ARGV[1] = prefix.
+ * Returns { keyJson, userJson, workspaceType, balance, openJobs } or nil.
+ */
+export const FIND_CREDENTIALS = `
+local P = ARGV[1]
+local id = redis.call('GET', KEYS[1])
+if not id then return nil end
+local raw = redis.call('GET', P .. 'key:' .. id)
+if not raw then return nil end
+local key = cjson.decode(raw)
+if key.revoked_at ~= cjson.null and key.revoked_at ~= nil then return nil end
+local user = redis.call('GET', P .. 'user:' .. key.user_id)
+local ws = redis.call('HMGET', P .. 'ws:' .. key.workspace_id, 'type', 'balance')
+if not user or not ws[1] then return nil end
+return { raw, user, ws[1], ws[2], redis.call('SCARD', P .. 'open:' .. key.workspace_id) }
+`;

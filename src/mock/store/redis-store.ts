@@ -1,0 +1,299 @@
+/**
+ * A Store on Redis, for several simulator instances sharing state. Every rule-bearing read-modify-write is one Lua
+ * script (redis-scripts.ts); time for rate-limit windows is Redis TIME plus a shared clock offset; one identity's
+ * windows share a hash tag (one cluster slot) and expire by TTL set in the same script.
+ * When Redis is unreachable every call rejects with StoreUnavailableError (the simulator answers 503).
+ */
+import { Redis } from "ioredis";
+import type { RateLimitWindow } from "../../policy/policies.js";
+import type { SimulatorClock } from "../clock.js";
+import { type RateLimitState, summarizeRateLimit } from "../rules/rate-limit.js";
+import type {
+  ApiKeyRecord,
+  ResourceKind,
+  ResourceRecords,
+  ResourceWrite,
+  UserRecord,
+  WorkspaceRecord,
+} from "./records.js";
+import * as scripts from "./redis-scripts.js";
+import type { ChargeResult, Store } from "./store.js";
+
+import { StoreUnavailableError } from "./store-unavailable-error.js";
+
+type Commands = Redis & {
+  rateLimit(numKeys: number, ...args: (string | number)[]): Promise<Array<number | string>>;
+  insertKey(...args: (string | number)[]): Promise<number>;
+  revokeKey(...args: (string | number)[]): Promise<number>;
+  chargeAndWrite(...args: (string | number)[]): Promise<[number, number]>;
+  putResource(...args: (string | number)[]): Promise<number>;
+  finishJob(...args: (string | number)[]): Promise<number>;
+  findCredentials(...args: (string | number)[]): Promise<[string, string, string, string, number] | null>;
+};
+
+const isOpenJob = (w: ResourceWrite) =>
+  w.kind === "job" && w.record.status !== "completed" && w.record.status !== "failed";
+
+/** Creates a Redis-backed store and the clock it shares with the other instances. */
+export function createRedisStore(
+  url: string,
+  options: { prefix?: string } = {},
+): Store & {
+  clock: SimulatorClock;
+  close(): Promise<void>;
+} {
+  const P = options.prefix ?? "masko:";
+  const redis = new Redis(url, {
+    maxRetriesPerRequest: 1,
+    enableOfflineQueue: false,
+    connectTimeout: 1000,
+    retryStrategy: () => 200,
+    lazyConnect: false,
+  }) as Commands;
+  redis.on("error", () => {}); // surfaced per call as StoreUnavailableError
+  redis.defineCommand("rateLimit", { lua: scripts.RATE_LIMIT });
+  redis.defineCommand("insertKey", { numberOfKeys: 5, lua: scripts.INSERT_KEY });
+  redis.defineCommand("revokeKey", { numberOfKeys: 2, lua: scripts.REVOKE_KEY });
+  redis.defineCommand("chargeAndWrite", { numberOfKeys: 2, lua: scripts.CHARGE_AND_WRITE });
+  redis.defineCommand("putResource", { numberOfKeys: 4, lua: scripts.PUT_RESOURCE });
+  redis.defineCommand("finishJob", { numberOfKeys: 3, lua: scripts.FINISH_JOB });
+  redis.defineCommand("findCredentials", { numberOfKeys: 1, lua: scripts.FIND_CREDENTIALS });
+
+  // Commands fail fast while Redis is away (no offline queue); a call waits at most a second for the connection.
+  const connected = () =>
+    redis.status === "ready"
+      ? Promise.resolve()
+      : new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(() => {
+            redis.off("ready", onReady);
+            reject(new Error(`not connected (${redis.status})`));
+          }, 1000);
+          const onReady = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+          redis.once("ready", onReady);
+        });
+  const guard = async <T>(work: () => Promise<T>): Promise<T> => {
+    try {
+      await connected();
+      return await work();
+    } catch (error) {
+      throw new StoreUnavailableError(`Redis store unavailable: ${(error as Error).message}`);
+    }
+  };
+  const OFFSET = `${P}clock:offset`;
+  let offsetMs = 0;
+  const clock: SimulatorClock = {
+    now: () => Date.now() + offsetMs,
+    async advance(seconds) {
+      offsetMs = await guard(() => redis.incrby(OFFSET, seconds * 1000));
+    },
+    async reset() {
+      await guard(() => redis.del(OFFSET));
+      offsetMs = 0;
+    },
+  };
+  const resKey = (kind: ResourceKind, id: string) => `${P}res:${kind}:${id}`;
+  const parse = <T>(raw: string | null): T | undefined => (raw === null ? undefined : (JSON.parse(raw) as T));
+
+  return {
+    clock,
+    close: async () => {
+      redis.disconnect();
+    },
+
+    reset: () =>
+      guard(async () => {
+        let cursor = "0";
+        do {
+          const [next, keys] = await redis.scan(cursor, "MATCH", `${P}*`, "COUNT", 1000);
+          cursor = next;
+          if (keys.length > 0) await redis.unlink(...keys);
+        } while (cursor !== "0");
+        offsetMs = 0;
+      }),
+
+    dump: () =>
+      guard(async () => {
+        const out: string[] = [];
+        let cursor = "0";
+        do {
+          const [next, keys] = await redis.scan(cursor, "MATCH", `${P}*`, "COUNT", 1000);
+          cursor = next;
+          for (const key of keys) {
+            const type = await redis.type(key);
+            const value =
+              type === "string"
+                ? await redis.get(key)
+                : type === "hash"
+                  ? JSON.stringify(await redis.hgetall(key))
+                  : type === "set"
+                    ? JSON.stringify(await redis.smembers(key))
+                    : type === "zset"
+                      ? JSON.stringify(await redis.zrange(key, "0", "-1"))
+                      : "";
+            out.push(`${key}=${value}`);
+          }
+        } while (cursor !== "0");
+        return out.join("\n");
+      }),
+
+    createWorkspace: (w) =>
+      guard(async () => void (await redis.hset(`${P}ws:${w.id}`, { type: w.type, balance: w.balance }))),
+    getWorkspace: (id) =>
+      guard(async () => {
+        const [type, balance] = await redis.hmget(`${P}ws:${id}`, "type", "balance");
+        return type ? { id, type: type as WorkspaceRecord["type"], balance: Number(balance) } : undefined;
+      }),
+    setBalance: (workspaceId, balance) =>
+      guard(async () => {
+        if (!(await redis.exists(`${P}ws:${workspaceId}`))) return false;
+        await redis.hset(`${P}ws:${workspaceId}`, "balance", balance);
+        return true;
+      }),
+    createUser: (user) =>
+      guard(async () => void (await redis.set(`${P}user:${user.id}`, JSON.stringify(user)))),
+    getUser: (id) => guard(async () => parse<UserRecord>(await redis.get(`${P}user:${id}`))),
+
+    insertApiKey: (key, maxActive) =>
+      guard(async () => {
+        const inserted = await redis.insertKey(
+          `${P}ws:${key.workspace_id}:active`,
+          `${P}key:${key.id}`,
+          `${P}keyhash:${key.hash}`,
+          `${P}ws:${key.workspace_id}:keys`,
+          `${P}seq`,
+          maxActive,
+          JSON.stringify(key),
+          key.id,
+        );
+        return inserted === 1 ? "inserted" : "limit_reached";
+      }),
+    findApiKeyByHash: (hash) =>
+      guard(async () => {
+        const id = await redis.get(`${P}keyhash:${hash}`);
+        return id ? parse<ApiKeyRecord>(await redis.get(`${P}key:${id}`)) : undefined;
+      }),
+    findCredentials: (hash) =>
+      guard(async () => {
+        const found = await redis.findCredentials(`${P}keyhash:${hash}`, P);
+        if (!found) return undefined;
+        const [keyJson, userJson, type, balance, open] = found;
+        const key = JSON.parse(keyJson) as ApiKeyRecord;
+        return {
+          key,
+          user: JSON.parse(userJson) as UserRecord,
+          workspace: {
+            id: key.workspace_id,
+            type: type as WorkspaceRecord["type"],
+            balance: Number(balance),
+          },
+          openJobs: Number(open) > 0,
+        };
+      }),
+    getApiKey: (id) => guard(async () => parse<ApiKeyRecord>(await redis.get(`${P}key:${id}`))),
+    listActiveApiKeys: (workspaceId) =>
+      guard(async () => {
+        const ids = await redis.zrevrange(`${P}ws:${workspaceId}:keys`, "0", "-1");
+        if (ids.length === 0) return [];
+        const raws = await redis.mget(ids.map((id) => `${P}key:${id}`));
+        return raws
+          .map((raw) => parse<ApiKeyRecord>(raw))
+          .filter((k): k is ApiKeyRecord => k !== undefined && !k.revoked_at);
+      }),
+    revokeApiKey: (id, at) =>
+      guard(async () => {
+        const key = parse<ApiKeyRecord>(await redis.get(`${P}key:${id}`));
+        if (!key) return false;
+        return (await redis.revokeKey(`${P}key:${id}`, `${P}ws:${key.workspace_id}:active`, at)) === 1;
+      }),
+
+    hitRateLimit: (identity: string, windows: readonly RateLimitWindow[]) =>
+      guard(async () => {
+        const keys = windows.map((_w, i) => `${P}rl:{${identity}}:${i}`);
+        const args = windows.flatMap((w) => [w.limit, w.windowSeconds * 1000]);
+        const out = (await redis.rateLimit(keys.length + 1, ...keys, OFFSET, ...args)).map(Number);
+        const [allowed, nowMs, offset] = out as [number, number, number];
+        offsetMs = offset;
+        const state: RateLimitState = windows.map((_w, i) => {
+          const start = out[3 + 2 * i] as number;
+          return start < 0 ? undefined : { startMs: start, count: out[4 + 2 * i] as number };
+        });
+        return summarizeRateLimit(allowed === 1, state, windows, nowMs);
+      }),
+
+    putResource: (w) =>
+      guard(async () => {
+        const open = w.kind === "job" ? (isOpenJob(w) ? "1" : "0") : "";
+        await redis.putResource(
+          resKey(w.kind, w.record.id),
+          `${P}idx:${w.kind}:${w.record.workspace_id}`,
+          `${P}open:${w.record.workspace_id}`,
+          `${P}seq`,
+          w.record.id,
+          JSON.stringify(w.record),
+          open,
+        );
+      }),
+    deleteResource: (kind, id) =>
+      guard(async () => {
+        const record = parse<{ workspace_id: string }>(await redis.get(resKey(kind, id)));
+        if (!record) return;
+        await redis.multi().del(resKey(kind, id)).zrem(`${P}idx:${kind}:${record.workspace_id}`, id).exec();
+      }),
+    getResource: <K extends ResourceKind>(kind: K, id: string) =>
+      guard(async () => parse<ResourceRecords[K]>(await redis.get(resKey(kind, id)))),
+    listResources: <K extends ResourceKind>(kind: K, workspaceId: string) =>
+      guard(async () => {
+        const ids = await redis.zrange(`${P}idx:${kind}:${workspaceId}`, "0", "-1");
+        if (ids.length === 0) return [];
+        const raws = await redis.mget(ids.map((id) => resKey(kind, id)));
+        return raws
+          .map((raw) => parse<ResourceRecords[K]>(raw))
+          .filter((r): r is ResourceRecords[K] => r !== undefined);
+      }),
+
+    chargeAndWrite: (workspaceId, cost, records) =>
+      guard(async (): Promise<ChargeResult> => {
+        const args = records.flatMap((w) => [
+          w.kind,
+          w.record.id,
+          w.record.workspace_id,
+          JSON.stringify(w.record),
+          isOpenJob(w) ? "1" : "0",
+        ]);
+        const [ok, balance] = await redis.chargeAndWrite(
+          `${P}ws:${workspaceId}`,
+          `${P}seq`,
+          P,
+          cost,
+          ...args,
+        );
+        return ok === 1 ? { ok: true, balance: Number(balance) } : { ok: false, balance: Number(balance) };
+      }),
+    listUnfinishedJobs: (workspaceId) =>
+      guard(async () => {
+        const ids = await redis.smembers(`${P}open:${workspaceId}`);
+        if (ids.length === 0) return [];
+        const raws = await redis.mget(ids.map((id) => resKey("job", id)));
+        return raws
+          .map((raw) => parse<ResourceRecords["job"]>(raw))
+          .filter((j): j is ResourceRecords["job"] => j !== undefined);
+      }),
+    finishJob: (job, assets, refund) =>
+      guard(async () => {
+        const args = assets.flatMap((a) => [a.id, JSON.stringify(a)]);
+        const done = await redis.finishJob(
+          resKey("job", job.id),
+          `${P}open:${job.workspace_id}`,
+          `${P}ws:${job.workspace_id}`,
+          P,
+          JSON.stringify(job),
+          refund,
+          ...args,
+        );
+        return done === 1;
+      }),
+  };
+}

@@ -1,0 +1,112 @@
+/** Two simulator processes on one Redis behave as one service: limits, credits and key caps stay exact. */
+import { randomUUID } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { policies } from "../../src/policy/policies.js";
+import type { RunningServer } from "../helpers/processes.js";
+import { startSimulatorProcess } from "../helpers/simulator-process.js";
+
+const REDIS = process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390";
+const prefix = `masko-multi:${randomUUID()}:`;
+const flags = ["--store", "redis", "--redis-url", REDIS, "--redis-prefix", prefix, "--log-level", "warn"];
+let a: RunningServer;
+let b: RunningServer;
+
+beforeAll(async () => {
+  a = await startSimulatorProcess(flags);
+  b = await startSimulatorProcess(flags);
+}, 30_000);
+afterAll(async () => {
+  await a?.stop();
+  await b?.stop();
+});
+
+const control = async (server: RunningServer, path: string, body: unknown) => {
+  const response = await fetch(`${server.baseUrl}/__mock${path}`, {
+    method: path.endsWith("/credits") ? "PUT" : "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
+  return (await response.json()) as { workspace_id: string; api_key: string };
+};
+const call = (server: RunningServer, method: string, path: string, key: string, body?: unknown) =>
+  fetch(`${server.baseUrl}${path}`, {
+    method,
+    headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
+    ...(body ? { body: JSON.stringify(body) } : {}),
+  });
+const either = (i: number) => (i % 2 === 0 ? a : b);
+
+describe("two simulator instances on one Redis", () => {
+  it("admit exactly the minute limit of 500 concurrent requests on one key split across both", async () => {
+    const ws = await control(a, "/workspaces", { type: "personal", credits: 1 });
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 500 },
+        async (_, i) => (await call(either(i), "GET", "/v1/credits", ws.api_key)).status,
+      ),
+    );
+    const limit = policies.rateLimits.windows[0]?.limit ?? 0;
+    expect(statuses.filter((s) => s === 200)).toHaveLength(limit);
+    expect(statuses.filter((s) => s === 429)).toHaveLength(500 - limit);
+  });
+
+  it("never drive a balance below zero with concurrent generations across both", async () => {
+    const ws = await control(a, "/workspaces", { type: "personal", credits: 30 });
+    const project = (await (await call(a, "POST", "/v1/projects", ws.api_key, { name: "p" })).json()) as {
+      data: { id: string };
+    };
+    const collection = (await (
+      await call(b, "POST", "/v1/collections", ws.api_key, { project_id: project.data.id, name: "c" })
+    ).json()) as { data: { id: string } };
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 50 },
+        async (_, i) =>
+          (
+            await call(either(i), "POST", `/v1/collections/${collection.data.id}/generate`, ws.api_key, {
+              type: "image",
+              name: `p${i}`,
+              image_prompt: "x",
+            })
+          ).status,
+      ),
+    );
+    expect(statuses.filter((s) => s === 202)).toHaveLength(30);
+    expect(statuses.filter((s) => s === 402)).toHaveLength(20);
+    const credits = (await (await call(b, "GET", "/v1/credits", ws.api_key)).json()) as {
+      data: { balance: number };
+    };
+    expect(credits.data.balance).toBe(0);
+  });
+
+  it("hold the active-key cap across both", async () => {
+    const ws = await control(a, "/workspaces", { type: "personal", credits: 1 });
+    const statuses = await Promise.all(
+      Array.from(
+        { length: 30 },
+        async (_, i) => (await call(either(i), "POST", "/v1/api-keys", ws.api_key, { name: `k${i}` })).status,
+      ),
+    );
+    expect(statuses.filter((s) => s === 201)).toHaveLength(policies.keyPolicy.maxActiveKeysPerWorkspace - 1);
+    const list = (await (await call(b, "GET", "/v1/api-keys", ws.api_key)).json()) as {
+      meta: { pagination: { total: number } };
+    };
+    expect(list.meta.pagination.total).toBe(policies.keyPolicy.maxActiveKeysPerWorkspace);
+  });
+
+  it("lose nothing when an instance restarts", async () => {
+    const ws = await control(a, "/workspaces", { type: "organization", credits: 7 });
+    const created = (await (
+      await call(a, "POST", "/v1/projects", ws.api_key, { name: "survivor" })
+    ).json()) as { data: { id: string } };
+    await a.stop();
+    a = await startSimulatorProcess(flags);
+    const read = await call(a, "GET", `/v1/projects/${created.data.id}`, ws.api_key);
+    expect(read.status).toBe(200);
+    expect(((await read.json()) as { data: { name: string } }).data.name).toBe("survivor");
+    const credits = (await (await call(b, "GET", "/v1/credits", ws.api_key)).json()) as {
+      data: { balance: number };
+    };
+    expect(credits.data.balance).toBe(7);
+  }, 30_000);
+});
