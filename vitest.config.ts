@@ -1,3 +1,4 @@
+import { fileURLToPath } from "node:url";
 import { defineConfig } from "vitest/config";
 
 // With MASKO_TEST_REDIS_URL set (npm test starts a loopback redis-server), the whole simulator behaviour suite
@@ -5,6 +6,10 @@ import { defineConfig } from "vitest/config";
 const redis = process.env.MASKO_TEST_REDIS_URL;
 
 export default defineConfig({
+  resolve: {
+    // The package's own export, resolved to source so tests never run a stale build.
+    alias: { "masko-contract/msw": fileURLToPath(new URL("./src/msw/index.ts", import.meta.url)) },
+  },
   test: {
     testTimeout: 20_000,
     projects: [

@@ -1,12 +1,12 @@
 /** The simulator's control functions (the `/__mock` API and the MSW helpers both call these). */
-import { createHash } from "node:crypto";
 import { badRequest, notFound } from "./http/masko-error.js";
 import { displayHint, generateApiKey, hashApiKey, type Role } from "./rules/api-keys.js";
 import { isoNow, type Services } from "./services.js";
 import type { WorkspaceRecord } from "./store/records.js";
 
 /** The key of the seeded demo workspace: stable across restarts so front-end configs can keep it. */
-export const DEMO_API_KEY = `masko_${createHash("sha256").update("masko-simulator-demo-key").digest("hex")}`;
+// SHA-256 of "masko-simulator-demo-key": fixed so that a front end's configuration keeps working across restarts.
+export const DEMO_API_KEY = "masko_bc085583f7d1aab58b8bf87c367e0a6ba97c90e124f8a8497a12a6ac88cb56d9";
 /** Credits the demo workspace starts with. */
 export const DEMO_CREDITS = 100;
 
@@ -37,13 +37,14 @@ export class SimulatorControl {
   async reset(): Promise<CreatedWorkspace> {
     await this.services.store.reset();
     this.services.faults.clear();
+    this.services.webhooks.clear();
     await this.services.clock.reset();
     return this.seedDemoAndFile();
   }
 
   /** Seeds the demo workspace (and the seed file) unless the store already has it: a restart loses nothing. */
   async seedIfEmpty(): Promise<CreatedWorkspace> {
-    const existing = await this.services.store.findCredentials(hashApiKey(DEMO_API_KEY));
+    const existing = await this.services.store.findCredentials(await hashApiKey(DEMO_API_KEY));
     if (existing)
       return { workspace_id: existing.workspace.id, user_id: existing.user.id, api_key: DEMO_API_KEY };
     return this.seedDemoAndFile();
@@ -94,7 +95,7 @@ export class SimulatorControl {
     const outcome = await this.services.store.insertApiKey(
       {
         id: this.services.newId(),
-        hash: hashApiKey(key),
+        hash: await hashApiKey(key),
         name: `${role} key`,
         display_hint: displayHint(key, policy),
         workspace_id: workspaceId,
@@ -117,6 +118,7 @@ export class SimulatorControl {
   /** Moves the simulated clock forward; returns the new simulated time. */
   async advanceClock(seconds: number): Promise<{ now: string; now_ms: number }> {
     await this.services.clock.advance(seconds);
+    await this.services.jobTimers.settleAll();
     const now = this.services.clock.now();
     return { now: new Date(now).toISOString(), now_ms: now };
   }
@@ -137,6 +139,11 @@ export class SimulatorControl {
       fail_next_jobs: state.failNextJobs,
       fail_operations: state.failOperations,
     };
+  }
+
+  /** Every webhook delivery and its attempts. */
+  deliveries() {
+    return this.services.webhooks.list();
   }
 
   /** Removes every fault. */

@@ -1,12 +1,13 @@
 /** What every handler may use: state, policies, time, the spec validator and the fault switchboard. */
-import { randomUUID } from "node:crypto";
 import type { SpecValidator } from "../contract/spec-validator.js";
 import type { MaskoPolicies } from "../policy/policies.js";
 import type { SimulatorClock } from "./clock.js";
 import type { Faults } from "./faults.js";
+import type { JobTimers } from "./job-timers.js";
 import type { Role } from "./rules/api-keys.js";
 import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "./store/records.js";
 import type { Store } from "./store/store.js";
+import type { WebhookDeliveries } from "./webhook-delivery.js";
 
 /** Shared dependencies of the simulator's handlers. */
 export interface Services {
@@ -19,6 +20,10 @@ export interface Services {
   readonly longPollMaxMs: number;
   /** A new resource id. */
   readonly newId: () => string;
+  /** Webhook deliveries (sent and recorded). */
+  readonly webhooks: WebhookDeliveries;
+  /** Timers that finish jobs on time without polling. */
+  readonly jobTimers: JobTimers;
 }
 
 /** The authenticated caller of a request. */
@@ -57,4 +62,4 @@ export function isoNow(services: Services): string {
 }
 
 /** Default id factory. */
-export const uuid = (): string => randomUUID();
+export { randomId as uuid } from "./platform.js";

@@ -4,7 +4,7 @@
  *   CORS → control API (/__mock) → authenticate → rate limit (429) → 401 → settle due jobs → injected faults →
  *   route (404/405) → parameters and body (415/413/400) → handler (403/404/409/402) → response + rate-limit headers
  */
-import { setTimeout as sleep } from "node:timers/promises";
+
 import { Hono } from "hono";
 import { specValidator } from "../contract/bundled-spec.js";
 import type { MatchedOperation } from "../contract/spec-validator.js";
@@ -22,12 +22,15 @@ import { jsonResponse } from "./http/json-response.js";
 import { internalError, MaskoError, storeUnavailable, unauthorized } from "./http/masko-error.js";
 import { MAX_JSON_BYTES, readBody } from "./http/read-body.js";
 import { compileParams, validateBody } from "./http/request-validation.js";
+import { JobTimers } from "./job-timers.js";
 import { OPERATION_HANDLERS } from "./operations.js";
+import { sleep } from "./platform.js";
 import type { RateLimitDecision } from "./rules/rate-limit.js";
 import { type Caller, type Services, uuid } from "./services.js";
 import { createMemoryStore } from "./store/memory-store.js";
 import type { Store } from "./store/store.js";
 import { StoreUnavailableError } from "./store/store-unavailable-error.js";
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, WebhookDeliveries } from "./webhook-delivery.js";
 
 /** One line of the request log: never the key, only its id. */
 export interface RequestLogLine {
@@ -54,6 +57,8 @@ export interface SimulatorOptions {
   seed?: SeedFile;
   /** Called once per Masko API request. */
   log?: (line: RequestLogLine) => void;
+  /** Webhook retry policy (default: 4 attempts, 0.5 s doubling). */
+  webhookDelivery?: DeliveryPolicy;
   /** Keep what the store already holds (a shared Redis) instead of resetting it; seed only when it is empty. */
   keepState?: boolean;
   /** Called with unexpected errors (the client sees a 500 envelope). */
@@ -92,6 +97,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     faults: new Faults(),
     longPollMaxMs: options.longPollMaxMs ?? 30_000,
     newId: uuid,
+    webhooks: new WebhookDeliveries(options.webhookDelivery ?? DEFAULT_DELIVERY_POLICY),
+    jobTimers: new JobTimers((workspaceId) => settleDueJobs(services, workspaceId)),
   };
   const control = new SimulatorControl(services, options.seed);
   const demo = options.keepState ? await control.seedIfEmpty() : await control.reset();

@@ -51,7 +51,7 @@ export const createApiKey: OperationHandler = async (input) => {
   const raw = generateApiKey(policy);
   const record: ApiKeyRecord = {
     id: services.newId(),
-    hash: hashApiKey(raw),
+    hash: await hashApiKey(raw),
     name: body.name,
     display_hint: displayHint(raw, policy),
     workspace_id: caller.workspace.id,

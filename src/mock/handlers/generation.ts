@@ -205,6 +205,9 @@ async function acceptAll(services: Services, caller: Caller, collectionId: strin
     );
     if (!result.ok) throw insufficientCredits(total, result.balance);
     taken = 0;
+    for (const w of plans.flatMap((p) => p.writes)) {
+      if (w.kind === "job") services.jobTimers.schedule(caller.workspace.id, w.record.done_after_ms + 20);
+    }
     return { plans, total };
   } finally {
     // Nothing was accepted: the injected failures stay queued for the next jobs.

@@ -1,5 +1,5 @@
 /** Jobs: settling due jobs on the simulator clock, listing, and reading with long-poll. */
-import { setTimeout as sleep } from "node:timers/promises";
+import { sleep } from "../platform.js";
 import { jobStatusAt } from "../rules/jobs.js";
 import { paginate } from "../rules/pagination.js";
 import type { OperationHandler, Services } from "../services.js";
@@ -50,7 +50,32 @@ export async function settleDueJobs(services: Services, workspaceId: string): Pr
           ? { code: "internal_error", message: "Generation failed (injected fault)." }
           : null,
     };
-    await services.store.finishJob(finished, assets, status === "failed" ? job.cost_credits : 0);
+    const finishedNow = await services.store.finishJob(
+      finished,
+      assets,
+      status === "failed" ? job.cost_credits : 0,
+    );
+    if (finishedNow) void notifyWebhooks(services, finished);
+  }
+}
+
+/** Sends `job.completed` / `job.failed` to the workspace's webhooks that asked for it (not awaited). */
+async function notifyWebhooks(services: Services, job: JobRecord): Promise<void> {
+  const event = job.status === "failed" ? "job.failed" : "job.completed";
+  const hooks = (await services.store.listResources("webhook", job.workspace_id)).filter((h) =>
+    h.events.includes(event),
+  );
+  for (const hook of hooks) {
+    void services.webhooks.deliver(hook, {
+      event,
+      job_id: job.id,
+      type: job.type,
+      collection_id: job.collection_id,
+      asset_ids: job.asset_ids,
+      urls: job.urls,
+      ...(job.error ? { error: job.error } : {}),
+      timestamp: job.completed_at ?? job.updated_at,
+    });
   }
 }
 

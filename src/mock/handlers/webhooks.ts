@@ -1,6 +1,6 @@
 /** Webhooks: registration (with a signing secret shown once), listing and deletion. */
-import { randomBytes } from "node:crypto";
 import type { components } from "../../generated/masko-api.js";
+import { randomHex } from "../platform.js";
 import { paginate } from "../rules/pagination.js";
 import { isoNow, type OperationHandler } from "../services.js";
 import type { ResourceRecords } from "../store/records.js";
@@ -20,7 +20,7 @@ export const createWebhook: OperationHandler = async ({ caller, services, body: 
     events: body.events,
     created_at: isoNow(services),
     workspace_id: caller.workspace.id,
-    secret: `whsec_${randomBytes(16).toString("hex")}`,
+    secret: `whsec_${randomHex(16)}`,
   };
   await services.store.putResource({ kind: "webhook", record: hook });
   return { status: 201, body: { data: present(hook) } };

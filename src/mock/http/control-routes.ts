@@ -96,5 +96,6 @@ export function controlRoutes(control: SimulatorControl, adminToken: string | un
     );
   });
   app.delete("/faults", (c) => c.json(control.clearFaults(), 200));
+  app.get("/deliveries", (c) => c.json({ data: control.deliveries() }, 200));
   return app;
 }

@@ -16,7 +16,7 @@ export async function authenticate(
   const match = /^Bearer +(\S+)$/i.exec(authorization.trim());
   const token = match?.[1];
   if (!token || !isWellFormedKey(token, services.policies.keyPolicy)) return undefined;
-  const found = await services.store.findCredentials(hashApiKey(token));
+  const found = await services.store.findCredentials(await hashApiKey(token));
   return found && { ...found, role: found.user.role };
 }
 

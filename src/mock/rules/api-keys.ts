@@ -1,18 +1,19 @@
 /** The API-key rules: format, generation, hashing, display hint and who may create keys. */
-import { createHash, randomBytes } from "node:crypto";
+
 import type { KeyPolicy } from "../../policy/policies.js";
+import { randomHex, sha256Hex } from "../platform.js";
 
 /** Roles a user holds in a workspace. */
 export type Role = "owner" | "admin" | "member";
 
 /** A new random key in the policy's format (`masko_` + hex of `randomBytes` CSPRNG bytes). */
 export function generateApiKey(policy: KeyPolicy): string {
-  return `${policy.prefix}${randomBytes(policy.randomBytes).toString("hex")}`;
+  return `${policy.prefix}${randomHex(policy.randomBytes)}`;
 }
 
 /** The SHA-256 (hex) the store keeps instead of the key. */
-export function hashApiKey(key: string): string {
-  return createHash("sha256").update(key).digest("hex");
+export function hashApiKey(key: string): string | Promise<string> {
+  return sha256Hex(key);
 }
 
 /** `masko_…` plus the key's last four characters, for lists. */

@@ -1,0 +1,59 @@
+/**
+ * `masko-contract/msw`: the Masko simulator as MSW request handlers, for front-end unit and component tests
+ * (Vitest with `msw/node`, or the browser with `msw/browser`). Same core and rules as `npm run mock`, in memory.
+ */
+import { http } from "msw";
+import type { SeedFile } from "../mock/control.js";
+import { createSimulator, type SimulatorOptions } from "../mock/simulator.js";
+
+/** Options of `createMaskoSimulator`. */
+export interface MaskoSimulatorOptions {
+  /** The API base URL your code calls (default https://api.masko.ai). */
+  baseUrl?: string;
+  seed?: SeedFile;
+  /** Multiply every rate limit. */
+  rateLimitScale?: number;
+  /** Longest `wait=true` hold in real ms (default 30 000; tests often want less). */
+  longPollMaxMs?: number;
+  webhookDelivery?: SimulatorOptions["webhookDelivery"];
+}
+
+/** Creates the handlers and the control functions of one in-memory simulator. */
+export async function createMaskoSimulator(options: MaskoSimulatorOptions = {}) {
+  const simulator = await createSimulator({
+    ...(options.seed ? { seed: options.seed } : {}),
+    ...(options.rateLimitScale ? { rateLimitScale: options.rateLimitScale } : {}),
+    ...(options.longPollMaxMs !== undefined ? { longPollMaxMs: options.longPollMaxMs } : {}),
+    ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
+  });
+  const base = (options.baseUrl ?? "https://api.masko.ai").replace(/\/+$/, "");
+  const { control } = simulator;
+  return {
+    /** Pass to `setupServer(...handlers)` or `setupWorker(...handlers)`. */
+    handlers: [http.all(`${base}/v1/*`, ({ request }) => simulator.fetch(request))],
+    /** The seeded demo workspace (100 credits) and its key. */
+    demo: simulator.demo,
+    /** A workspace with one member of `role` (owner by default) and that member's key. */
+    createWorkspace: (input: {
+      type: "personal" | "organization";
+      credits: number;
+      role?: "owner" | "admin" | "member";
+    }) => control.createWorkspace(input),
+    /** Another member of a workspace, with a key. */
+    addMember: (workspaceId: string, role: "owner" | "admin" | "member") =>
+      control.addMember(workspaceId, role),
+    /** Sets a workspace's balance. */
+    setCredits: (workspaceId: string, balance: number) => control.setCredits(workspaceId, balance),
+    /** Moves the simulator's clock (rate-limit windows, job progress). */
+    advanceClock: (seconds: number) => control.advanceClock(seconds),
+    /** Latency, failing jobs, operations answering 500. */
+    setFaults: (faults: Parameters<typeof control.setFaults>[0]) => control.setFaults(faults),
+    /** Webhook deliveries so far. */
+    deliveries: () => control.deliveries(),
+    /** Empty state, demo workspace seeded again. */
+    reset: () => control.reset(),
+  };
+}
+
+/** What `createMaskoSimulator` resolves to. */
+export type MaskoSimulator = Awaited<ReturnType<typeof createMaskoSimulator>>;

@@ -1,0 +1,65 @@
+/** A front-end's view: the typed client against the simulator inside MSW, with no server running. */
+import { createMaskoSimulator, type MaskoSimulator } from "masko-contract/msw";
+import { setupServer } from "msw/node";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createMaskoClient, MaskoApiError } from "../../src/client/index.js";
+
+let sim: MaskoSimulator;
+let server: ReturnType<typeof setupServer>;
+
+beforeAll(async () => {
+  sim = await createMaskoSimulator({ longPollMaxMs: 2000 });
+  server = setupServer(...sim.handlers);
+  server.listen({ onUnhandledRequest: "error" });
+});
+afterAll(() => server.close());
+
+describe("the simulator as MSW handlers", () => {
+  it("walks a whole flow with the typed client: project, collection, generation, 402, 429, job wait", async () => {
+    const ws = await sim.createWorkspace({ type: "personal", credits: 2 });
+    const masko = createMaskoClient({ apiKey: ws.api_key, retry: false });
+
+    const project = await masko.POST("/v1/projects", { body: { name: "Front end" } });
+    const projectId = project.data?.data.id as string;
+    const collection = await masko.POST("/v1/collections", { body: { project_id: projectId, name: "Fox" } });
+    const collectionId = collection.data?.data.id as string;
+
+    const accepted = await masko.POST("/v1/collections/{collectionId}/generate", {
+      params: { path: { collectionId } },
+      body: { type: "image", name: "Wave", image_prompt: "waving" },
+    });
+    expect(accepted.data?.data.cost_credits).toBe(1);
+    await sim.advanceClock(5);
+    const job = await masko.waitForJob(accepted.data?.data.job_id as string, { timeoutMs: 5000 });
+    expect(job.status).toBe("completed");
+    expect(job.urls.image).toMatch(/^https:\/\//);
+
+    const tooDear = await masko
+      .POST("/v1/collections/{collectionId}/generate", {
+        params: { path: { collectionId } },
+        body: { type: "logo", name: "Logo", logo_prompt: "fox head" },
+      })
+      .catch((e: unknown) => e);
+    expect(tooDear).toBeInstanceOf(MaskoApiError);
+    expect(tooDear).toMatchObject({ status: 402, code: "insufficient_credits", required: 5, balance: 1 });
+
+    let limited: unknown;
+    for (let i = 0; i < 70 && !limited; i++)
+      limited = await masko.GET("/v1/credits").then(
+        () => undefined,
+        (e) => e,
+      );
+    expect(limited).toMatchObject({ status: 429, code: "rate_limited" });
+    expect(masko.rateLimit?.remaining).toBe(0);
+    expect((limited as MaskoApiError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
+  });
+
+  it("injects faults and resets from code", async () => {
+    const masko = createMaskoClient({ apiKey: sim.demo.api_key, retry: false });
+    sim.setFaults({ fail_operations: { listProjects: 1 } });
+    await expect(masko.GET("/v1/projects")).rejects.toMatchObject({ status: 500, code: "internal_error" });
+    expect((await masko.GET("/v1/projects")).data?.data).toEqual([]);
+    await sim.reset();
+    expect((await masko.GET("/v1/credits")).data?.data.balance).toBe(100);
+  });
+});
