@@ -1,7 +1,8 @@
 /** The simulator's control functions (the `/__mock` API and the MSW helpers both call these). */
+import { apiKeyRecord } from "./handlers/account.js";
 import { badRequest, notFound } from "./http/masko-error.js";
-import { displayHint, generateApiKey, hashApiKey, type Role } from "./rules/api-keys.js";
-import { isoNow, type Services } from "./services.js";
+import { generateApiKey, hashApiKey, type Role } from "./rules/api-keys.js";
+import type { Services } from "./services.js";
 import type { WorkspaceRecord } from "./store/records.js";
 
 /** The key of the seeded demo workspace: stable across restarts so front-end configs can keep it. */
@@ -92,19 +93,8 @@ export class SimulatorControl {
     if (!policy.pattern.test(key)) throw badRequest(`must match ${policy.pattern.source}`, "api_key");
     const user_id = this.services.newId();
     await this.services.store.createUser({ id: user_id, workspace_id: workspaceId, role });
-    const outcome = await this.services.store.insertApiKey(
-      {
-        id: this.services.newId(),
-        hash: await hashApiKey(key),
-        name: `${role} key`,
-        display_hint: displayHint(key, policy),
-        workspace_id: workspaceId,
-        user_id,
-        created_at: isoNow(this.services),
-        revoked_at: null,
-      },
-      policy.maxActiveKeysPerWorkspace,
-    );
+    const record = await apiKeyRecord(this.services, key, `${role} key`, workspaceId, user_id);
+    const outcome = await this.services.store.insertApiKey(record, policy.maxActiveKeysPerWorkspace);
     if (outcome === "limit_reached") throw badRequest("the workspace already has its maximum of active keys");
     return { user_id, api_key: key };
   }

@@ -39,7 +39,10 @@ describe("npm run mock (the simulator process)", () => {
   it("logs method, path, status, duration and key id, never the key", async () => {
     const ws = await control("/workspaces", { type: "personal", credits: 5 });
     await get("/v1/projects", ws.api_key);
-    await new Promise((r) => setTimeout(r, 100));
+    // The log line reaches our pipe asynchronously: wait for it (up to 3 s) rather than for a fixed time.
+    for (let i = 0; i < 150 && !/GET \/v1\/projects 200/.test(server.output()); i++) {
+      await new Promise((r) => setTimeout(r, 20));
+    }
     expect(server.output()).toMatch(/GET \/v1\/projects 200 \d+\.\dms key=[0-9a-f-]{36}/);
     expect(server.output()).not.toContain(ws.api_key.slice(6));
   });
