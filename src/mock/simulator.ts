@@ -76,7 +76,12 @@ export interface Simulator {
 }
 
 type Vars = { caller?: Caller; rateLimit?: RateLimitDecision; responseHeaders: Record<string, string> };
-type Env = { Variables: Vars; Bindings: { incoming?: { socket?: { remoteAddress?: string } } } };
+type Env = {
+  Variables: Vars;
+  Bindings: {
+    incoming?: { socket?: { remoteAddress?: string }; headers?: Record<string, string | undefined> };
+  };
+};
 
 const EXPOSED_HEADERS = ["X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "WWW-Authenticate"];
 
@@ -133,7 +138,12 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       return next();
     }
     c.set("responseHeaders", headers);
-    const caller = await authenticate(services, c.req.header("authorization"));
+    // Under Node, read the raw header: asking the Request for it would build a full (slow) Headers object.
+    const incoming = c.env?.incoming;
+    const authorization = incoming
+      ? (incoming.headers?.authorization ?? undefined)
+      : c.req.header("authorization");
+    const caller = await authenticate(services, authorization);
     const identity = caller
       ? `key:${caller.key.id}`
       : `addr:${c.env?.incoming?.socket?.remoteAddress ?? "unknown"}`;
