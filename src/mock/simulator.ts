@@ -139,10 +139,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     }
     c.set("responseHeaders", headers);
     // Under Node, read the raw header: asking the Request for it would build a full (slow) Headers object.
-    const incoming = c.env?.incoming;
-    const authorization = incoming
-      ? (incoming.headers?.authorization ?? undefined)
-      : c.req.header("authorization");
+    const rawHeaders = c.env?.incoming?.headers;
+    const authorization = rawHeaders ? rawHeaders.authorization : c.req.header("authorization");
     const caller = await authenticate(services, authorization);
     const identity = caller
       ? `key:${caller.key.id}`
