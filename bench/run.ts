@@ -210,6 +210,17 @@ async function main() {
     ]),
   ];
   const samples = new Map<string, Sample[]>(servers.map((s) => [s.name, []]));
+  let stopped = false;
+  const stopAll = async () => {
+    if (stopped) return;
+    stopped = true;
+    for (const s of servers) {
+      try {
+        process.kill(-(s.child.pid as number), "SIGTERM");
+      } catch {}
+    }
+    await redis.remove();
+  };
   try {
     for (const s of servers) wrk(s, ["-d3s"]); // warm-up: let the JIT settle before measuring
     for (let round = 0; round < ROUNDS; round++) {
@@ -261,7 +272,9 @@ async function main() {
       `- simulator p99: **${simRow.p99.toFixed(2)} ms** (target ≤ 5 ms); RSS after load **${simRow.rss.toFixed(0)} MB** (target ≤ 120 MB); first answer **${simRow.first.toFixed(0)} ms** after spawn (target ≤ 500 ms)`,
       `- ${MANY_KEYS} keys rotated / one key: **${(manyKeys.rps / simRow.rps).toFixed(2)}×**`,
     ];
-    // Growth: the limiter holding 10, 1,000 and 100,000 active keys (seeded workspaces, every key warmed).
+    // Growth: the limiter holding 10, 1,000 and 100,000 active keys (seeded workspaces, every key warmed), with
+    // the servers above stopped so that only the server measured runs.
+    await stopAll();
     const growth: Array<{ keys: number; rps: number; p99: number; rss: number }> = [];
     for (const count of GROWTH) growth.push(await growthRun(count));
     const growthTable = [
@@ -303,12 +316,7 @@ async function main() {
     process.stdout.write(`\n${report}`);
     if (!process.env.BENCH_NO_WRITE) writeFileSync(join(root, "bench/RESULTS.md"), report);
   } finally {
-    for (const s of servers) {
-      try {
-        process.kill(-(s.child.pid as number), "SIGTERM");
-      } catch {}
-    }
-    await redis.remove();
+    await stopAll();
   }
 }
 
