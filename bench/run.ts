@@ -9,10 +9,10 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { freePort } from "../tests/helpers/processes.js";
 import { startOwnRedis } from "../tests/helpers/redis-server.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -43,15 +43,6 @@ interface Sample {
   p99: number;
   non2xx: number;
 }
-
-const freePort = () =>
-  new Promise<number>((done) => {
-    const s = createServer();
-    s.listen(0, "127.0.0.1", () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => done(port));
-    });
-  });
 
 async function start(
   name: string,

@@ -7,18 +7,13 @@ import { appendFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { expect } from "vitest";
 import { specValidator } from "../../src/contract/bundled-spec.js";
-import type { Answer } from "../../tests/helpers/answer.js";
+import { type Answer, type RequestOptions, readAnswer, requestInit } from "../../tests/helpers/answer.js";
 import { target } from "./target.js";
 
 export type { Answer };
 
-/** Options of one call. */
-export interface CallOptions {
-  /** The bearer key; null sends none (default: the target's key). */
-  key?: string | null;
-  body?: unknown;
-  raw?: BodyInit;
-  headers?: Record<string, string>;
+/** Options of one call (the key defaults to the target's key). */
+export interface CallOptions extends RequestOptions {
   /** Skip the spec check (for deliberately undeclared answers such as 405). */
   unchecked?: boolean;
 }
@@ -29,27 +24,8 @@ const hitsFile = join(hitsDir, `${process.pid}.jsonl`);
 
 /** Calls the target and checks the answer against the contract. */
 export async function call(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
-  const headers: Record<string, string> = { ...options.headers };
-  const key = options.key === undefined ? target.apiKey : options.key;
-  if (key !== null) headers.authorization ??= `Bearer ${key}`;
-  let body: BodyInit | undefined = options.raw;
-  if (options.body !== undefined) {
-    body = JSON.stringify(options.body);
-    headers["content-type"] ??= "application/json";
-  }
-  const response = await fetch(`${target.baseUrl}${path}`, {
-    method,
-    headers,
-    ...(body !== undefined ? { body } : {}),
-  });
-  const text = await response.text();
-  let parsed: unknown;
-  try {
-    parsed = text ? JSON.parse(text) : undefined;
-  } catch {
-    parsed = text;
-  }
-  const answer: Answer = { status: response.status, headers: response.headers, body: parsed };
+  const response = await fetch(`${target.baseUrl}${path}`, requestInit(method, options, target.apiKey));
+  const answer = await readAnswer(response);
   const validator = specValidator();
   const match = validator.match(method, path);
   if (match)

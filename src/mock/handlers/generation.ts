@@ -1,7 +1,7 @@
 /** Generation: single and batch requests, charged atomically and all-or-nothing. */
 import type { components } from "../../generated/masko-api.js";
 import { insufficientCredits, notFound } from "../http/masko-error.js";
-import { type AnimationForm, animationForm, creditCost } from "../rules/credit-cost.js";
+import { type AnimationForm, animationForm, batchCost, creditCost } from "../rules/credit-cost.js";
 import { ASSET_FORMATS, assetTypesFor, jobSchedule } from "../rules/jobs.js";
 import { type Caller, isoNow, type OperationHandler, type Services } from "../services.js";
 import type { ResourceRecords, ResourceWrite } from "../store/records.js";
@@ -197,15 +197,12 @@ async function acceptAll(services: Services, caller: Caller, collectionId: strin
   try {
     const plans: Planned[] = [];
     for (const body of bodies) plans.push(await plan(services, caller, collection, body, willFail));
-    const total = plans.reduce((sum, p) => sum + p.accepted.cost_credits, 0);
-    const result = await services.store.chargeAndWrite(
-      caller.workspace.id,
-      total,
-      plans.flatMap((p) => p.writes),
-    );
+    const total = batchCost(bodies, services.policies.creditCost);
+    const writes = plans.flatMap((p) => p.writes);
+    const result = await services.store.chargeAndWrite(caller.workspace.id, total, writes);
     if (!result.ok) throw insufficientCredits(total, result.balance);
     taken = 0;
-    for (const w of plans.flatMap((p) => p.writes)) {
+    for (const w of writes) {
       if (w.kind === "job") services.jobTimers.schedule(caller.workspace.id, w.record.done_after_ms + 20);
     }
     return { plans, total };

@@ -1,5 +1,5 @@
 /** Reading a request body: content type (415), size (413), JSON syntax (400) — before any schema check. */
-import { badRequest, MaskoError, payloadTooLarge, unsupportedMediaType } from "./masko-error.js";
+import { badRequest, payloadTooLarge, unsupportedMediaType } from "./masko-error.js";
 
 /** Largest JSON body accepted, in bytes (1 MiB). */
 export const MAX_JSON_BYTES = 1024 * 1024;
@@ -69,6 +69,3 @@ async function readLimited(request: Request, limit: number): Promise<Uint8Array<
   }
   return out;
 }
-
-/** Whether an error is one of the simulator's own (as opposed to a crash). */
-export const isMaskoError = (error: unknown): error is MaskoError => error instanceof MaskoError;

@@ -85,10 +85,6 @@ export function createMemoryStore(): Store {
     async createUser(user) {
       users.set(user.id, { ...user });
     },
-    async getUser(id) {
-      const u = users.get(id);
-      return u && { ...u };
-    },
 
     async insertApiKey(key, maxActive) {
       const active = activeKeys.get(key.workspace_id) ?? 0;
@@ -98,10 +94,6 @@ export function createMemoryStore(): Store {
       keysByHash.set(key.hash, stored);
       activeKeys.set(key.workspace_id, active + 1);
       return "inserted";
-    },
-    async findApiKeyByHash(hash) {
-      const k = keysByHash.get(hash);
-      return k && { ...k };
     },
     async findCredentials(hash) {
       const key = keysByHash.get(hash);

@@ -154,7 +154,6 @@ export function createRedisStore(
       }),
     createUser: (user) =>
       guard(async () => void (await redis.set(`${P}user:${user.id}`, JSON.stringify(user)))),
-    getUser: (id) => guard(async () => parse<UserRecord>(await redis.get(`${P}user:${id}`))),
 
     insertApiKey: (key, maxActive) =>
       guard(async () => {
@@ -169,11 +168,6 @@ export function createRedisStore(
           key.id,
         );
         return inserted === 1 ? "inserted" : "limit_reached";
-      }),
-    findApiKeyByHash: (hash) =>
-      guard(async () => {
-        const id = await redis.get(`${P}keyhash:${hash}`);
-        return id ? parse<ApiKeyRecord>(await redis.get(`${P}key:${id}`)) : undefined;
       }),
     findCredentials: (hash) =>
       guard(async () => {

@@ -34,11 +34,9 @@ export interface Store {
   /** Sets a balance; false when the workspace does not exist. */
   setBalance(workspaceId: string, balance: number): Promise<boolean>;
   createUser(user: UserRecord): Promise<void>;
-  getUser(id: string): Promise<UserRecord | undefined>;
 
   /** Inserts a key unless the workspace already has `maxActive` active keys; atomic. */
   insertApiKey(key: ApiKeyRecord, maxActive: number): Promise<"inserted" | "limit_reached">;
-  findApiKeyByHash(hash: string): Promise<ApiKeyRecord | undefined>;
   /**
    * The active key with this hash plus its user and workspace, and whether the workspace has unfinished jobs,
    * in one read (the hot path of every request).
