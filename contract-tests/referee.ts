@@ -9,6 +9,7 @@ import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { listen } from "../src/mock/node-server.js";
 import { createSimulator } from "../src/mock/simulator.js";
+import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../src/mock/webhook-delivery.js";
 import { startPrismMock, startPrismProxy } from "../tests/helpers/prism.js";
 
 const root = resolve(import.meta.dirname, "..");
@@ -25,7 +26,9 @@ function runSuite(env: NodeJS.ProcessEnv, args: string[]): Promise<number> {
   return new Promise((done) => child.once("exit", (code) => done(code ?? 1)));
 }
 
-const simulator = await createSimulator();
+const simulator = await createSimulator({
+  webhookDelivery: { ...DEFAULT_DELIVERY_POLICY, allowUrl: loopbackOnly },
+});
 const upstream = await listen(simulator, { host: "127.0.0.1", port: 0 });
 const proxy = await startPrismProxy(upstream.url);
 let status = 1;

@@ -10,6 +10,7 @@ import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { listen } from "../src/mock/node-server.js";
 import { createSimulator } from "../src/mock/simulator.js";
+import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../src/mock/webhook-delivery.js";
 
 const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
@@ -17,7 +18,12 @@ const { values } = parseArgs({
 });
 mkdirSync(join(root, "reports"), { recursive: true });
 
-const simulator = await createSimulator({ rateLimitScale: 1000, longPollMaxMs: 100 });
+// Schemathesis registers webhooks at arbitrary hosts: deliveries stay on loopback.
+const simulator = await createSimulator({
+  rateLimitScale: 1000,
+  longPollMaxMs: 100,
+  webhookDelivery: { ...DEFAULT_DELIVERY_POLICY, allowUrl: loopbackOnly },
+});
 await simulator.control.setCredits(simulator.demo.workspace_id, 1_000_000);
 const server = await listen(simulator, { host: "127.0.0.1", port: 0 });
 const args = [

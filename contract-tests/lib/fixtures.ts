@@ -40,7 +40,7 @@ export async function populatedWorkspace(credits = 100): Promise<Fixture> {
   expect(job.status).toBe(202);
   const hook = await call("POST", "/v1/webhooks", {
     key: ws.key,
-    body: { url: "https://example.com/hook", events: ["job.completed"] },
+    body: { url: "http://127.0.0.1:9/hook", events: ["job.completed"] },
   });
   const spare = await call("POST", "/v1/api-keys", { key: ws.key, body: { name: "spare" } });
   return {

@@ -2,6 +2,7 @@
 import type { TestProject } from "vitest/node";
 import { listen, type SimulatorServer } from "../../src/mock/node-server.js";
 import { createSimulator } from "../../src/mock/simulator.js";
+import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../../src/mock/webhook-delivery.js";
 
 let server: SimulatorServer | undefined;
 
@@ -21,7 +22,10 @@ export default async function setup(project: TestProject) {
   let apiKey = process.env.MASKO_API_KEY;
   const adminToken = process.env.MASKO_MOCK_ADMIN_TOKEN || undefined;
   if (!baseUrl) {
-    const simulator = await createSimulator(adminToken ? { adminToken } : {});
+    const simulator = await createSimulator({
+      ...(adminToken ? { adminToken } : {}),
+      webhookDelivery: { ...DEFAULT_DELIVERY_POLICY, allowUrl: loopbackOnly },
+    });
     server = await listen(simulator, { host: "127.0.0.1", port: 0 });
     baseUrl = server.url;
     apiKey ??= simulator.demo.api_key;

@@ -4,7 +4,7 @@
  * delivery and attempt is kept for the control API (`GET /__mock/deliveries`).
  */
 import type { components } from "../generated/masko-api.js";
-import { hmacSha256Hex, randomId, sleep } from "./platform.js";
+import { hmacSha256Hex, randomId } from "./platform.js";
 
 type WebhookEvent = components["schemas"]["WebhookEvent"];
 
@@ -31,7 +31,19 @@ export interface DeliveryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   timeoutMs: number;
+  /** Which targets may be called; others are recorded as failed without a request (default: any). */
+  allowUrl?: (url: URL) => boolean;
 }
+
+/** Only loopback targets: what test suites and fuzzing use, so no delivery ever leaves the machine. */
+export const loopbackOnly = (url: URL): boolean => ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
+
+/** Waits without keeping the process alive: a simulator shutting down does not wait for pending retries. */
+const backOff = (ms: number) =>
+  new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    (timer as { unref?: () => void }).unref?.();
+  });
 
 /** The default policy: 4 attempts over about 3.5 s. */
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { maxAttempts: 4, baseDelayMs: 500, timeoutMs: 5000 };
@@ -66,6 +78,11 @@ export class WebhookDeliveries {
       attempts: [],
     };
     this.log.push(delivery);
+    if (this.policy.allowUrl && !this.policy.allowUrl(new URL(hook.url))) {
+      delivery.attempts.push({ at: new Date().toISOString(), status: null, error: "target not allowed" });
+      delivery.state = "failed";
+      return delivery;
+    }
     for (let attempt = 1; attempt <= this.policy.maxAttempts; attempt++) {
       const record: DeliveryAttempt = { at: new Date().toISOString(), status: null, error: null };
       delivery.attempts.push(record);
@@ -85,7 +102,7 @@ export class WebhookDeliveries {
       } catch (error) {
         record.error = (error as Error).message;
       }
-      if (attempt < this.policy.maxAttempts) await sleep(this.policy.baseDelayMs * 2 ** (attempt - 1));
+      if (attempt < this.policy.maxAttempts) await backOff(this.policy.baseDelayMs * 2 ** (attempt - 1));
     }
     delivery.state = "failed";
     return delivery;

@@ -12,18 +12,14 @@ import {
   type SimulatorOptions,
 } from "../../src/mock/simulator.js";
 import { createRedisStore } from "../../src/mock/store/redis-store.js";
+import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../../src/mock/webhook-delivery.js";
 
 export type { Answer } from "../helpers/answer.js";
 
-import type { Answer } from "../helpers/answer.js";
+import { type Answer, type RequestOptions, readAnswer, requestInit } from "../helpers/answer.js";
 
 /** Options of one call. */
-export interface CallOptions {
-  key?: string | null;
-  body?: unknown;
-  /** Sent as-is instead of JSON.stringify(body). */
-  raw?: BodyInit;
-  headers?: Record<string, string>;
+export interface CallOptions extends RequestOptions {
   /** Client address (the rate-limit identity without a valid key). */
   address?: string;
 }
@@ -74,6 +70,7 @@ export async function createHarness(options: SimulatorOptions = {}): Promise<Har
   const store = options.store ?? testStore();
   const sim = await createSimulator({
     longPollMaxMs: 2000,
+    webhookDelivery: { ...DEFAULT_DELIVERY_POLICY, allowUrl: loopbackOnly },
     log: (l) => logs.push(l),
     ...(store ? { store } : {}),
     ...options,
@@ -81,25 +78,10 @@ export async function createHarness(options: SimulatorOptions = {}): Promise<Har
   const validator = specValidator();
 
   const call: Harness["call"] = async (method, path, opts = {}) => {
-    const headers: Record<string, string> = { ...opts.headers };
-    const key = opts.key === undefined ? sim.demo.api_key : opts.key;
-    if (key !== null) headers.authorization ??= `Bearer ${key}`;
-    let body: BodyInit | undefined = opts.raw;
-    if (opts.body !== undefined) {
-      body = JSON.stringify(opts.body);
-      headers["content-type"] ??= "application/json";
-    }
-    const request = new Request(`http://simulator.test${path}`, {
-      method,
-      headers,
-      ...(body !== undefined ? { body } : {}),
-    });
+    const request = new Request(`http://simulator.test${path}`, requestInit(method, opts, sim.demo.api_key));
     const env = { incoming: { socket: { remoteAddress: opts.address ?? "127.0.0.1" } } };
-    const response = await sim.fetch(request, env);
-    const text = await response.text();
-    const parsed = text ? JSON.parse(text) : undefined;
-    const answer = { status: response.status, headers: response.headers, body: parsed };
-    if (!path.startsWith("/__mock") && validator.match(method, path) && response.status !== 405) {
+    const answer = await readAnswer(await sim.fetch(request, env));
+    if (!path.startsWith("/__mock") && validator.match(method, path) && answer.status !== 405) {
       expect(validator.validateResponse(method, path, answer), `${method} ${path} honours the spec`).toEqual(
         [],
       );

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseWebhookEvent, verifyWebhookSignature } from "../../src/client/webhooks.js";
+import { loopbackOnly } from "../../src/mock/webhook-delivery.js";
 import { createHarness, imageBody } from "./harness.js";
 
 interface Received {
@@ -43,7 +44,9 @@ async function until<T>(read: () => T, done: (value: T) => boolean, timeoutMs = 
 }
 
 async function setup(statuses: number[], events = ["job.completed", "job.failed"]) {
-  const h = await createHarness({ webhookDelivery: { maxAttempts: 3, baseDelayMs: 30, timeoutMs: 2000 } });
+  const h = await createHarness({
+    webhookDelivery: { maxAttempts: 3, baseDelayMs: 30, timeoutMs: 2000, allowUrl: loopbackOnly },
+  });
   const hook = await receiver(statuses);
   const created = await h.call("POST", "/v1/webhooks", { body: { url: hook.url, events } });
   expect(created.status).toBe(201);
@@ -112,6 +115,28 @@ describe("webhook delivery", () => {
     await new Promise((r) => setTimeout(r, 100));
     expect(hook.received.map((r) => parseWebhookEvent(r.body))).toMatchObject([
       { event: "job.failed", job_id: failing.body.data.job_id, error: { code: "internal_error" } },
+    ]);
+  });
+
+  it("records a delivery to a target the policy does not allow as failed, without sending it", async () => {
+    const h = await createHarness();
+    const created = await h.call("POST", "/v1/webhooks", {
+      body: { url: "https://example.com/hooks/masko", events: ["job.completed"] },
+    });
+    expect(created.status).toBe(201);
+    const { collectionId } = await h.collection(h.demoKey);
+    await h.call("POST", `/v1/collections/${collectionId}/generate`, { body: imageBody() });
+    await h.advance(10);
+    const deliveries = await until(
+      () => h.sim.control.deliveries(),
+      (d) => d.length > 0,
+    );
+    expect(deliveries).toMatchObject([
+      {
+        state: "failed",
+        url: "https://example.com/hooks/masko",
+        attempts: [{ status: null, error: "target not allowed" }],
+      },
     ]);
   });
 });
