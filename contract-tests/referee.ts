@@ -39,7 +39,7 @@ try {
       MASKO_BASE_URL: proxy.baseUrl,
       MASKO_CONTROL_URL: upstream.url,
       MASKO_API_KEY: simulator.demo.api_key,
-      MASKO_CONTRACT_JUNIT: "reports/contract-prism-proxy-junit.xml",
+      MASKO_CONTRACT_JUNIT: "reports/junit/contract-prism-proxy.xml",
     },
     ["-t", FORWARDED_ONLY],
   );
@@ -56,7 +56,7 @@ try {
     {
       MASKO_BASE_URL: mock.baseUrl,
       MASKO_API_KEY: `masko_${"5e".repeat(32)}`,
-      MASKO_CONTRACT_JUNIT: "reports/contract-prism-mock-junit.xml",
+      MASKO_CONTRACT_JUNIT: "reports/junit/contract-prism-mock.xml",
     },
     [],
   );

@@ -8,7 +8,7 @@ import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 const root = resolve(import.meta.dirname, "..");
-const junit = process.env.MASKO_CONTRACT_JUNIT ?? "reports/contract-junit.xml";
+const junit = process.env.MASKO_CONTRACT_JUNIT ?? "reports/junit/contract.xml";
 rmSync(join(root, "reports/coverage-hits"), { recursive: true, force: true });
 const started = Date.now();
 const vitest = spawnSync(

@@ -13,6 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
+import { writeJunit } from "../scripts/lib/junit.js";
 import limitsJson from "../src/generated/rate-limits.json" with { type: "json" };
 import type { RunningServer } from "../tests/helpers/processes.js";
 import { startSimulatorProcess } from "../tests/helpers/simulator-process.js";
@@ -320,6 +321,15 @@ async function main() {
   writeFileSync(
     join(root, "reports/load-summary.json"),
     `${JSON.stringify({ target: base, limits, rows }, null, 2)}\n`,
+  );
+  writeJunit(
+    join(root, "reports/junit/load.xml"),
+    "load",
+    rows.map((r) => ({
+      name: r.scenario,
+      skipped: r.skipped,
+      failure: r.problems.length > 0 ? r.problems.join("; ") : undefined,
+    })),
   );
   const failed = rows.filter((r) => r.problems.length > 0);
   if (failed.length > 0) {

@@ -16,7 +16,7 @@ const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({
   options: { "max-examples": { type: "string", default: "25" }, seed: { type: "string", default: "42" } },
 });
-mkdirSync(join(root, "reports"), { recursive: true });
+mkdirSync(join(root, "reports/junit"), { recursive: true });
 
 // Schemathesis registers webhooks at arbitrary hosts: deliveries stay on loopback.
 const simulator = await createSimulator({
@@ -42,7 +42,7 @@ const args = [
   "--report",
   "junit",
   "--report-junit-path",
-  join(root, "reports/schemathesis-junit.xml"),
+  join(root, "reports/junit/schemathesis.xml"),
   "--no-color",
 ];
 console.log(`schemathesis ${args.join(" ")}`);
