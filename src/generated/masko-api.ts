@@ -454,6 +454,273 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/collections/{collectionId}/suggest-actions": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the collection.
+                 * @example f9503022-a991-46ea-bf8c-d628c921b6b0
+                 */
+                collectionId: components["parameters"]["CollectionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Suggest action poses
+         * @description AI vision looks at the collection's reference images (or its first completed image) and suggests 6–8 action poses that suit the character. Free: no credits are charged. Takes no body.
+         */
+        post: operations["suggestActions"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/generate/preview": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate a one-off preview
+         * @description Inferred beyond its path and `reference_image_urls`. Renders one image of a collection's character without storing the style hints; charged like an image (`x-masko-credit-cost.preview`), atomically, 402 when short; 202 with the job.
+         */
+        post: operations["generatePreview"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/{collectionId}/canvases": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the collection.
+                 * @example f9503022-a991-46ea-bf8c-d628c921b6b0
+                 */
+                collectionId: components["parameters"]["CollectionId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Create a canvas
+         * @description Creates a canvas in a collection: empty, or with `template_id` populated from a template in the same call (newer canvas page). A template's node images are generated and charged at once (`x-masko-credit-cost.image` per node), all or nothing: 402 when short, nothing created. Unknown template → 404.
+         */
+        post: operations["createCanvas"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/{collectionId}/canvases/{canvasId}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the collection.
+                 * @example f9503022-a991-46ea-bf8c-d628c921b6b0
+                 */
+                collectionId: components["parameters"]["CollectionId"];
+                /**
+                 * @description Id of the canvas.
+                 * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
+                 */
+                canvasId: components["parameters"]["CanvasId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a canvas
+         * @description The canvas graph with its generation progress in `status` (newer canvas page; the older `GET …/status` answers the same progress).
+         */
+        get: operations["getCanvas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/{collectionId}/canvases/{canvasId}/status": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the collection.
+                 * @example f9503022-a991-46ea-bf8c-d628c921b6b0
+                 */
+                collectionId: components["parameters"]["CollectionId"];
+                /**
+                 * @description Id of the canvas.
+                 * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
+                 */
+                canvasId: components["parameters"]["CanvasId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Get a canvas's generation progress
+         * @description Completion percentages and each node's and edge's asset status (older canvas page; the newer one reads the same object from `status` on the detail, decision D13).
+         */
+        get: operations["getCanvasStatus"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/{collectionId}/canvases/{canvasId}/from-template": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the collection.
+                 * @example f9503022-a991-46ea-bf8c-d628c921b6b0
+                 */
+                collectionId: components["parameters"]["CollectionId"];
+                /**
+                 * @description Id of the canvas.
+                 * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
+                 */
+                canvasId: components["parameters"]["CanvasId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a template to a canvas
+         * @description Creates an item per template node, queues its image and saves the graph (templates page). Charged `x-masko-credit-cost.image` per node, all or nothing (402 when short). A canvas that already has nodes → 409; an unknown template → 404.
+         */
+        post: operations["applyCanvasTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/{collectionId}/canvases/{canvasId}/generate-all": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the collection.
+                 * @example f9503022-a991-46ea-bf8c-d628c921b6b0
+                 */
+                collectionId: components["parameters"]["CollectionId"];
+                /**
+                 * @description Id of the canvas.
+                 * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
+                 */
+                canvasId: components["parameters"]["CanvasId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Generate a canvas's missing images and videos
+         * @description Scans the canvas and queues missing node images and/or edge videos (generate-all page). Loops and forward edges are paid, reverse edges are free, any-state edges are skipped. The whole call is charged at once, all or nothing (402 when short, nothing queued). With `dry_run: true` nothing is queued or charged and the answer is 200 with the plan and `would_charge_credits`. The body is optional.
+         */
+        post: operations["generateCanvasAssets"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/collections/{collectionId}/canvases/{canvasId}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the collection.
+                 * @example f9503022-a991-46ea-bf8c-d628c921b6b0
+                 */
+                collectionId: components["parameters"]["CollectionId"];
+                /**
+                 * @description Id of the canvas.
+                 * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
+                 */
+                canvasId: components["parameters"]["CanvasId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * Export a canvas for the embed player
+         * @description The canvas as a `MaskoAnimationConfig` 2.0 (export page), wrapped in `data` like every answer of this API (decision D5). Every node needs its image and every edge that is not any-state its video: otherwise 409.
+         */
+        get: operations["exportCanvas"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/canvas-templates": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List canvas templates
+         * @description Built-in templates and your saved ones; `source` filters (templates page). The simulator ships two built-ins, `claude-code-4state` and (inferred, the docs name only one) `greeter-3state`.
+         */
+        get: operations["listCanvasTemplates"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/openapi.json": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * This API's OpenAPI document
+         * @description The OpenAPI document (llms-full.txt names the URL). Needs no key (inferred); requests without one are rate-limited per client address like any unauthenticated call. The simulator serves this spec, bundled.
+         */
+        get: operations["getOpenApiDocument"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export interface webhooks {
     jobEvent: {
@@ -566,15 +833,17 @@ export interface components {
         /** @description How the collection's character is generated. */
         CollectionConfig: {
             /** @description The character prompt, injected into every generation. */
-            prompt: string | null;
+            prompt?: string | null;
             /** @description Persistent style references (at most 6). */
             reference_asset_ids: string[];
             /** @description Style description extracted from the references on the first generation; null until then. */
             style_card: string | null;
+            /** @description Things generation should avoid, as the older collection detail shows them. */
+            caution_list?: string[];
             /** @description Inferred. Extra heights (pixels) rendered for every animation, as CDN size variants. */
-            animation_sizes: number[];
+            animation_sizes?: number[];
         };
-        /** @description One mascot character and everything generated for it. */
+        /** @description One mascot character. The collections page shows two versions of both the list item and the detail (decisions D6 and D7 in docs/decisions.md): newer items carry `type`, `is_published`, `public_slug` and `user_prefix`, older ones `description`, `item_count` and `asset_count`; the newer detail carries `slug` and `config.prompt`, the older one `config.caution_list` and `updated_at`. Only the fields every version shows are required; the simulator sends all of them. */
         Collection: {
             /** Format: uuid */
             id: string;
@@ -582,16 +851,22 @@ export interface components {
             project_id: string;
             name: string;
             description?: string | null;
-            /** @enum {string} */
-            type: "mascot";
+            /** @description The kind of collection; `mascot` is the only value the docs show. */
+            type?: string;
             /** @description The collection's CDN slug; change it with PATCH. */
-            slug: string;
-            is_published: boolean;
-            config: components["schemas"]["CollectionConfig"];
+            slug?: string;
+            /** @description The slug under which a published collection is served. */
+            public_slug?: string;
+            /** @description The account prefix of the collection's CDN URLs. */
+            user_prefix?: string;
+            is_published?: boolean;
+            item_count?: number;
+            asset_count?: number;
+            config?: components["schemas"]["CollectionConfig"];
             /** Format: date-time */
-            created_at: string;
+            created_at?: string;
             /** Format: date-time */
-            updated_at: string;
+            updated_at?: string;
         };
         /** @description A new collection in a project of the calling key's workspace. `name` may be omitted when references are given; it is then detected from the first reference. Asset ids and URLs together make at most 6 references (more → 409). */
         CreateCollectionBody: {
@@ -676,6 +951,8 @@ export interface components {
             /** Format: uuid */
             item_id?: string;
         };
+        /** @description Size variants to pre-allocate CDN URLs for (pixel heights, as in `-480` / `-360` of the CDN page). Free. The answer's `size_urls` gives the URL of every asset in every size at once; they serve a placeholder until the job completes. Shape inferred: the CDN page names the field but shows no request. */
+        SizeVariants: number[];
         /** @description A still image of the character in a pose. Produces `image` and `transparent_image`. Costs 1 credit. */
         GenerateImageBody: {
             /** @constant */
@@ -685,6 +962,7 @@ export interface components {
             item_id?: string;
             /** @description The pose to draw. */
             image_prompt: string;
+            sizes?: components["schemas"]["SizeVariants"];
         } & (components["schemas"]["ItemTarget"] & {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -709,6 +987,7 @@ export interface components {
             duration: components["schemas"]["AnimationDuration"];
             /** @default false */
             loop?: boolean;
+            sizes?: components["schemas"]["SizeVariants"];
         } & components["schemas"]["ItemTarget"];
         /**
          * From an existing image
@@ -726,6 +1005,7 @@ export interface components {
             duration: components["schemas"]["AnimationDuration"];
             /** @default false */
             loop?: boolean;
+            sizes?: components["schemas"]["SizeVariants"];
         } & components["schemas"]["ItemTarget"];
         /**
          * Transition
@@ -743,6 +1023,9 @@ export interface components {
             duration: components["schemas"]["AnimationDuration"];
             /** @default false */
             auto_reverse?: boolean;
+            sizes?: components["schemas"]["SizeVariants"];
+            /** @description Accepted for symmetry with the other animations and forced to `false`; a transition never loops. */
+            loop?: boolean;
         };
         /** @description An animation, in one of three forms told apart by which fields are present. */
         GenerateAnimationBody: {
@@ -762,6 +1045,7 @@ export interface components {
             name: string;
             logo_prompt: string;
             brand_text?: string;
+            sizes?: components["schemas"]["SizeVariants"];
         };
         /** @description Changes an existing image in natural language (inpainting or style transfer). New assets are added to the same item. Costs 1 credit. */
         GenerateEditBody: {
@@ -775,9 +1059,27 @@ export interface components {
             /** Format: uuid */
             source_image_asset_id: string;
             edit_instructions: string;
+            sizes?: components["schemas"]["SizeVariants"];
         };
         /** @description One generation request; `type` selects its form. */
         GenerateBody: components["schemas"]["GenerateImageBody"] | components["schemas"]["GenerateAnimationBody"] | components["schemas"]["GenerateLogoBody"] | components["schemas"]["GenerateEditBody"];
+        /** @description CDN URLs of the assets a generation produces, by asset type. */
+        AssetUrls: {
+            /** Format: uri */
+            image?: string;
+            /** Format: uri */
+            transparent_image?: string;
+            /** Format: uri */
+            video?: string;
+            /** Format: uri */
+            webm?: string;
+            /** Format: uri */
+            hevc?: string;
+        };
+        /** @description Inferred. For each requested size (the key, in pixels), the CDN URL of every asset in that size: the asset's URL with `-{size}` before the extension. */
+        SizeUrls: {
+            [key: string]: components["schemas"]["AssetUrls"];
+        };
         /** @description A generation accepted and charged. Poll `poll_url` (or `GET /v1/jobs/{jobId}?wait=true`) for the result; the asset ids and URLs are valid at once and serve placeholders until the job completes. */
         GenerateAccepted: {
             /** Format: uuid */
@@ -795,6 +1097,8 @@ export interface components {
              * @description Inferred. For a transition with `auto_reverse`, the free job generating the return transition.
              */
             reverse_job_id?: string;
+            urls?: components["schemas"]["AssetUrls"];
+            size_urls?: components["schemas"]["SizeUrls"];
         };
         /** @description The 402 envelope: the usual error plus the credits the request needs (`required`) and the workspace's balance (`balance`). Nothing was charged and no job was created. */
         InsufficientCreditsError: {
@@ -823,24 +1127,11 @@ export interface components {
          */
         JobStatus: "pending" | "processing" | "completed" | "failed";
         /**
-         * @description Inferred. The generation type that created the job, plus `reverse` for the free return transition of an `auto_reverse` request. (The newest docs list a longer internal enum such as `item_generation`; this spec keeps the request's own type so clients can filter by what they asked for.)
+         * @description What created the job. The two versions of the jobs page list different values (decision D8 in docs/decisions.md) and this enum takes both: the request types `image`, `animation`, `logo`, `edit` and the newer internal types `item_generation`, `image_generation`, `reverse`, `size_variant`, `size_variant_batch`, `export_animation`, `scene_generation`. The simulator labels generate requests with the request type (`reverse` for the free return transition of an `auto_reverse` request), previews `image_generation` and canvas edge videos `animation`.
          * @enum {string}
          */
-        JobType: "image" | "animation" | "logo" | "edit" | "reverse";
-        /** @description CDN URLs of the assets a generation produces, by asset type. */
-        AssetUrls: {
-            /** Format: uri */
-            image?: string;
-            /** Format: uri */
-            transparent_image?: string;
-            /** Format: uri */
-            video?: string;
-            /** Format: uri */
-            webm?: string;
-            /** Format: uri */
-            hevc?: string;
-        };
-        /** @description One generation and its outcome. */
+        JobType: "image" | "animation" | "logo" | "edit" | "reverse" | "item_generation" | "image_generation" | "size_variant" | "size_variant_batch" | "export_animation" | "scene_generation";
+        /** @description One generation and its outcome. Two versions of the jobs page show different fields (decision D9 in docs/decisions.md): the newer one `cost_credits`, `updated_at`, `item_id`, `item_name` and a partial `urls`; the older one `completed_at`, `output_data`, `asset_ids` and every URL. Only the fields both show are required; the simulator sends all of them. */
         Job: {
             /** Format: uuid */
             id: string;
@@ -848,21 +1139,27 @@ export interface components {
             type: components["schemas"]["JobType"];
             /** Format: uuid */
             collection_id: string;
-            /** Format: uuid */
-            item_id: string;
-            item_name: string;
+            /** @description The item the job generates for; null for a preview, which belongs to no item. */
+            item_id?: string | null;
+            item_name?: string | null;
             /** @description Credits charged when the job was accepted (refunded if it failed). */
-            cost_credits: number;
-            asset_ids: components["schemas"]["AssetIds"];
-            urls: components["schemas"]["AssetUrls"];
+            cost_credits?: number;
+            asset_ids?: components["schemas"]["AssetIds"];
+            urls?: components["schemas"]["AssetUrls"];
             /** @description Why the job failed; null unless `status` is `failed`. */
-            error: components["schemas"]["ErrorDetail"] | null;
+            error?: components["schemas"]["ErrorDetail"] | null;
+            /** @description What the job produced, as the older jobs page shows it (the item and, for animations, the duration). */
+            output_data?: {
+                /** Format: uuid */
+                item_id?: string;
+                duration?: number;
+            };
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
-            updated_at: string;
+            updated_at?: string;
             /** @description When the job completed or failed; null while it runs. */
-            completed_at: string | null;
+            completed_at?: string | null;
         };
         /** @description An image to import from a public URL. */
         UploadUrlBody: {
@@ -910,7 +1207,256 @@ export interface components {
         };
         /** @description A new webhook with its signing secret, shown in this response only. To rotate it, delete the webhook and create another. */
         WebhookCreated: components["schemas"]["Webhook"] & {
+            /** @description `whsec_` and the secret. The webhooks page shows `whsec_k7x9m2p4q8r1...`; the simulator issues 64 hex characters after the prefix. */
             secret: string;
+        };
+        /** @description Action poses that suit the character, from AI vision over the collection's references (or its first completed image; with neither, its character prompt). Free. Body shape inferred: the batch page says it "returns 6-8 action names". */
+        SuggestedActions: {
+            actions: string[];
+        };
+        /** @description A one-off preview image in a collection's style. `reference_image_urls` are style hints for this preview only and are not stored (references page). The other fields are inferred. */
+        PreviewBody: {
+            /**
+             * Format: uuid
+             * @description The character to preview.
+             */
+            collection_id: string;
+            image_prompt: string;
+            reference_image_urls?: string[];
+        };
+        /** @description Inferred. A preview accepted and charged like an image (see `x-masko-credit-cost.preview`): a job of type `image_generation` whose assets belong to no item. */
+        PreviewAccepted: {
+            /** Format: uuid */
+            job_id: string;
+            poll_url: string;
+            /** @constant */
+            status: "pending";
+            cost_credits: number;
+            asset_ids: components["schemas"]["AssetIds"];
+            urls?: components["schemas"]["AssetUrls"];
+        };
+        /** @description A new canvas. With `template_id` (newer canvas page) the template's graph is applied in the same call, as `from-template` does: one item per node, whose image generation is charged at once (all or nothing, 402 when short). */
+        CreateCanvasBody: {
+            name: string;
+            template_id?: string;
+        };
+        /** @description A node's place on the canvas editor grid. */
+        CanvasPosition: {
+            x: number;
+            y: number;
+        };
+        /** @description One pose (state) of the canvas. The build page names `itemName`, an image asset and a grid position; the other fields are inferred in the same camelCase. */
+        CanvasNode: {
+            /** @description The node key (for example `idle`), unique in the canvas. */
+            id: string;
+            itemName: string;
+            /** @description The item that holds this pose's images; null until one is made. */
+            itemId?: string | null;
+            /** @description The pose's image asset; null until it is generated. */
+            assetId?: string | null;
+            imagePrompt?: string;
+            /** @description Whether the pose loops while it is the current state. */
+            loop?: boolean;
+            position: components["schemas"]["CanvasPosition"];
+        };
+        /** @description A rule an edge needs before it fires. The two versions of the build page name the operators differently (decision D14 in docs/decisions.md); both sets are accepted. */
+        CanvasCondition: {
+            /** @description The input to check, for example `behavior::interact`, `node::nodeTime` or (older) `isHovered`. */
+            input: string;
+            /** @enum {string} */
+            op: "==" | "!=" | ">" | "<" | ">=" | "<=" | "eq" | "neq" | "gt" | "lt" | "gte" | "lte";
+            value: string | number | boolean;
+        };
+        /** @description A transition between two nodes (build page). `source` `*` means any state: resolved at run time, it never needs a video. `reverse` edges play another edge's video backwards and cost nothing. `videoAssetIds` is inferred. */
+        CanvasEdge: {
+            id: string;
+            /** @description A node id, or `*` for any state. */
+            source: string;
+            target: string;
+            conditions?: components["schemas"]["CanvasCondition"][];
+            /** @description When several edges can fire, the highest wins. */
+            priority?: number;
+            /** @default 1 */
+            speed?: number;
+            duration?: components["schemas"]["AnimationDuration"];
+            /** @description The animation prompt used to generate the transition video. */
+            description?: string;
+            /** @default false */
+            reverse?: boolean;
+            /** @description Inferred. The transition's video assets once generation is queued; null before. */
+            videoAssetIds?: components["schemas"]["AssetIds"] | null;
+        };
+        /** @description An input the conditions read. The build page lists the types `boolean`, `number` and `trigger` among others (the list is cut off), so `type` is any string. */
+        CanvasInput: {
+            id: string;
+            type: string;
+            label?: string;
+            targetNode?: string;
+        };
+        /** @description Progress of one kind of canvas part (node images or edge videos). */
+        CanvasPartProgress: {
+            total: number;
+            completed: number;
+            percent: number;
+        };
+        /** @description Generation progress of a canvas: completion percentages and each part's asset status. The newer canvas page returns it as `status` on the canvas detail, the older one from `GET …/status` (decision D13 in docs/decisions.md); both answer it here, with the same shape. Shape inferred. */
+        CanvasProgress: {
+            percent: number;
+            nodes: components["schemas"]["CanvasPartProgress"];
+            edges: components["schemas"]["CanvasPartProgress"];
+            parts: {
+                /** @enum {string} */
+                kind: "node" | "edge";
+                id: string;
+                job_id?: string | null;
+                /**
+                 * @description The status of the part's job; `missing` for a part never queued.
+                 * @enum {string}
+                 */
+                status: "missing" | "pending" | "processing" | "completed" | "failed";
+            }[];
+        };
+        /** @description An interactive state machine of a collection: poses (nodes), transitions (edges), conditions and inputs. A canvas starts empty or from a template. Field names inside the graph follow the build page; the envelope fields are inferred. */
+        Canvas: {
+            /** Format: uuid */
+            id: string;
+            /** Format: uuid */
+            collection_id: string;
+            name: string;
+            /** @description The template the graph came from; null for an empty canvas. */
+            template_id: string | null;
+            initialNode?: string | null;
+            nodes: components["schemas"]["CanvasNode"][];
+            edges: components["schemas"]["CanvasEdge"][];
+            inputs: components["schemas"]["CanvasInput"][];
+            status: components["schemas"]["CanvasProgress"];
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        /** @description A template to apply to an empty canvas. */
+        ApplyTemplateBody: {
+            template_id: string;
+        };
+        /** @description A template applied: `node_mapping` maps each template node key to the item, image asset and job created for it, `jobs` lists the image jobs and `total_cost` is what they were charged (templates page). Transition videos come later, through generate-all. */
+        TemplateApplied: {
+            /** Format: uuid */
+            canvas_id: string;
+            node_mapping: {
+                [key: string]: {
+                    /** Format: uuid */
+                    item_id: string;
+                    /** Format: uuid */
+                    asset_id: string;
+                    /** Format: uuid */
+                    job_id: string;
+                };
+            };
+            jobs: components["schemas"]["GenerateAccepted"][];
+            total_cost: number;
+        };
+        /** @description What generate-all should dispatch. `targets` picks node images, edge videos or both (the docs show `animations`; `images` and `all` are inferred). `skip_completed` (default true) skips parts that already have assets, so a second call queues nothing twice. `duration` applies to edges without their own. `dry_run` (newer docs) plans and prices without queuing or charging anything. */
+        GenerateAllBody: {
+            /** @default false */
+            dry_run?: boolean;
+            /**
+             * @default all
+             * @enum {string}
+             */
+            targets?: "all" | "images" | "animations";
+            /** @default true */
+            skip_completed?: boolean;
+            duration?: components["schemas"]["AnimationDuration"];
+        };
+        /** @description One piece of work generate-all plans: a node image, or an edge video with its prompt and the signed URLs of its source and target images (newer generate-all page). Shape inferred. */
+        PlannedCanvasJob: {
+            /** @enum {string} */
+            kind: "node" | "sticker" | "edge";
+            /** @description The node or edge id. */
+            id: string;
+            /** @enum {string} */
+            edge_type?: "loop" | "forward" | "reverse";
+            prompt: string;
+            duration?: number;
+            cost: number;
+            source_asset_url?: string | null;
+            target_asset_url?: string | null;
+        };
+        /** @description The accounting of one generate-all call (generate-all page). `generated`: parts newly queued. `skipped`: the legacy count of skipped edges. `skipped_items`: parts not queued (filtered by `targets`, any-state edges, or already holding assets). `reverse_free`: reverse edges, which cost nothing. `already_complete`: parts whose assets are completed. `estimated_cost`: the price before dispatch; `actual_cost`: what was charged (0 on a dry run); `would_charge_credits` and `planned_jobs`: what a dry run would do. Loops and forward edges cost `x-masko-credit-cost.animation.per_second` × duration, node images `x-masko-credit-cost.image`, reverse edges `x-masko-credit-cost.animation.reverse`; any-state edges are skipped. The call is charged all or nothing. Whether each count is a number or a list is inferred. */
+        GenerateAllResult: {
+            dry_run: boolean;
+            generated: number;
+            skipped: number;
+            skipped_items: {
+                /** @enum {string} */
+                kind: "node" | "edge";
+                id: string;
+                /** @enum {string} */
+                reason: "target_filtered" | "any_state" | "has_assets";
+            }[];
+            reverse_free: number;
+            already_complete: number;
+            estimated_cost: number;
+            actual_cost: number;
+            would_charge_credits: number;
+            planned_jobs: components["schemas"]["PlannedCanvasJob"][];
+            /** @description The jobs queued (empty on a dry run). */
+            jobs: {
+                /** Format: uuid */
+                job_id: string;
+                poll_url: string;
+                /** @enum {string} */
+                kind: "node" | "edge";
+                id: string;
+            }[];
+        };
+        /** @description The export format the Masko embed player reads (export page), version `2.0`: nodes with their image URLs, edges with their WebM and HEVC videos and a condition, and inputs. Every URL points at the CDN. The export page shows the HEVC video as `.mp4` where the asset table says `.mov` (decision D17 in docs/decisions.md): the URL is taken as it is. */
+        MaskoAnimationConfig: {
+            /** @constant */
+            version: "2.0";
+            name: string;
+            initialNode: string;
+            autoPlay: boolean;
+            /** @description What a click does; `next_state` is the value the docs show. */
+            clickEffect: string;
+            nodes: {
+                id: string;
+                label: string;
+                /** Format: uri */
+                imageUrl: string;
+                loop: boolean;
+            }[];
+            edges: {
+                id: string;
+                source: string;
+                target: string;
+                videos: {
+                    /** Format: uri */
+                    webm: string;
+                    /** Format: uri */
+                    hevc: string;
+                };
+                /** @description When the edge plays; the docs show `default`, `on_click` and `on_complete`. */
+                condition: string;
+            }[];
+            inputs: {
+                id: string;
+                label: string;
+                targetNode?: string;
+            }[];
+        };
+        /** @description A blueprint for a canvas: the whole graph (positions, names, image prompts, edges, conditions, durations, inputs) and no assets. `source` is `builtin` or `mine` (a template you saved). */
+        CanvasTemplate: {
+            id: string;
+            name: string;
+            description?: string;
+            /** @enum {string} */
+            source: "builtin" | "mine";
+            initialNode?: string;
+            nodes: components["schemas"]["CanvasNode"][];
+            edges: components["schemas"]["CanvasEdge"][];
+            inputs: components["schemas"]["CanvasInput"][];
         };
         /** @description The JSON body Masko POSTs to a webhook when a job completes or fails. */
         WebhookEvent: {
@@ -1190,6 +1736,16 @@ export interface components {
          * @example 1b4e28ba-2fa1-41d2-883f-0016d3cca427
          */
         WebhookId: string;
+        /**
+         * @description Id of the canvas.
+         * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
+         */
+        CanvasId: string;
+        /**
+         * @description `builtin` for Masko's templates, `mine` for the ones you saved; both when omitted.
+         * @example builtin
+         */
+        TemplateSourceFilter: "builtin" | "mine";
     };
     requestBodies: never;
     headers: {
@@ -2637,6 +3193,940 @@ export interface operations {
             401: components["responses"]["Unauthorized"];
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    suggestActions: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the collection.
+                 * @example f9503022-a991-46ea-bf8c-d628c921b6b0
+                 */
+                collectionId: components["parameters"]["CollectionId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description Suggested action names. */
+            200: {
+                headers: {
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "actions": [
+                     *           "Waving",
+                     *           "Thinking",
+                     *           "Celebrating",
+                     *           "Sleeping",
+                     *           "Thumbs up",
+                     *           "Reading",
+                     *           "Running"
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["SuggestedActions"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generatePreview: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreviewBody"];
+            };
+        };
+        responses: {
+            /** @description The preview job is accepted and charged. */
+            202: {
+                headers: {
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "job_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *         "poll_url": "/v1/jobs/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *         "status": "pending",
+                     *         "cost_credits": 1,
+                     *         "asset_ids": {
+                     *           "image": "e906ebb5-deb1-4010-82f9-f0182a3812e0",
+                     *           "transparent_image": "6a1d9f2b-3c4e-4f5a-8b6c-7d8e9f0a1b2c"
+                     *         },
+                     *         "urls": {
+                     *           "image": "https://assets.masko.ai/fda8417d/fox-mascot-a1b2c3d4/preview-e906ebb5.png",
+                     *           "transparent_image": "https://assets.masko.ai/fda8417d/fox-mascot-a1b2c3d4/preview-6a1d9f2b.png"
+                     *         }
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["PreviewAccepted"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["InsufficientCredits"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    createCanvas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the collection.
+                 * @example f9503022-a991-46ea-bf8c-d628c921b6b0
+                 */
+                collectionId: components["parameters"]["CollectionId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateCanvasBody"];
+            };
+        };
+        responses: {
+            /** @description The canvas. */
+            201: {
+                headers: {
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e",
+                     *         "collection_id": "f9503022-a991-46ea-bf8c-d628c921b6b0",
+                     *         "name": "Main Canvas",
+                     *         "template_id": null,
+                     *         "initialNode": "idle",
+                     *         "nodes": [
+                     *           {
+                     *             "id": "idle",
+                     *             "itemName": "Idle",
+                     *             "itemId": "2d7f5c1e-8b3a-4e6f-9c0d-1a2b3c4d5e6f",
+                     *             "assetId": "e906ebb5-deb1-4010-82f9-f0182a3812e0",
+                     *             "imagePrompt": "standing, relaxed",
+                     *             "loop": true,
+                     *             "position": {
+                     *               "x": 0,
+                     *               "y": 0
+                     *             }
+                     *           },
+                     *           {
+                     *             "id": "waving",
+                     *             "itemName": "Waving",
+                     *             "itemId": null,
+                     *             "assetId": null,
+                     *             "imagePrompt": "waving hello",
+                     *             "loop": false,
+                     *             "position": {
+                     *               "x": 240,
+                     *               "y": 0
+                     *             }
+                     *           }
+                     *         ],
+                     *         "edges": [
+                     *           {
+                     *             "id": "idle-to-waving",
+                     *             "source": "idle",
+                     *             "target": "waving",
+                     *             "conditions": [
+                     *               {
+                     *                 "input": "behavior::interact",
+                     *                 "op": "==",
+                     *                 "value": true
+                     *               }
+                     *             ],
+                     *             "priority": 1,
+                     *             "speed": 1,
+                     *             "duration": 4,
+                     *             "description": "raises a paw and waves",
+                     *             "reverse": false,
+                     *             "videoAssetIds": null
+                     *           },
+                     *           {
+                     *             "id": "waving-to-idle",
+                     *             "source": "waving",
+                     *             "target": "idle",
+                     *             "conditions": [],
+                     *             "priority": 0,
+                     *             "speed": 1,
+                     *             "duration": 4,
+                     *             "description": "lowers the paw",
+                     *             "reverse": true,
+                     *             "videoAssetIds": null
+                     *           }
+                     *         ],
+                     *         "inputs": [
+                     *           {
+                     *             "id": "behavior::interact",
+                     *             "type": "boolean",
+                     *             "label": "Interact"
+                     *           }
+                     *         ],
+                     *         "status": {
+                     *           "percent": 25,
+                     *           "nodes": {
+                     *             "total": 2,
+                     *             "completed": 1,
+                     *             "percent": 50
+                     *           },
+                     *           "edges": {
+                     *             "total": 2,
+                     *             "completed": 0,
+                     *             "percent": 0
+                     *           },
+                     *           "parts": [
+                     *             {
+                     *               "kind": "node",
+                     *               "id": "idle",
+                     *               "job_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *               "status": "completed"
+                     *             },
+                     *             {
+                     *               "kind": "node",
+                     *               "id": "waving",
+                     *               "job_id": null,
+                     *               "status": "missing"
+                     *             },
+                     *             {
+                     *               "kind": "edge",
+                     *               "id": "idle-to-waving",
+                     *               "job_id": null,
+                     *               "status": "missing"
+                     *             },
+                     *             {
+                     *               "kind": "edge",
+                     *               "id": "waving-to-idle",
+                     *               "job_id": null,
+                     *               "status": "missing"
+                     *             }
+                     *           ]
+                     *         },
+                     *         "created_at": "2026-03-28T10:00:00Z",
+                     *         "updated_at": "2026-03-28T10:05:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Canvas"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["InsufficientCredits"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCanvas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the collection.
+                 * @example f9503022-a991-46ea-bf8c-d628c921b6b0
+                 */
+                collectionId: components["parameters"]["CollectionId"];
+                /**
+                 * @description Id of the canvas.
+                 * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
+                 */
+                canvasId: components["parameters"]["CanvasId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The canvas. */
+            200: {
+                headers: {
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "id": "3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e",
+                     *         "collection_id": "f9503022-a991-46ea-bf8c-d628c921b6b0",
+                     *         "name": "Main Canvas",
+                     *         "template_id": null,
+                     *         "initialNode": "idle",
+                     *         "nodes": [
+                     *           {
+                     *             "id": "idle",
+                     *             "itemName": "Idle",
+                     *             "itemId": "2d7f5c1e-8b3a-4e6f-9c0d-1a2b3c4d5e6f",
+                     *             "assetId": "e906ebb5-deb1-4010-82f9-f0182a3812e0",
+                     *             "imagePrompt": "standing, relaxed",
+                     *             "loop": true,
+                     *             "position": {
+                     *               "x": 0,
+                     *               "y": 0
+                     *             }
+                     *           },
+                     *           {
+                     *             "id": "waving",
+                     *             "itemName": "Waving",
+                     *             "itemId": null,
+                     *             "assetId": null,
+                     *             "imagePrompt": "waving hello",
+                     *             "loop": false,
+                     *             "position": {
+                     *               "x": 240,
+                     *               "y": 0
+                     *             }
+                     *           }
+                     *         ],
+                     *         "edges": [
+                     *           {
+                     *             "id": "idle-to-waving",
+                     *             "source": "idle",
+                     *             "target": "waving",
+                     *             "conditions": [
+                     *               {
+                     *                 "input": "behavior::interact",
+                     *                 "op": "==",
+                     *                 "value": true
+                     *               }
+                     *             ],
+                     *             "priority": 1,
+                     *             "speed": 1,
+                     *             "duration": 4,
+                     *             "description": "raises a paw and waves",
+                     *             "reverse": false,
+                     *             "videoAssetIds": null
+                     *           },
+                     *           {
+                     *             "id": "waving-to-idle",
+                     *             "source": "waving",
+                     *             "target": "idle",
+                     *             "conditions": [],
+                     *             "priority": 0,
+                     *             "speed": 1,
+                     *             "duration": 4,
+                     *             "description": "lowers the paw",
+                     *             "reverse": true,
+                     *             "videoAssetIds": null
+                     *           }
+                     *         ],
+                     *         "inputs": [
+                     *           {
+                     *             "id": "behavior::interact",
+                     *             "type": "boolean",
+                     *             "label": "Interact"
+                     *           }
+                     *         ],
+                     *         "status": {
+                     *           "percent": 25,
+                     *           "nodes": {
+                     *             "total": 2,
+                     *             "completed": 1,
+                     *             "percent": 50
+                     *           },
+                     *           "edges": {
+                     *             "total": 2,
+                     *             "completed": 0,
+                     *             "percent": 0
+                     *           },
+                     *           "parts": [
+                     *             {
+                     *               "kind": "node",
+                     *               "id": "idle",
+                     *               "job_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *               "status": "completed"
+                     *             },
+                     *             {
+                     *               "kind": "node",
+                     *               "id": "waving",
+                     *               "job_id": null,
+                     *               "status": "missing"
+                     *             },
+                     *             {
+                     *               "kind": "edge",
+                     *               "id": "idle-to-waving",
+                     *               "job_id": null,
+                     *               "status": "missing"
+                     *             },
+                     *             {
+                     *               "kind": "edge",
+                     *               "id": "waving-to-idle",
+                     *               "job_id": null,
+                     *               "status": "missing"
+                     *             }
+                     *           ]
+                     *         },
+                     *         "created_at": "2026-03-28T10:00:00Z",
+                     *         "updated_at": "2026-03-28T10:05:00Z"
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["Canvas"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getCanvasStatus: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the collection.
+                 * @example f9503022-a991-46ea-bf8c-d628c921b6b0
+                 */
+                collectionId: components["parameters"]["CollectionId"];
+                /**
+                 * @description Id of the canvas.
+                 * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
+                 */
+                canvasId: components["parameters"]["CanvasId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The progress. */
+            200: {
+                headers: {
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "percent": 25,
+                     *         "nodes": {
+                     *           "total": 2,
+                     *           "completed": 1,
+                     *           "percent": 50
+                     *         },
+                     *         "edges": {
+                     *           "total": 2,
+                     *           "completed": 0,
+                     *           "percent": 0
+                     *         },
+                     *         "parts": [
+                     *           {
+                     *             "kind": "node",
+                     *             "id": "idle",
+                     *             "job_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *             "status": "completed"
+                     *           },
+                     *           {
+                     *             "kind": "node",
+                     *             "id": "waving",
+                     *             "job_id": null,
+                     *             "status": "missing"
+                     *           },
+                     *           {
+                     *             "kind": "edge",
+                     *             "id": "idle-to-waving",
+                     *             "job_id": null,
+                     *             "status": "missing"
+                     *           },
+                     *           {
+                     *             "kind": "edge",
+                     *             "id": "waving-to-idle",
+                     *             "job_id": null,
+                     *             "status": "missing"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["CanvasProgress"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    applyCanvasTemplate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the collection.
+                 * @example f9503022-a991-46ea-bf8c-d628c921b6b0
+                 */
+                collectionId: components["parameters"]["CollectionId"];
+                /**
+                 * @description Id of the canvas.
+                 * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
+                 */
+                canvasId: components["parameters"]["CanvasId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ApplyTemplateBody"];
+            };
+        };
+        responses: {
+            /** @description The template is applied and its images are queued. */
+            202: {
+                headers: {
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "canvas_id": "3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e",
+                     *         "node_mapping": {
+                     *           "idle": {
+                     *             "item_id": "2d7f5c1e-8b3a-4e6f-9c0d-1a2b3c4d5e6f",
+                     *             "asset_id": "e906ebb5-deb1-4010-82f9-f0182a3812e0",
+                     *             "job_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7"
+                     *           }
+                     *         },
+                     *         "jobs": [
+                     *           {
+                     *             "job_id": "7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *             "poll_url": "/v1/jobs/7c9e6679-7425-40de-944b-e07fc1f90ae7",
+                     *             "status": "pending",
+                     *             "item_id": "2d7f5c1e-8b3a-4e6f-9c0d-1a2b3c4d5e6f",
+                     *             "cost_credits": 1,
+                     *             "asset_ids": {
+                     *               "image": "e906ebb5-deb1-4010-82f9-f0182a3812e0",
+                     *               "transparent_image": "6a1d9f2b-3c4e-4f5a-8b6c-7d8e9f0a1b2c"
+                     *             }
+                     *           }
+                     *         ],
+                     *         "total_cost": 1
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["TemplateApplied"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["InsufficientCredits"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    generateCanvasAssets: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the collection.
+                 * @example f9503022-a991-46ea-bf8c-d628c921b6b0
+                 */
+                collectionId: components["parameters"]["CollectionId"];
+                /**
+                 * @description Id of the canvas.
+                 * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
+                 */
+                canvasId: components["parameters"]["CanvasId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["GenerateAllBody"];
+            };
+        };
+        responses: {
+            /** @description Dry run: the plan and its price; nothing queued or charged. */
+            200: {
+                headers: {
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "dry_run": true,
+                     *         "generated": 0,
+                     *         "skipped": 0,
+                     *         "skipped_items": [
+                     *           {
+                     *             "kind": "node",
+                     *             "id": "idle",
+                     *             "reason": "has_assets"
+                     *           }
+                     *         ],
+                     *         "reverse_free": 1,
+                     *         "already_complete": 1,
+                     *         "estimated_cost": 21,
+                     *         "actual_cost": 0,
+                     *         "would_charge_credits": 21,
+                     *         "planned_jobs": [
+                     *           {
+                     *             "kind": "node",
+                     *             "id": "waving",
+                     *             "prompt": "waving hello",
+                     *             "cost": 1,
+                     *             "source_asset_url": null,
+                     *             "target_asset_url": null
+                     *           },
+                     *           {
+                     *             "kind": "edge",
+                     *             "id": "idle-to-waving",
+                     *             "edge_type": "forward",
+                     *             "prompt": "raises a paw and waves",
+                     *             "duration": 4,
+                     *             "cost": 20,
+                     *             "source_asset_url": "https://assets.masko.ai/fda8417d/fox-mascot-a1b2c3d4/idle-e906ebb5.png",
+                     *             "target_asset_url": null
+                     *           }
+                     *         ],
+                     *         "jobs": []
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["GenerateAllResult"];
+                    };
+                };
+            };
+            /** @description The work is queued and charged. */
+            202: {
+                headers: {
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "dry_run": false,
+                     *         "generated": 1,
+                     *         "skipped": 0,
+                     *         "skipped_items": [
+                     *           {
+                     *             "kind": "node",
+                     *             "id": "idle",
+                     *             "reason": "has_assets"
+                     *           }
+                     *         ],
+                     *         "reverse_free": 1,
+                     *         "already_complete": 1,
+                     *         "estimated_cost": 21,
+                     *         "actual_cost": 21,
+                     *         "would_charge_credits": 21,
+                     *         "planned_jobs": [
+                     *           {
+                     *             "kind": "node",
+                     *             "id": "waving",
+                     *             "prompt": "waving hello",
+                     *             "cost": 1,
+                     *             "source_asset_url": null,
+                     *             "target_asset_url": null
+                     *           },
+                     *           {
+                     *             "kind": "edge",
+                     *             "id": "idle-to-waving",
+                     *             "edge_type": "forward",
+                     *             "prompt": "raises a paw and waves",
+                     *             "duration": 4,
+                     *             "cost": 20,
+                     *             "source_asset_url": "https://assets.masko.ai/fda8417d/fox-mascot-a1b2c3d4/idle-e906ebb5.png",
+                     *             "target_asset_url": null
+                     *           }
+                     *         ],
+                     *         "jobs": [
+                     *           {
+                     *             "job_id": "1b2c3d4e-5f6a-4b7c-8d9e-0a1b2c3d4e5f",
+                     *             "poll_url": "/v1/jobs/1b2c3d4e-5f6a-4b7c-8d9e-0a1b2c3d4e5f",
+                     *             "kind": "edge",
+                     *             "id": "idle-to-waving"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["GenerateAllResult"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            402: components["responses"]["InsufficientCredits"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            413: components["responses"]["PayloadTooLarge"];
+            415: components["responses"]["UnsupportedMediaType"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    exportCanvas: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /**
+                 * @description Id of the collection.
+                 * @example f9503022-a991-46ea-bf8c-d628c921b6b0
+                 */
+                collectionId: components["parameters"]["CollectionId"];
+                /**
+                 * @description Id of the canvas.
+                 * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
+                 */
+                canvasId: components["parameters"]["CanvasId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The player config. */
+            200: {
+                headers: {
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": {
+                     *         "version": "2.0",
+                     *         "name": "Main Canvas",
+                     *         "initialNode": "idle",
+                     *         "autoPlay": true,
+                     *         "clickEffect": "next_state",
+                     *         "nodes": [
+                     *           {
+                     *             "id": "idle",
+                     *             "label": "Idle",
+                     *             "imageUrl": "https://assets.masko.ai/fda8417d/fox-mascot-a1b2c3d4/idle-e906ebb5.png",
+                     *             "loop": true
+                     *           },
+                     *           {
+                     *             "id": "waving",
+                     *             "label": "Waving",
+                     *             "imageUrl": "https://assets.masko.ai/fda8417d/fox-mascot-a1b2c3d4/waving-6a1d9f2b.png",
+                     *             "loop": false
+                     *           }
+                     *         ],
+                     *         "edges": [
+                     *           {
+                     *             "id": "idle-to-waving",
+                     *             "source": "idle",
+                     *             "target": "waving",
+                     *             "videos": {
+                     *               "webm": "https://assets.masko.ai/fda8417d/fox-mascot-a1b2c3d4/idle-to-waving-8c3e1a5f.webm",
+                     *               "hevc": "https://assets.masko.ai/fda8417d/fox-mascot-a1b2c3d4/idle-to-waving-0e5a3c7b.mov"
+                     *             },
+                     *             "condition": "on_click"
+                     *           }
+                     *         ],
+                     *         "inputs": [
+                     *           {
+                     *             "id": "behavior::interact",
+                     *             "label": "Interact"
+                     *           }
+                     *         ]
+                     *       }
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["MaskoAnimationConfig"];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    listCanvasTemplates: {
+        parameters: {
+            query?: {
+                /**
+                 * @description `builtin` for Masko's templates, `mine` for the ones you saved; both when omitted.
+                 * @example builtin
+                 */
+                source?: components["parameters"]["TemplateSourceFilter"];
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The templates. */
+            200: {
+                headers: {
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "data": [
+                     *         {
+                     *           "id": "claude-code-4state",
+                     *           "name": "Claude Code 4-state",
+                     *           "description": "Idle, thinking, working and done, with transitions between them.",
+                     *           "source": "builtin",
+                     *           "initialNode": "idle",
+                     *           "nodes": [
+                     *             {
+                     *               "id": "idle",
+                     *               "itemName": "Idle",
+                     *               "imagePrompt": "standing, relaxed",
+                     *               "loop": true,
+                     *               "position": {
+                     *                 "x": 0,
+                     *                 "y": 0
+                     *               }
+                     *             }
+                     *           ],
+                     *           "edges": [
+                     *             {
+                     *               "id": "idle-loop",
+                     *               "source": "idle",
+                     *               "target": "idle",
+                     *               "duration": 4,
+                     *               "description": "breathes gently"
+                     *             }
+                     *           ],
+                     *           "inputs": [
+                     *             {
+                     *               "id": "behavior::working",
+                     *               "type": "boolean"
+                     *             }
+                     *           ]
+                     *         }
+                     *       ]
+                     *     }
+                     */
+                    "application/json": {
+                        data: components["schemas"]["CanvasTemplate"][];
+                    };
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            429: components["responses"]["TooManyRequests"];
+            500: components["responses"]["InternalError"];
+        };
+    };
+    getOpenApiDocument: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The OpenAPI document. */
+            200: {
+                headers: {
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    "X-RateLimit-Reset": components["headers"]["X-RateLimit-Reset"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    /**
+                     * @example {
+                     *       "openapi": "3.1.0",
+                     *       "info": {
+                     *         "title": "Masko API",
+                     *         "version": "1.1.0"
+                     *       },
+                     *       "paths": {}
+                     *     }
+                     */
+                    "application/json": {
+                        openapi: string;
+                        info: Record<string, never>;
+                        paths: Record<string, never>;
+                    };
+                };
+            };
             429: components["responses"]["TooManyRequests"];
             500: components["responses"]["InternalError"];
         };

@@ -29,6 +29,12 @@ const FLAGS = {
     default: "",
     help: "require X-Mock-Admin-Token on /__mock",
   },
+  control: {
+    type: "string",
+    env: "MASKO_MOCK_CONTROL",
+    default: "on",
+    help: "on | off (off: /__mock answers 404, as production)",
+  },
   "log-level": {
     type: "string",
     env: "MASKO_MOCK_LOG_LEVEL",
@@ -116,7 +122,11 @@ const log =
         )
     : undefined;
 
+const control = option("control");
+if (control !== "on" && control !== "off") fail(`--control must be on or off, not ${control}`);
+
 const simulator = await createSimulator({
+  control: control === "on",
   ...(store ? { store, keepState: true } : {}),
   ...(seed ? { seed } : {}),
   ...(option("admin-token") ? { adminToken: option("admin-token") } : {}),
@@ -135,7 +145,9 @@ if (level !== "silent") {
     [
       `Masko simulator listening on ${server.url}`,
       `  Masko API:    ${server.url}/v1`,
-      `  control API:  ${server.url}/__mock${option("admin-token") ? " (X-Mock-Admin-Token required)" : ""}`,
+      control === "on"
+        ? `  control API:  ${server.url}/__mock${option("admin-token") ? " (X-Mock-Admin-Token required)" : ""}`
+        : "  control API:  off (/__mock answers 404)",
       `  demo API key: ${simulator.demo.api_key} (personal workspace, 100 credits)`,
       "",
     ].join("\n"),

@@ -1,8 +1,10 @@
 /** Which handler serves which spec operation. Every operation of the spec must appear here. */
 import * as account from "./handlers/account.js";
+import * as canvases from "./handlers/canvases.js";
 import * as collections from "./handlers/collections.js";
 import * as generation from "./handlers/generation.js";
 import * as jobs from "./handlers/jobs.js";
+import * as meta from "./handlers/meta.js";
 import * as projects from "./handlers/projects.js";
 import * as uploads from "./handlers/uploads.js";
 import * as webhooks from "./handlers/webhooks.js";
@@ -33,4 +35,14 @@ export const OPERATION_HANDLERS: Record<string, OperationHandler> = {
   listWebhooks: webhooks.listWebhooks,
   createWebhook: webhooks.createWebhook,
   deleteWebhook: webhooks.deleteWebhook,
+  suggestActions: generation.suggestActions,
+  generatePreview: generation.generatePreview,
+  createCanvas: canvases.createCanvas,
+  getCanvas: canvases.getCanvas,
+  getCanvasStatus: canvases.getCanvasStatus,
+  applyCanvasTemplate: canvases.applyCanvasTemplate,
+  generateCanvasAssets: canvases.generateCanvasAssets,
+  exportCanvas: canvases.exportCanvas,
+  listCanvasTemplates: canvases.listCanvasTemplates,
+  getOpenApiDocument: meta.getOpenApiDocument,
 };

@@ -50,6 +50,8 @@ export interface SimulatorOptions {
   rateLimitScale?: number;
   /** When set, `/__mock` calls need `X-Mock-Admin-Token`. */
   adminToken?: string;
+  /** `false` removes the control API: `/__mock` is an unknown route (404), as on production. Default true. */
+  control?: boolean;
   /** `Access-Control-Allow-Origin` (default `*`). */
   corsOrigin?: string;
   /** Longest a `wait=true` request is held, in real milliseconds (default 30 000). */
@@ -109,6 +111,14 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const demo = options.keepState ? await control.seedIfEmpty() : await control.reset();
   const windows = policies.rateLimits.windows;
 
+  const controlOn = options.control ?? true;
+  // Operations whose security is empty (the OpenAPI document) answer without a key.
+  const publicPaths = new Set(
+    validator
+      .operations()
+      .filter((op) => Array.isArray(op.operation.security) && op.operation.security.length === 0)
+      .map((op) => op.pathTemplate),
+  );
   const cors = createCors(options.corsOrigin ?? "*", EXPOSED_HEADERS);
   const app = new Hono<Env>();
 
@@ -133,7 +143,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   app.use("*", async (c, next) => {
     if (c.req.method === "OPTIONS") return cors.preflight();
     const headers = cors.headers();
-    if (c.req.path.startsWith("/__mock")) {
+    if (controlOn && c.req.path.startsWith("/__mock")) {
       for (const [name, value] of Object.entries(headers)) c.header(name, value);
       return next();
     }
@@ -148,15 +158,15 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     const decision = await services.store.hitRateLimit(identity, windows, services.clock.now());
     c.set("rateLimit", decision);
     if (!decision.allowed) throw rateLimited(decision);
-    if (!caller) throw unauthorized();
+    if (!caller && !publicPaths.has(c.req.path)) throw unauthorized();
     c.set("caller", caller);
     rateLimitHeaders(decision, headers);
-    if (caller.openJobs) await settleDueJobs(services, caller.workspace.id);
+    if (caller?.openJobs) await settleDueJobs(services, caller.workspace.id);
     const latency = services.faults.state.latencyMs;
     if (latency > 0) await sleep(latency);
     await next();
   });
-  app.route("/__mock", controlRoutes(control, options.adminToken) as unknown as Hono<Env>);
+  if (controlOn) app.route("/__mock", controlRoutes(control, options.adminToken) as unknown as Hono<Env>);
 
   for (const op of validator.operations()) {
     const handler = OPERATION_HANDLERS[op.operationId];

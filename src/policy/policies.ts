@@ -22,6 +22,8 @@ export interface CreditCostPolicy {
   readonly animation: { readonly perSecond: number; readonly withNewImage: number; readonly reverse: number };
   readonly logo: number;
   readonly edit: number;
+  /** A one-off preview image (POST /v1/generate/preview). */
+  readonly preview: number;
 }
 
 /** `x-masko-key-policy` on the bearer security scheme. */
@@ -107,6 +109,7 @@ export function readPolicies(spec: unknown): MaskoPolicies {
       },
       logo: count(cost.logo, "x-masko-credit-cost.logo"),
       edit: count(cost.edit, "x-masko-credit-cost.edit"),
+      preview: count(cost.preview, "x-masko-credit-cost.preview"),
     },
     keyPolicy: {
       pattern: new RegExp(text(keys.pattern, "x-masko-key-policy.pattern")),

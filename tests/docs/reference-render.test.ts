@@ -6,6 +6,7 @@ import { pathToFileURL } from "node:url";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { specValidator } from "../../src/contract/bundled-spec.js";
+import { policies } from "../../src/policy/policies.js";
 import { launchChromium } from "../helpers/chromium.js";
 
 const root = resolve(import.meta.dirname, "../..");
@@ -30,7 +31,7 @@ describe("the Redoc reference page", () => {
   it("shows every operation of the spec when its deep link is opened in headless Chromium", async () => {
     const url = pathToFileURL(page).href;
     const operations = specValidator().operations();
-    expect(operations.length).toBe(23);
+    expect(operations.length).toBe(33);
     const errors: string[] = [];
     const missing: string[] = [];
     // Redoc renders lazily; a deep link (#/<tag>/<operationid>) renders and scrolls to that operation.
@@ -62,4 +63,24 @@ describe("the Redoc reference page", () => {
     expect(missing).toEqual([]);
     expect(errors).toEqual([]);
   }, 180_000);
+
+  it("shows the policies as readable tables: the rate limits, the credit table and the key policy", async () => {
+    const tab = await browser.newPage();
+    await tab.goto(pathToFileURL(page).href);
+    const heading = tab.locator("h2", { hasText: /^Policies$/ }).first();
+    await heading.waitFor({ state: "visible", timeout: 15_000 });
+    // biome-ignore lint/performance/useDomNodeTextContent: the rendered text, with table cells apart, is what a reader sees
+    const text = await tab.locator("body").innerText();
+    for (const w of policies.rateLimits.windows) {
+      expect(text).toMatch(new RegExp(`${w.name} \\(${w.windowSeconds} s\\)\\s+${w.limit}`));
+    }
+    expect(text).toMatch(
+      new RegExp(`animation, per second of video\\s+${policies.creditCost.animation.perSecond}`),
+    );
+    expect(text).toMatch(new RegExp(`logo\\s+${policies.creditCost.logo}`));
+    expect(text).toContain(
+      `At most ${policies.keyPolicy.maxActiveKeysPerWorkspace} active keys per workspace`,
+    );
+    await tab.close();
+  }, 60_000);
 });

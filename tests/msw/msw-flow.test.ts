@@ -32,7 +32,7 @@ describe("the simulator as MSW handlers", () => {
     await sim.advanceClock(5);
     const job = await masko.waitForJob(accepted.data?.data.job_id as string, { timeoutMs: 5000 });
     expect(job.status).toBe("completed");
-    expect(job.urls.image).toMatch(/^https:\/\//);
+    expect(job.urls?.image).toMatch(/^https:\/\//);
 
     const tooDear = await masko
       .POST("/v1/collections/{collectionId}/generate", {

@@ -13,6 +13,7 @@ describe("policy extensions", () => {
       animation: { perSecond: 5, withNewImage: 1, reverse: 0 },
       logo: 5,
       edit: 1,
+      preview: 1,
     });
     expect(policies.keyPolicy).toMatchObject({
       prefix: "masko_",

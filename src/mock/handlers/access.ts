@@ -11,6 +11,7 @@ const LABELS: Record<ResourceKind, string> = {
   asset: "Asset",
   job: "Job",
   webhook: "Webhook",
+  canvas: "Canvas",
 };
 
 /** The caller's resource of `kind` with `id`, or a thrown 404/403. */

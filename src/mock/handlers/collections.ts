@@ -62,11 +62,13 @@ export const createCollection: OperationHandler = async ({ caller, services, bod
     description: body.description ?? null,
     type: "mascot",
     slug: slugify(name, id),
+    user_prefix: caller.workspace.id.slice(0, 8),
     is_published: false,
     config: {
       prompt: body.description ?? null,
       reference_asset_ids: references,
       style_card: null,
+      caution_list: [],
       animation_sizes: [],
     },
     created_at: now,

@@ -1,15 +1,14 @@
-/** Generation: single and batch requests, charged atomically and all-or-nothing. */
+/** Generation: single and batch requests and previews, charged atomically and all-or-nothing. */
 import type { components } from "../../generated/masko-api.js";
-import { insufficientCredits, notFound } from "../http/masko-error.js";
-import { type AnimationForm, animationForm, batchCost, creditCost } from "../rules/credit-cost.js";
-import { ASSET_FORMATS, assetTypesFor, jobSchedule } from "../rules/jobs.js";
-import { type Caller, isoNow, type OperationHandler, type Services } from "../services.js";
+import { notFound } from "../http/masko-error.js";
+import { animationForm, batchCost, creditCost } from "../rules/credit-cost.js";
+import type { Caller, OperationHandler, Services } from "../services.js";
 import type { ResourceRecords, ResourceWrite } from "../store/records.js";
 import { loadOwned } from "./access.js";
+import { commitPlanned, newItem, planJob } from "./job-plan.js";
 
 type GenerateBody = components["schemas"]["GenerateBody"];
 type Collection = ResourceRecords["collection"];
-type JobType = components["schemas"]["JobType"];
 
 interface Planned {
   writes: ResourceWrite[];
@@ -37,98 +36,6 @@ async function checkReferences(
   return item;
 }
 
-function planJob(
-  services: Services,
-  caller: Caller,
-  collection: Collection,
-  item: ResourceRecords["item"],
-  jobType: JobType,
-  form: AnimationForm | null,
-  duration: number,
-  cost: number,
-  willFail: boolean,
-) {
-  const now = services.clock.now();
-  const iso = new Date(now).toISOString();
-  const jobId = services.newId();
-  const assetIds: Record<string, string> = {};
-  const urls: Record<string, string> = {};
-  const writes: ResourceWrite[] = [];
-  const itemSlug =
-    item.name
-      .toLowerCase()
-      .replace(/[^a-z0-9]+/g, "-")
-      .replace(/^-+|-+$/g, "") || "item";
-  for (const type of assetTypesFor(jobType, form ?? undefined)) {
-    const id = services.newId();
-    const { ext, contentType } = ASSET_FORMATS[type];
-    const url = `https://assets.masko.ai/${caller.workspace.id.slice(0, 8)}/${collection.slug}/${itemSlug}-${id.slice(0, 8)}.${ext}`;
-    assetIds[type] = id;
-    urls[type] = url;
-    writes.push({
-      kind: "asset",
-      record: {
-        id,
-        type,
-        status: "pending",
-        url,
-        content_type: contentType as ResourceRecords["asset"]["content_type"],
-        item_id: item.id,
-        collection_id: collection.id,
-        created_at: iso,
-        workspace_id: caller.workspace.id,
-      },
-    });
-  }
-  const schedule = jobSchedule(jobType, duration);
-  writes.push({
-    kind: "job",
-    record: {
-      id: jobId,
-      status: "pending",
-      type: jobType,
-      collection_id: collection.id,
-      item_id: item.id,
-      item_name: item.name,
-      cost_credits: cost,
-      asset_ids: assetIds,
-      urls,
-      error: null,
-      created_at: iso,
-      updated_at: iso,
-      completed_at: null,
-      workspace_id: caller.workspace.id,
-      accepted_at_ms: now,
-      processing_after_ms: schedule.processingAfterMs,
-      done_after_ms: schedule.doneAfterMs,
-      will_fail: willFail,
-      form,
-    },
-  });
-  writes.push({ kind: "item", record: { ...item, asset_ids: assetIds, updated_at: iso } });
-  return { jobId, assetIds, writes };
-}
-
-function newItem(
-  services: Services,
-  caller: Caller,
-  collection: Collection,
-  name: string,
-  type: ResourceRecords["item"]["type"],
-) {
-  const iso = isoNow(services);
-  return {
-    id: services.newId(),
-    collection_id: collection.id,
-    name,
-    type,
-    asset_ids: {},
-    created_at: iso,
-    updated_at: iso,
-    workspace_id: caller.workspace.id,
-  };
-}
-
 async function plan(
   services: Services,
   caller: Caller,
@@ -143,20 +50,21 @@ async function plan(
   const item = existing ?? newItem(services, caller, collection, String(fields.name), itemType);
   const form = body.type === "animation" ? animationForm(fields) : null;
   const duration = body.type === "animation" ? body.duration : 0;
+  // A transition's `loop` is accepted and forced to false: nothing of it is kept.
   const reverse = form === "transition" && fields.auto_reverse === true;
   const cost = creditCost(body, services.policies.creditCost);
-  const forwardCost = reverse ? cost - services.policies.creditCost.animation.reverse : cost;
-  const forward = planJob(
-    services,
-    caller,
+  const reverseCost = services.policies.creditCost.animation.reverse;
+  const sizes = body.sizes;
+  const forward = planJob(services, caller, {
     collection,
     item,
-    body.type,
+    type: body.type,
     form,
     duration,
-    forwardCost,
-    willFail(),
-  );
+    cost: reverse ? cost - reverseCost : cost,
+    willFail: willFail(),
+    sizes,
+  });
   const accepted: Planned["accepted"] = {
     job_id: forward.jobId,
     poll_url: `/v1/jobs/${forward.jobId}`,
@@ -164,21 +72,22 @@ async function plan(
     item_id: item.id,
     cost_credits: cost,
     asset_ids: forward.assetIds,
+    urls: forward.urls,
+    ...(sizes ? { size_urls: forward.sizeUrls } : {}),
   };
   const writes = [...forward.writes];
   if (reverse) {
     const reverseItem = newItem(services, caller, collection, `${item.name} (reverse)`, "animation");
-    const back = planJob(
-      services,
-      caller,
+    const back = planJob(services, caller, {
       collection,
-      reverseItem,
-      "reverse",
+      item: reverseItem,
+      type: "reverse",
       form,
       duration,
-      services.policies.creditCost.animation.reverse,
-      willFail(),
-    );
+      cost: reverseCost,
+      willFail: willFail(),
+      sizes,
+    });
     writes.push(...back.writes);
     accepted.reverse_job_id = back.jobId;
   }
@@ -188,28 +97,16 @@ async function plan(
 /** Plans every body, then charges the total and writes everything in one atomic step (or nothing: 402). */
 async function acceptAll(services: Services, caller: Caller, collectionId: string, bodies: GenerateBody[]) {
   const collection = await loadOwned(services, caller, "collection", collectionId);
-  let taken = 0;
-  const willFail = () => {
-    const fail = services.faults.takeJobFailure();
-    if (fail) taken++;
-    return fail;
-  };
-  try {
-    const plans: Planned[] = [];
-    for (const body of bodies) plans.push(await plan(services, caller, collection, body, willFail));
-    const total = batchCost(bodies, services.policies.creditCost);
-    const writes = plans.flatMap((p) => p.writes);
-    const result = await services.store.chargeAndWrite(caller.workspace.id, total, writes);
-    if (!result.ok) throw insufficientCredits(total, result.balance);
-    taken = 0;
-    for (const w of writes) {
-      if (w.kind === "job") services.jobTimers.schedule(caller.workspace.id, w.record.done_after_ms + 20);
-    }
-    return { plans, total };
-  } finally {
-    // Nothing was accepted: the injected failures stay queued for the next jobs.
-    if (taken > 0) services.faults.configure({ failNextJobs: services.faults.state.failNextJobs + taken });
-  }
+  return commitPlanned(
+    services,
+    caller,
+    async (willFail) => {
+      const plans: Planned[] = [];
+      for (const body of bodies) plans.push(await plan(services, caller, collection, body, willFail));
+      return plans;
+    },
+    () => batchCost(bodies, services.policies.creditCost),
+  );
 }
 
 export const generate: OperationHandler = async ({ caller, services, path, body }) => {
@@ -221,4 +118,61 @@ export const generateBatch: OperationHandler = async ({ caller, services, path, 
   const { requests } = body as { requests: GenerateBody[] };
   const { plans, total } = await acceptAll(services, caller, path.collectionId ?? "", requests);
   return { status: 202, body: { data: { jobs: plans.map((p) => p.accepted), cost_credits: total } } };
+};
+
+export const generatePreview: OperationHandler = async ({ caller, services, body: raw }) => {
+  const body = raw as components["schemas"]["PreviewBody"];
+  const collection = await loadOwned(services, caller, "collection", body.collection_id);
+  const cost = services.policies.creditCost.preview;
+  const { plans } = await commitPlanned(
+    services,
+    caller,
+    async (willFail) => [
+      planJob(services, caller, {
+        collection,
+        item: null,
+        type: "image_generation",
+        form: null,
+        duration: 0,
+        cost,
+        willFail: willFail(),
+      }),
+    ],
+    () => cost,
+  );
+  const job = plans[0];
+  if (!job) throw new Error("preview planned no job");
+  return {
+    status: 202,
+    body: {
+      data: {
+        job_id: job.jobId,
+        poll_url: `/v1/jobs/${job.jobId}`,
+        status: "pending",
+        cost_credits: cost,
+        asset_ids: job.assetIds,
+        urls: job.urls,
+      },
+    },
+  };
+};
+
+/** Six to eight action poses; the simulator's vision is a fixed, deterministic list rotated by the collection. */
+const ACTIONS = [
+  "Waving",
+  "Thinking",
+  "Celebrating",
+  "Sleeping",
+  "Thumbs up",
+  "Reading",
+  "Running",
+  "Surprised",
+];
+
+export const suggestActions: OperationHandler = async ({ caller, services, path }) => {
+  const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
+  const shift = Number.parseInt(collection.id.slice(0, 2), 16) % ACTIONS.length;
+  const count = 6 + (shift % 3);
+  const actions = [...ACTIONS.slice(shift), ...ACTIONS.slice(0, shift)].slice(0, count);
+  return { status: 200, body: { data: { actions } } };
 };

@@ -6,7 +6,13 @@ import { batchCost, creditCost, decideCharge } from "./credit-cost.js";
 type Body = components["schemas"]["GenerateBody"];
 const A = "e906ebb5-deb1-4010-82f9-f0182a3812e0";
 const B = "6a1d9f2b-3c4e-4f5a-8b6c-7d8e9f0a1b2c";
-const custom = { image: 2, animation: { perSecond: 3, withNewImage: 4, reverse: 1 }, logo: 7, edit: 6 };
+const custom = {
+  image: 2,
+  animation: { perSecond: 3, withNewImage: 4, reverse: 1 },
+  logo: 7,
+  edit: 6,
+  preview: 8,
+};
 
 describe("creditCost", () => {
   it.each<[string, Body, number, number]>([

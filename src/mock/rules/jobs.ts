@@ -15,14 +15,21 @@ export interface JobSchedule {
 
 /** How long each kind of job takes on the simulator's clock. */
 export function jobSchedule(type: JobType, durationSeconds = 0): JobSchedule {
-  const doneAfterMs = {
+  const video = 4000 + 1000 * durationSeconds;
+  const doneAfterMs: Record<JobType, number> = {
     image: 3000,
     edit: 3000,
     logo: 4000,
-    animation: 4000 + 1000 * durationSeconds,
-    reverse: 4000 + 1000 * durationSeconds,
-  }[type];
-  return { processingAfterMs: 1000, doneAfterMs };
+    animation: video,
+    reverse: video,
+    item_generation: video,
+    image_generation: 3000,
+    size_variant: 2000,
+    size_variant_batch: 2000,
+    export_animation: video,
+    scene_generation: 4000,
+  };
+  return { processingAfterMs: 1000, doneAfterMs: doneAfterMs[type] };
 }
 
 /** The status of a job accepted at `acceptedAtMs`, at `nowMs`. */
@@ -39,7 +46,12 @@ export function jobStatusAt(
 
 /** The asset types a generation produces. */
 export function assetTypesFor(type: JobType, form: AnimationForm | undefined): GeneratedAssetType[] {
-  if (type === "animation" || type === "reverse") {
+  if (
+    type === "animation" ||
+    type === "reverse" ||
+    type === "item_generation" ||
+    type === "export_animation"
+  ) {
     return form === "from_scratch"
       ? ["image", "transparent_image", "video", "webm", "hevc"]
       : ["video", "webm", "hevc"];

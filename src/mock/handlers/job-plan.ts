@@ -1,0 +1,172 @@
+/**
+ * Planning generation work: the item, asset and job records one job writes, and committing a set of planned jobs
+ * with their charge in one atomic step. Shared by the generate, preview and canvas operations.
+ */
+import type { components } from "../../generated/masko-api.js";
+import { insufficientCredits } from "../http/masko-error.js";
+import type { AnimationForm } from "../rules/credit-cost.js";
+import { ASSET_FORMATS, assetTypesFor, jobSchedule } from "../rules/jobs.js";
+import { type Caller, isoNow, type Services } from "../services.js";
+import type { ResourceRecords, ResourceWrite } from "../store/records.js";
+
+type JobType = components["schemas"]["JobType"];
+type Collection = ResourceRecords["collection"];
+type Item = ResourceRecords["item"];
+type AssetUrls = components["schemas"]["AssetUrls"];
+
+/** One planned job: its id, its assets and every record it writes. */
+export interface PlannedJob {
+  jobId: string;
+  assetIds: Record<string, string>;
+  urls: Record<string, string>;
+  sizeUrls: Record<string, AssetUrls>;
+  writes: ResourceWrite[];
+}
+
+/** What one job makes. `item` is null for a preview, whose assets belong to no item. */
+export interface JobSpec {
+  collection: Collection;
+  item: Item | null;
+  type: JobType;
+  form: AnimationForm | null;
+  duration: number;
+  cost: number;
+  willFail: boolean;
+  sizes?: readonly number[];
+}
+
+/** A URL-safe slug of a name. */
+export function slugOf(name: string, fallback: string): string {
+  return (
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60) || fallback
+  );
+}
+
+/** A URL with `-{size}` before its extension: the CDN's size-variant form. */
+export function sizeVariantUrl(url: string, size: number): string {
+  return url.replace(/(\.[a-z0-9]+)$/, `-${size}$1`);
+}
+
+/** A new item of a collection (not yet written). */
+export function newItem(
+  services: Services,
+  caller: Caller,
+  collection: Collection,
+  name: string,
+  type: Item["type"],
+): Item {
+  const iso = isoNow(services);
+  return {
+    id: services.newId(),
+    collection_id: collection.id,
+    name,
+    type,
+    asset_ids: {},
+    created_at: iso,
+    updated_at: iso,
+    workspace_id: caller.workspace.id,
+  };
+}
+
+/** The pending asset, job and item records of one job. */
+export function planJob(services: Services, caller: Caller, spec: JobSpec): PlannedJob {
+  const { collection, item } = spec;
+  const now = services.clock.now();
+  const iso = new Date(now).toISOString();
+  const jobId = services.newId();
+  const assetIds: Record<string, string> = {};
+  const urls: Record<string, string> = {};
+  const writes: ResourceWrite[] = [];
+  const slug = slugOf(item?.name ?? "preview", "item");
+  for (const type of assetTypesFor(spec.type, spec.form ?? undefined)) {
+    const id = services.newId();
+    const { ext, contentType } = ASSET_FORMATS[type];
+    const url = `https://assets.masko.ai/${collection.user_prefix}/${collection.slug}/${slug}-${id.slice(0, 8)}.${ext}`;
+    assetIds[type] = id;
+    urls[type] = url;
+    writes.push({
+      kind: "asset",
+      record: {
+        id,
+        type,
+        status: "pending",
+        url,
+        content_type: contentType as ResourceRecords["asset"]["content_type"],
+        item_id: item?.id ?? null,
+        collection_id: collection.id,
+        created_at: iso,
+        workspace_id: caller.workspace.id,
+      },
+    });
+  }
+  const sizeUrls: Record<string, AssetUrls> = {};
+  for (const size of spec.sizes ?? []) {
+    sizeUrls[String(size)] = Object.fromEntries(
+      Object.entries(urls).map(([type, url]) => [type, sizeVariantUrl(url, size)]),
+    );
+  }
+  const schedule = jobSchedule(spec.type, spec.duration);
+  writes.push({
+    kind: "job",
+    record: {
+      id: jobId,
+      status: "pending",
+      type: spec.type,
+      collection_id: collection.id,
+      item_id: item?.id ?? null,
+      item_name: item?.name ?? null,
+      cost_credits: spec.cost,
+      asset_ids: assetIds,
+      urls,
+      error: null,
+      created_at: iso,
+      updated_at: iso,
+      completed_at: null,
+      workspace_id: caller.workspace.id,
+      accepted_at_ms: now,
+      processing_after_ms: schedule.processingAfterMs,
+      done_after_ms: schedule.doneAfterMs,
+      will_fail: spec.willFail,
+      form: spec.form,
+    },
+  });
+  if (item) writes.push({ kind: "item", record: { ...item, asset_ids: assetIds, updated_at: iso } });
+  return { jobId, assetIds, urls, sizeUrls, writes };
+}
+
+/**
+ * Runs `planAll` with a source of injected job failures, then charges `cost(plans)` and writes every record in one
+ * atomic step (402 and nothing written when the balance is short) and schedules the jobs. Failures taken for work
+ * that was not accepted go back to the queue.
+ */
+export async function commitPlanned<T extends { writes: ResourceWrite[] }>(
+  services: Services,
+  caller: Caller,
+  planAll: (willFail: () => boolean) => Promise<T[]>,
+  cost: (plans: T[]) => number,
+): Promise<{ plans: T[]; total: number }> {
+  let taken = 0;
+  const willFail = () => {
+    const fail = services.faults.takeJobFailure();
+    if (fail) taken++;
+    return fail;
+  };
+  try {
+    const plans = await planAll(willFail);
+    const total = cost(plans);
+    const writes = plans.flatMap((p) => p.writes);
+    const result = await services.store.chargeAndWrite(caller.workspace.id, total, writes);
+    if (!result.ok) throw insufficientCredits(total, result.balance);
+    taken = 0;
+    for (const w of writes) {
+      if (w.kind === "job") services.jobTimers.schedule(caller.workspace.id, w.record.done_after_ms + 20);
+    }
+    return { plans, total };
+  } finally {
+    if (taken > 0) services.faults.configure({ failNextJobs: services.faults.state.failNextJobs + taken });
+  }
+}
