@@ -145,6 +145,21 @@ describe("createMaskoClient", () => {
     });
   });
 
+  it("reads the flat 402 body of the credits page (error, required, available) the same way", async () => {
+    const server = scriptedFetch(() =>
+      jsonResponse(402, { error: "Insufficient credits", required: 21, available: 5 }),
+    );
+    const client = createMaskoClient({ apiKey: VALID_KEY, fetch: server.fetch });
+    const error = await client.GET("/v1/credits").catch((e: unknown) => e);
+    expect(error).toMatchObject({
+      status: 402,
+      code: "insufficient_credits",
+      message: "Insufficient credits",
+      required: 21,
+      balance: 5,
+    });
+  });
+
   it("reports a non-envelope failure with code unknown and the status", async () => {
     const server = scriptedFetch(
       () => new Response("upstream exploded", { status: 502, statusText: "Bad Gateway" }),

@@ -61,8 +61,18 @@ export async function errorFromResponse(
     typeof body === "object" && body !== null && "error" in body
       ? (body as { error: unknown }).error
       : undefined;
-  const detail =
-    typeof envelope === "object" && envelope !== null ? (envelope as Record<string, unknown>) : {};
+  // The credits page shows a flat 402 body (`error` a string, `required`, `available`): read it the same way.
+  const flat = typeof envelope === "string" ? (body as Record<string, unknown>) : undefined;
+  const detail: Record<string, unknown> = flat
+    ? {
+        code: response.status === 402 ? "insufficient_credits" : undefined,
+        message: envelope,
+        required: flat.required,
+        balance: flat.available,
+      }
+    : typeof envelope === "object" && envelope !== null
+      ? (envelope as Record<string, unknown>)
+      : {};
   const code = typeof detail.code === "string" ? (detail.code as MaskoErrorCode) : "unknown";
   const message =
     typeof detail.message === "string"

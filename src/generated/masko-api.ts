@@ -814,17 +814,17 @@ export interface components {
             /** @description The raw API key. Store it now; it cannot be retrieved again. */
             key: string;
         };
-        /** @description A top-level container for collections. */
+        /** @description A top-level container for collections. The older projects list shows only `id`, `name` and `created_at` (decision D5); the newer one and the published OpenAPI document add `organization_id` and `updated_at`, which the simulator always sends. */
         Project: {
             /** Format: uuid */
             id: string;
             name: string;
             /** @description The organization that owns the project, or null for a personal project. */
-            organization_id: string | null;
+            organization_id?: string | null;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
-            updated_at: string;
+            updated_at?: string;
         };
         /** @description A new project in the calling key's workspace. */
         CreateProjectBody: {
@@ -1100,17 +1100,21 @@ export interface components {
             urls?: components["schemas"]["AssetUrls"];
             size_urls?: components["schemas"]["SizeUrls"];
         };
-        /** @description The 402 envelope: the usual error plus the credits the request needs (`required`) and the workspace's balance (`balance`). Nothing was charged and no job was created. */
+        /** @description The 402 answer. Nothing was charged and no job was created. Two pages show two shapes (decision D4 in docs/decisions.md): the errors page the usual envelope, whose `error` adds the credits the request needs (`required`) and the workspace's balance (`balance`), shown with and without those two numbers; the credits page a flat body (`error` a string, `required`, `available`). Both are accepted here; the simulator answers the envelope with both numbers, and the typed client reads either shape. */
         InsufficientCreditsError: {
             error: {
                 /** @constant */
                 code: "insufficient_credits";
                 message: string;
                 /** @description Credits the request costs. */
-                required: number;
+                required?: number;
                 /** @description Credits the workspace holds now. */
-                balance: number;
+                balance?: number;
             };
+        } | {
+            error: string;
+            required: number;
+            available: number;
         };
         /** @description Up to 10 generation requests, run in parallel and charged together, all or nothing. */
         GenerateBatchBody: {

@@ -172,7 +172,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     const handler = OPERATION_HANDLERS[op.operationId];
     if (!handler) throw new Error(`No simulator handler for operation ${op.operationId}`);
     const honoPath = op.pathTemplate.replace(/\{([^}]+)\}/g, ":$1");
-    const content = (validator.resolve(op.operation.requestBody)?.content ?? {}) as Record<string, unknown>;
+    const requestBody = validator.resolve(op.operation.requestBody);
+    const content = (requestBody?.content ?? {}) as Record<string, unknown>;
+    const bodyOptional = requestBody?.required !== true;
     const mediaTypes = Object.keys(content);
     const jsonPointer =
       mediaTypes.includes("application/json") &&
@@ -191,7 +193,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
         const read = await readBody(c.req.raw, mediaTypes, {
           "application/json": MAX_JSON_BYTES,
           "multipart/form-data": MAX_UPLOAD_BYTES,
-        });
+        }, bodyOptional);
         body = read.value;
         if (read.mediaType === "application/json") {
           if (op.operationId === "generate") validateGenerateBody(validator, body);

@@ -6,27 +6,38 @@ export const MAX_JSON_BYTES = 1024 * 1024;
 
 /** A body read from the wire: parsed JSON, or the `file` part of a multipart form. */
 export type ReadBody =
+  | { mediaType: "none"; value: undefined }
   | { mediaType: "application/json"; value: unknown }
   | { mediaType: "multipart/form-data"; value: File };
 
-/** Reads the body of `request` as one of `accepted` media types, enforcing `maxBytes` per media type. */
+/**
+ * Reads the body of `request` as one of `accepted` media types, enforcing `maxBytes` per media type. When the body
+ * is `optional` (the operation's requestBody is not required), an empty one reads as none.
+ */
 export async function readBody(
   request: Request,
   accepted: readonly string[],
   maxBytes: Record<string, number>,
+  optional = false,
 ): Promise<ReadBody> {
   const mediaType = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
   const limit = maxBytes[mediaType] ?? MAX_JSON_BYTES;
   const declared = Number(request.headers.get("content-length") ?? Number.NaN);
   if (!mediaType) {
-    if (declared === 0 || request.body === null) throw badRequest("a request body is required");
+    if (declared === 0 || request.body === null) {
+      if (optional) return { mediaType: "none", value: undefined };
+      throw badRequest("a request body is required");
+    }
     throw unsupportedMediaType(accepted);
   }
   if (!accepted.includes(mediaType)) throw unsupportedMediaType(accepted);
   if (declared > limit) throw payloadTooLarge(limit);
   const bytes = await readLimited(request, limit);
   if (mediaType === "application/json") {
-    if (bytes.byteLength === 0) throw badRequest("a request body is required");
+    if (bytes.byteLength === 0) {
+      if (optional) return { mediaType: "none", value: undefined };
+      throw badRequest("a request body is required");
+    }
     try {
       return { mediaType, value: JSON.parse(new TextDecoder().decode(bytes)) };
     } catch {
