@@ -15,11 +15,21 @@ export interface Fixture {
   jobId: string;
   webhookId: string;
   spareKeyId: string;
+  /** An empty canvas. */
+  canvasId: string;
+  /** A canvas made from the greeter-3state template (its node images queued, no videos). */
+  templateCanvasId: string;
 }
 
-/** Creates a workspace with `credits` and one project, collection, upload, reference, job, webhook and spare key. */
+/** Credits the fixture itself spends: one image and the three node images of the template canvas. */
+const FIXTURE_COST = 1 + 3;
+
+/**
+ * Creates a workspace left with `credits` after one project, collection, upload, reference, job, webhook, spare
+ * key, empty canvas and template canvas.
+ */
 export async function populatedWorkspace(credits = 100): Promise<Fixture> {
-  const ws = await newWorkspace("personal", credits + 1);
+  const ws = await newWorkspace("personal", credits + FIXTURE_COST);
   const { projectId, collectionId } = await newCollection(ws.key);
   const upload = await call("POST", "/v1/upload", {
     key: ws.key,
@@ -43,6 +53,13 @@ export async function populatedWorkspace(credits = 100): Promise<Fixture> {
     body: { url: "http://127.0.0.1:9/hook", events: ["job.completed"] },
   });
   const spare = await call("POST", "/v1/api-keys", { key: ws.key, body: { name: "spare" } });
+  const canvases = `/v1/collections/${collectionId}/canvases`;
+  const canvas = await call("POST", canvases, { key: ws.key, body: { name: "Empty" } });
+  const templated = await call("POST", canvases, {
+    key: ws.key,
+    body: { name: "Greeter", template_id: "greeter-3state" },
+  });
+  expect(templated.status).toBe(201);
   return {
     key: ws.key,
     workspaceId: ws.id,
@@ -55,6 +72,8 @@ export async function populatedWorkspace(credits = 100): Promise<Fixture> {
     jobId: job.body.data.job_id,
     webhookId: hook.body.data.id,
     spareKeyId: spare.body.data.id,
+    canvasId: canvas.body.data.id,
+    templateCanvasId: templated.body.data.id,
   };
 }
 

@@ -23,6 +23,10 @@ export interface OperationCase {
   unknown?(f: Fixture): Request;
   /** Whether it takes a JSON body (413 / 415). */
   json?: boolean;
+  /** Whether it answers without a key (no 401). */
+  open?: boolean;
+  /** Where its success is provoked instead, when `valid` cannot succeed on a fresh fixture. */
+  succeedsIn?: string;
 }
 
 const U = "0b7e6a3c-1111-4222-8333-944455556666";
@@ -210,6 +214,139 @@ export const OPERATION_CASES: Record<string, OperationCase> = {
     invalid: () => ({ method: "DELETE", path: "/v1/webhooks/nope" }),
     foreign: (_f, o) => ({ method: "DELETE", path: `/v1/webhooks/${o.webhookId}` }),
     unknown: () => ({ method: "DELETE", path: `/v1/webhooks/${U}` }),
+  },
+  suggestActions: {
+    valid: (f) => ({ method: "POST", path: `/v1/collections/${f.collectionId}/suggest-actions` }),
+    invalid: () => ({ method: "POST", path: "/v1/collections/nope/suggest-actions" }),
+    foreign: (_f, o) => ({ method: "POST", path: `/v1/collections/${o.collectionId}/suggest-actions` }),
+    unknown: () => ({ method: "POST", path: `/v1/collections/${U}/suggest-actions` }),
+  },
+  generatePreview: {
+    valid: (f) => ({
+      method: "POST",
+      path: "/v1/generate/preview",
+      body: { collection_id: f.collectionId, image_prompt: "waving" },
+    }),
+    invalid: (f) => ({
+      method: "POST",
+      path: "/v1/generate/preview",
+      body: { collection_id: f.collectionId },
+    }),
+    foreign: (_f, o) => ({
+      method: "POST",
+      path: "/v1/generate/preview",
+      body: { collection_id: o.collectionId, image_prompt: "waving" },
+    }),
+    unknown: () => ({
+      method: "POST",
+      path: "/v1/generate/preview",
+      body: { collection_id: U, image_prompt: "waving" },
+    }),
+    json: true,
+  },
+  createCanvas: {
+    valid: (f) => ({
+      method: "POST",
+      path: `/v1/collections/${f.collectionId}/canvases`,
+      body: { name: "C" },
+    }),
+    invalid: (f) => ({
+      method: "POST",
+      path: `/v1/collections/${f.collectionId}/canvases`,
+      body: { name: "" },
+    }),
+    foreign: (_f, o) => ({
+      method: "POST",
+      path: `/v1/collections/${o.collectionId}/canvases`,
+      body: { name: "C" },
+    }),
+    unknown: () => ({ method: "POST", path: `/v1/collections/${U}/canvases`, body: { name: "C" } }),
+    json: true,
+  },
+  getCanvas: {
+    valid: (f) => ({ method: "GET", path: `/v1/collections/${f.collectionId}/canvases/${f.canvasId}` }),
+    invalid: (f) => ({ method: "GET", path: `/v1/collections/${f.collectionId}/canvases/nope` }),
+    foreign: (_f, o) => ({ method: "GET", path: `/v1/collections/${o.collectionId}/canvases/${o.canvasId}` }),
+    unknown: (f) => ({ method: "GET", path: `/v1/collections/${f.collectionId}/canvases/${U}` }),
+  },
+  getCanvasStatus: {
+    valid: (f) => ({
+      method: "GET",
+      path: `/v1/collections/${f.collectionId}/canvases/${f.canvasId}/status`,
+    }),
+    invalid: (f) => ({ method: "GET", path: `/v1/collections/${f.collectionId}/canvases/nope/status` }),
+    foreign: (_f, o) => ({
+      method: "GET",
+      path: `/v1/collections/${o.collectionId}/canvases/${o.canvasId}/status`,
+    }),
+    unknown: (f) => ({ method: "GET", path: `/v1/collections/${f.collectionId}/canvases/${U}/status` }),
+  },
+  applyCanvasTemplate: {
+    valid: (f) => ({
+      method: "POST",
+      path: `/v1/collections/${f.collectionId}/canvases/${f.canvasId}/from-template`,
+      body: { template_id: "greeter-3state" },
+    }),
+    invalid: (f) => ({
+      method: "POST",
+      path: `/v1/collections/${f.collectionId}/canvases/${f.canvasId}/from-template`,
+      body: { template_id: "" },
+    }),
+    foreign: (_f, o) => ({
+      method: "POST",
+      path: `/v1/collections/${o.collectionId}/canvases/${o.canvasId}/from-template`,
+      body: { template_id: "greeter-3state" },
+    }),
+    unknown: (f) => ({
+      method: "POST",
+      path: `/v1/collections/${f.collectionId}/canvases/${U}/from-template`,
+      body: { template_id: "greeter-3state" },
+    }),
+    json: true,
+  },
+  generateCanvasAssets: {
+    valid: (f) => ({
+      method: "POST",
+      path: `/v1/collections/${f.collectionId}/canvases/${f.templateCanvasId}/generate-all`,
+      body: { targets: "images" },
+    }),
+    invalid: (f) => ({
+      method: "POST",
+      path: `/v1/collections/${f.collectionId}/canvases/${f.templateCanvasId}/generate-all`,
+      body: { targets: "everything" },
+    }),
+    foreign: (_f, o) => ({
+      method: "POST",
+      path: `/v1/collections/${o.collectionId}/canvases/${o.templateCanvasId}/generate-all`,
+      body: { targets: "images" },
+    }),
+    unknown: (f) => ({
+      method: "POST",
+      path: `/v1/collections/${f.collectionId}/canvases/${U}/generate-all`,
+      body: { targets: "images" },
+    }),
+    json: true,
+  },
+  exportCanvas: {
+    valid: (f) => ({
+      method: "GET",
+      path: `/v1/collections/${f.collectionId}/canvases/${f.canvasId}/export`,
+    }),
+    invalid: (f) => ({ method: "GET", path: `/v1/collections/${f.collectionId}/canvases/nope/export` }),
+    foreign: (_f, o) => ({
+      method: "GET",
+      path: `/v1/collections/${o.collectionId}/canvases/${o.canvasId}/export`,
+    }),
+    unknown: (f) => ({ method: "GET", path: `/v1/collections/${f.collectionId}/canvases/${U}/export` }),
+    succeedsIn: "exportCanvas answers 200 once every part is generated",
+  },
+  listCanvasTemplates: {
+    valid: () => ({ method: "GET", path: "/v1/canvas-templates?source=builtin" }),
+    invalid: () => ({ method: "GET", path: "/v1/canvas-templates?source=theirs" }),
+  },
+  getOpenApiDocument: {
+    valid: () => ({ method: "GET", path: "/v1/openapi.json" }),
+    open: true,
   },
 };
 
