@@ -17,6 +17,7 @@ const STAGES = [
   "typecheck:k6",
   "test:unit",
   "test:contract",
+  "test:contract:deployment",
   "test:contract:prism",
   "load",
   "fuzz",

@@ -49,6 +49,19 @@ export async function call(method: string, path: string, options: CallOptions = 
   return answer;
 }
 
+/**
+ * `call`, but a 429 is waited out (its Retry-After, at most 65 s, three times) instead of failing the check: how
+ * the deployment checks share one key's limits with everything else using it.
+ */
+export async function callPolitely(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
+  for (let attempt = 0; ; attempt++) {
+    const answer = await call(method, path, options);
+    const wait = Number(answer.headers.get("retry-after") ?? "1");
+    if (answer.status !== 429 || attempt >= 3 || wait > 65) return answer;
+    await new Promise((done) => setTimeout(done, wait * 1000));
+  }
+}
+
 /** Calls the simulator's control API (only where `target.hasControl`). */
 export async function control(method: string, path: string, body?: unknown): Promise<Answer> {
   const response = await fetch(`${target.controlUrl}/__mock${path}`, {

@@ -1,20 +1,39 @@
 /** Resolves the target once per run; starts an in-process simulator when MASKO_BASE_URL is not set. */
+import { writeFileSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { listen, type SimulatorServer } from "../../src/mock/node-server.js";
 import { createSimulator } from "../../src/mock/simulator.js";
 import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../../src/mock/webhook-delivery.js";
+import { PROFILES, type Profile } from "./profiles.js";
 
 let server: SimulatorServer | undefined;
 
-async function probeControl(controlUrl: string, adminToken: string | undefined): Promise<boolean> {
+/** Whether the control API answers; a control API that refuses the token is an error, never a quiet skip. */
+async function probeControl(
+  controlUrl: string,
+  adminToken: string | undefined,
+  apiKey: string,
+): Promise<boolean> {
+  let response: Response;
   try {
-    const response = await fetch(`${controlUrl}/__mock/health`, {
-      headers: adminToken ? { "x-mock-admin-token": adminToken } : {},
+    // With the API key too: a deployment without a control API then answers 404 (an unknown route), not 401.
+    response = await fetch(`${controlUrl}/__mock/health`, {
+      headers: {
+        authorization: `Bearer ${apiKey}`,
+        ...(adminToken ? { "x-mock-admin-token": adminToken } : {}),
+      },
     });
-    return response.status === 200 && ((await response.json()) as { simulator?: boolean }).simulator === true;
   } catch {
     return false;
   }
+  if (response.status === 401 || response.status === 403) {
+    throw new Error(
+      `The control API at ${controlUrl}/__mock answered ${response.status}: set MASKO_MOCK_ADMIN_TOKEN to its admin token.`,
+    );
+  }
+  if (response.status !== 200) return false;
+  const body = (await response.json().catch(() => ({}))) as { simulator?: boolean };
+  return body.simulator === true;
 }
 
 export default async function setup(project: TestProject) {
@@ -32,10 +51,30 @@ export default async function setup(project: TestProject) {
   }
   if (!apiKey) throw new Error("Set MASKO_API_KEY to a key of the server at MASKO_BASE_URL.");
   const controlUrl = process.env.MASKO_CONTROL_URL?.replace(/\/+$/, "") ?? baseUrl;
-  const hasControl = await probeControl(controlUrl, adminToken);
-  project.provide("maskoTarget", { baseUrl, apiKey, controlUrl, adminToken, hasControl });
+  const hasControl = await probeControl(controlUrl, adminToken, apiKey);
+  const profile = (process.env.MASKO_CONTRACT_PROFILE || (hasControl ? "full" : "safe")) as Profile;
+  if (!PROFILES.includes(profile)) {
+    throw new Error(`MASKO_CONTRACT_PROFILE must be one of ${PROFILES.join(", ")}, not ${profile}`);
+  }
+  const spendBudget = Number(process.env.MASKO_CONTRACT_SPEND_CREDITS ?? "0");
+  if (!Number.isInteger(spendBudget) || spendBudget < 0) {
+    throw new Error("MASKO_CONTRACT_SPEND_CREDITS must be a whole number of credits");
+  }
+  project.provide("maskoTarget", {
+    baseUrl,
+    apiKey,
+    controlUrl,
+    adminToken,
+    hasControl,
+    profile,
+    spendBudget,
+  });
+  // contract-tests/run.ts reports the profile beside the counts (never the key).
+  const targetFile = process.env.MASKO_CONTRACT_TARGET_FILE;
+  if (targetFile) writeFileSync(targetFile, JSON.stringify({ baseUrl, hasControl, profile, spendBudget }));
   console.log(
-    `contract tests → ${baseUrl}${hasControl ? ` (control API at ${controlUrl}/__mock)` : " (no control API)"}`,
+    `contract tests → ${baseUrl}${hasControl ? ` (control API at ${controlUrl}/__mock)` : " (no control API)"}; ` +
+      `profile ${profile}${profile === "full" && !hasControl ? `, spend budget ${spendBudget} credits` : ""}`,
   );
   return async () => {
     await server?.close();

@@ -4,10 +4,15 @@
  *   MASKO_API_KEY           a key of that server (default: the simulator's demo key)
  *   MASKO_CONTROL_URL       where the simulator's /__mock control API is (default: MASKO_BASE_URL)
  *   MASKO_MOCK_ADMIN_TOKEN  the control API's admin token, when it has one
+ *   MASKO_CONTRACT_PROFILE  readonly | safe | full (default: full with a control API, safe without)
+ *   MASKO_CONTRACT_SPEND_CREDITS  credits the `full` profile may spend on a target without a control API (default 0)
  * Tests that need the control API run only when `GET /__mock/health` answers there; elsewhere they are skipped
- * with the reason in their name.
+ * with the reason in their name. A control API that refuses the admin token (401/403) fails the run instead.
  */
 import { inject } from "vitest";
+import type { Profile } from "./profiles.js";
+
+export { type Profile, profileIncludes } from "./profiles.js";
 
 /** The server under test. */
 export interface Target {
@@ -17,6 +22,10 @@ export interface Target {
   readonly adminToken: string | undefined;
   /** Whether the simulator's control API is reachable (workspaces, clock, faults). */
   readonly hasControl: boolean;
+  /** How much the suite may do: read only, also free writes that clean up, or also credit-spending calls. */
+  readonly profile: Profile;
+  /** Credits the suite may spend where it cannot fund a workspace of its own. */
+  readonly spendBudget: number;
 }
 
 declare module "vitest" {

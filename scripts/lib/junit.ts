@@ -31,3 +31,15 @@ export function writeJunit(file: string, suite: string, cases: JunitCase[]): voi
     `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites>\n  <testsuite name="${xmlEscape(suite)}" tests="${cases.length}" failures="${failures}" skipped="${skipped}">\n${body.join("\n")}\n  </testsuite>\n</testsuites>\n`,
   );
 }
+
+/** Passed, failed and skipped test cases of one JUnit document. */
+export function countJunit(xml: string): { passed: number; failed: number; skipped: number } {
+  const counts = { passed: 0, failed: 0, skipped: 0 };
+  for (const match of xml.matchAll(/<testcase\b[^>]*?(\/>|>([\s\S]*?)<\/testcase>)/g)) {
+    const inner = match[2] ?? "";
+    if (/<(failure|error)\b/.test(inner)) counts.failed++;
+    else if (/<skipped\b/.test(inner)) counts.skipped++;
+    else counts.passed++;
+  }
+  return counts;
+}

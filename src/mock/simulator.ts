@@ -190,10 +190,15 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       const params = checkParams(hasPathParams ? (c.req.param() as Record<string, string>) : {}, search);
       let body: unknown;
       if (mediaTypes.length > 0) {
-        const read = await readBody(c.req.raw, mediaTypes, {
-          "application/json": MAX_JSON_BYTES,
-          "multipart/form-data": MAX_UPLOAD_BYTES,
-        }, bodyOptional);
+        const read = await readBody(
+          c.req.raw,
+          mediaTypes,
+          {
+            "application/json": MAX_JSON_BYTES,
+            "multipart/form-data": MAX_UPLOAD_BYTES,
+          },
+          bodyOptional,
+        );
         body = read.value;
         if (read.mediaType === "application/json") {
           if (op.operationId === "generate") validateGenerateBody(validator, body);
