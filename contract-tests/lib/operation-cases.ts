@@ -265,7 +265,7 @@ export const OPERATION_CASES: Record<string, OperationCase> = {
   },
   getCanvas: {
     valid: (f) => ({ method: "GET", path: `/v1/collections/${f.collectionId}/canvases/${f.canvasId}` }),
-    invalid: (f) => ({ method: "GET", path: `/v1/collections/${f.collectionId}/canvases/nope` }),
+    invalid: (f) => ({ method: "GET", path: `/v1/collections/nope/canvases/${f.canvasId}` }),
     foreign: (_f, o) => ({ method: "GET", path: `/v1/collections/${o.collectionId}/canvases/${o.canvasId}` }),
     unknown: (f) => ({ method: "GET", path: `/v1/collections/${f.collectionId}/canvases/${U}` }),
   },
@@ -274,7 +274,7 @@ export const OPERATION_CASES: Record<string, OperationCase> = {
       method: "GET",
       path: `/v1/collections/${f.collectionId}/canvases/${f.canvasId}/status`,
     }),
-    invalid: (f) => ({ method: "GET", path: `/v1/collections/${f.collectionId}/canvases/nope/status` }),
+    invalid: (f) => ({ method: "GET", path: `/v1/collections/nope/canvases/${f.canvasId}/status` }),
     foreign: (_f, o) => ({
       method: "GET",
       path: `/v1/collections/${o.collectionId}/canvases/${o.canvasId}/status`,
@@ -332,7 +332,7 @@ export const OPERATION_CASES: Record<string, OperationCase> = {
       method: "GET",
       path: `/v1/collections/${f.collectionId}/canvases/${f.canvasId}/export`,
     }),
-    invalid: (f) => ({ method: "GET", path: `/v1/collections/${f.collectionId}/canvases/nope/export` }),
+    invalid: (f) => ({ method: "GET", path: `/v1/collections/nope/canvases/${f.canvasId}/export` }),
     foreign: (_f, o) => ({
       method: "GET",
       path: `/v1/collections/${o.collectionId}/canvases/${o.canvasId}/export`,

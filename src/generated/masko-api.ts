@@ -537,7 +537,7 @@ export interface paths {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas.
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -568,7 +568,7 @@ export interface paths {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas.
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -599,7 +599,7 @@ export interface paths {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas.
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -630,7 +630,7 @@ export interface paths {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas.
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -661,7 +661,7 @@ export interface paths {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas.
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -1741,7 +1741,7 @@ export interface components {
          */
         WebhookId: string;
         /**
-         * @description Id of the canvas.
+         * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
          * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
          */
         CanvasId: string;
@@ -3478,7 +3478,7 @@ export interface operations {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas.
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -3636,7 +3636,7 @@ export interface operations {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas.
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -3720,7 +3720,7 @@ export interface operations {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas.
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -3797,7 +3797,7 @@ export interface operations {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas.
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -3949,7 +3949,7 @@ export interface operations {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas.
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
