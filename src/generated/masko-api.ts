@@ -32,7 +32,7 @@ export interface paths {
         };
         /**
          * List active API keys
-         * @description Inferred. Lists the active keys of the calling key's workspace, newest first. Only a display hint is shown: Masko keeps no raw key to show, and the hash is never returned.
+         * @description Inferred. Lists the active keys of the calling key's workspace, newest first. Only a display hint is shown: Masko keeps no raw key to show, and the hash is never returned. Programmatic key management is decision D2 (docs/decisions.md).
          */
         get: operations["listApiKeys"];
         put?: never;
@@ -303,7 +303,7 @@ export interface paths {
         put?: never;
         /**
          * Generate an image, animation, logo or edit
-         * @description One endpoint for every kind of generation; `type` selects the body. The cost (see `x-masko-credit-cost`) is charged from the workspace's balance when the job is accepted, atomically and never below zero; with too few credits the answer is 402 and nothing changes. The answer is 202 with the job id and its poll URL; a job that fails is refunded once. Pass `item_id` instead of `name` to regenerate an existing item.
+         * @description One endpoint for every kind of generation; `type` selects the body. The cost (see `x-masko-credit-cost`) is charged from the workspace's balance when the job is accepted, atomically and never below zero; with too few credits the answer is 402 and nothing changes. The answer is 202 with the job id and its poll URL; a job that fails is refunded once. Animations cost 5 credits a second, plus 1 with a new image (decision D16). Pass `item_id` instead of `name` to regenerate an existing item.
          */
         post: operations["generate"];
         delete?: never;
@@ -419,7 +419,7 @@ export interface paths {
         put?: never;
         /**
          * Register a webhook
-         * @description Registers an endpoint to receive job events. The response carries the signing secret once; every delivery is signed with it (see the `jobEvent` webhook).
+         * @description Registers an endpoint to receive job events. The response carries the signing secret once; every delivery is signed with it (see the `jobEvent` webhook). The webhooks page shows this answer without the `data` envelope; the envelope is kept (decision D5). The secret format is decision D20.
          */
         post: operations["createWebhook"];
         delete?: never;
@@ -491,7 +491,7 @@ export interface paths {
         put?: never;
         /**
          * Generate a one-off preview
-         * @description Inferred beyond its path and `reference_image_urls`. Renders one image of a collection's character without storing the style hints; charged like an image (`x-masko-credit-cost.preview`), atomically, 402 when short; 202 with the job.
+         * @description Inferred beyond its path and `reference_image_urls`. Renders one image of a collection's character without storing the style hints; charged like an image (`x-masko-credit-cost.preview`), atomically, 402 when short; 202 with the job. (decision D21)
          */
         post: operations["generatePreview"];
         delete?: never;
@@ -517,7 +517,7 @@ export interface paths {
         put?: never;
         /**
          * Create a canvas
-         * @description Creates a canvas in a collection: empty, or with `template_id` populated from a template in the same call (newer canvas page). A template's node images are generated and charged at once (`x-masko-credit-cost.image` per node), all or nothing: 402 when short, nothing created. Unknown template → 404.
+         * @description Creates a canvas in a collection: empty, or with `template_id` populated from a template in the same call (newer canvas page). A template's node images are generated and charged at once (`x-masko-credit-cost.image` per node), all or nothing: 402 when short, nothing created. Unknown template → 404. Both ways of applying a template are documented (decision D12).
          */
         post: operations["createCanvas"];
         delete?: never;
@@ -537,7 +537,7 @@ export interface paths {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs; decision D24).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -568,7 +568,7 @@ export interface paths {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs; decision D24).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -599,7 +599,7 @@ export interface paths {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs; decision D24).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -630,7 +630,7 @@ export interface paths {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs; decision D24).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -661,7 +661,7 @@ export interface paths {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs; decision D24).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -670,7 +670,7 @@ export interface paths {
         };
         /**
          * Export a canvas for the embed player
-         * @description The canvas as a `MaskoAnimationConfig` 2.0 (export page), wrapped in `data` like every answer of this API (decision D5). Every node needs its image and every edge that is not any-state its video: otherwise 409.
+         * @description The canvas as a `MaskoAnimationConfig` 2.0 (export page), wrapped in `data` like every answer of this API (decisions D5, D27). Every node needs its image and every edge that is not any-state its video: otherwise 409.
          */
         get: operations["exportCanvas"];
         put?: never;
@@ -690,7 +690,7 @@ export interface paths {
         };
         /**
          * List canvas templates
-         * @description Built-in templates and your saved ones; `source` filters (templates page). The simulator ships two built-ins, `claude-code-4state` and (inferred, the docs name only one) `greeter-3state`.
+         * @description Built-in templates and your saved ones; `source` filters (templates page). The simulator ships two built-ins, `claude-code-4state` and (inferred, the docs name only one) `greeter-3state`. No REST endpoint saves a template, so `mine` is empty in the simulator (decision D28).
          */
         get: operations["listCanvasTemplates"];
         put?: never;
@@ -710,7 +710,7 @@ export interface paths {
         };
         /**
          * This API's OpenAPI document
-         * @description The OpenAPI document (llms-full.txt names the URL). Needs no key (inferred); requests without one are rate-limited per client address like any unauthenticated call. The simulator serves this spec, bundled.
+         * @description The OpenAPI document (llms-full.txt names the URL). Needs no key (inferred); requests without one are rate-limited per client address like any unauthenticated call. The simulator serves this spec, bundled (decision D23).
          */
         get: operations["getOpenApiDocument"];
         put?: never;
@@ -951,7 +951,7 @@ export interface components {
             /** Format: uuid */
             item_id?: string;
         };
-        /** @description Size variants to pre-allocate CDN URLs for (pixel heights, as in `-480` / `-360` of the CDN page). Free. The answer's `size_urls` gives the URL of every asset in every size at once; they serve a placeholder until the job completes. Shape inferred: the CDN page names the field but shows no request. */
+        /** @description Size variants to pre-allocate CDN URLs for (pixel heights, as in `-480` / `-360` of the CDN page). Free. The answer's `size_urls` gives the URL of every asset in every size at once; they serve a placeholder until the job completes. Shape inferred: the CDN page names the field but shows no request (decisions D10, D11). */
         SizeVariants: number[];
         /** @description A still image of the character in a pose. Produces `image` and `transparent_image`. Costs 1 credit. */
         GenerateImageBody: {
@@ -1024,7 +1024,7 @@ export interface components {
             /** @default false */
             auto_reverse?: boolean;
             sizes?: components["schemas"]["SizeVariants"];
-            /** @description Accepted for symmetry with the other animations and forced to `false`; a transition never loops. */
+            /** @description Accepted for symmetry with the other animations and forced to `false`; a transition never loops (decision D26). */
             loop?: boolean;
         };
         /** @description An animation, in one of three forms told apart by which fields are present. */
@@ -1035,7 +1035,7 @@ export interface components {
              */
             type: "animation";
         } & (components["schemas"]["GenerateAnimationFromScratchBody"] | components["schemas"]["GenerateAnimationFromImageBody"] | components["schemas"]["GenerateTransitionBody"]);
-        /** @description Inferred fields. A logo built from the character, with optional brand text. Produces `image` and `transparent_image`. Costs 5 credits. */
+        /** @description Inferred fields. A logo built from the character, with optional brand text. Produces `image` and `transparent_image`. Costs 5 credits. The cost is 5 credits, not 20, and no plan is checked (decision D1). */
         GenerateLogoBody: {
             /**
              * @description discriminator enum property added by openapi-typescript
@@ -1214,7 +1214,7 @@ export interface components {
             /** @description `whsec_` and the secret. The webhooks page shows `whsec_k7x9m2p4q8r1...`; the simulator issues 64 hex characters after the prefix. */
             secret: string;
         };
-        /** @description Action poses that suit the character, from AI vision over the collection's references (or its first completed image; with neither, its character prompt). Free. Body shape inferred: the batch page says it "returns 6-8 action names". */
+        /** @description Action poses that suit the character, from AI vision over the collection's references (or its first completed image; with neither, its character prompt). Free. Body shape inferred: the batch page says it "returns 6-8 action names" (decision D22). */
         SuggestedActions: {
             actions: string[];
         };
@@ -1360,7 +1360,7 @@ export interface components {
             jobs: components["schemas"]["GenerateAccepted"][];
             total_cost: number;
         };
-        /** @description What generate-all should dispatch. `targets` picks node images, edge videos or both (the docs show `animations`; `images` and `all` are inferred). `skip_completed` (default true) skips parts that already have assets, so a second call queues nothing twice. `duration` applies to edges without their own. `dry_run` (newer docs) plans and prices without queuing or charging anything. */
+        /** @description What generate-all should dispatch. `targets` picks node images, edge videos or both (the docs show `animations`; `images` and `all` are inferred). `skip_completed` (default true) skips parts that already have assets, so a second call queues nothing twice. `duration` applies to edges without their own. `dry_run` (newer docs) plans and prices without queuing or charging anything (decision D15). */
         GenerateAllBody: {
             /** @default false */
             dry_run?: boolean;
@@ -1387,7 +1387,7 @@ export interface components {
             source_asset_url?: string | null;
             target_asset_url?: string | null;
         };
-        /** @description The accounting of one generate-all call (generate-all page). `generated`: parts newly queued. `skipped`: the legacy count of skipped edges. `skipped_items`: parts not queued (filtered by `targets`, any-state edges, or already holding assets). `reverse_free`: reverse edges, which cost nothing. `already_complete`: parts whose assets are completed. `estimated_cost`: the price before dispatch; `actual_cost`: what was charged (0 on a dry run); `would_charge_credits` and `planned_jobs`: what a dry run would do. Loops and forward edges cost `x-masko-credit-cost.animation.per_second` × duration, node images `x-masko-credit-cost.image`, reverse edges `x-masko-credit-cost.animation.reverse`; any-state edges are skipped. The call is charged all or nothing. Whether each count is a number or a list is inferred. */
+        /** @description The accounting of one generate-all call (generate-all page). `generated`: parts newly queued. `skipped`: the legacy count of skipped edges. `skipped_items`: parts not queued (filtered by `targets`, any-state edges, or already holding assets). `reverse_free`: reverse edges, which cost nothing. `already_complete`: parts whose assets are completed. `estimated_cost`: the price before dispatch; `actual_cost`: what was charged (0 on a dry run); `would_charge_credits` and `planned_jobs`: what a dry run would do. Loops and forward edges cost `x-masko-credit-cost.animation.per_second` × duration, node images `x-masko-credit-cost.image`, reverse edges `x-masko-credit-cost.animation.reverse` (0, decision D19); any-state edges are skipped. The call is charged all or nothing. Whether each count is a number or a list is inferred. */
         GenerateAllResult: {
             dry_run: boolean;
             generated: number;
@@ -1741,7 +1741,7 @@ export interface components {
          */
         WebhookId: string;
         /**
-         * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
+         * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs; decision D24).
          * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
          */
         CanvasId: string;
@@ -3478,7 +3478,7 @@ export interface operations {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs; decision D24).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -3636,7 +3636,7 @@ export interface operations {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs; decision D24).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -3720,7 +3720,7 @@ export interface operations {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs; decision D24).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -3797,7 +3797,7 @@ export interface operations {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs; decision D24).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
@@ -3949,7 +3949,7 @@ export interface operations {
                  */
                 collectionId: components["parameters"]["CollectionId"];
                 /**
-                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs).
+                 * @description Id of the canvas. The docs never show a canvas id, only `CANVAS_ID`, so any string is accepted here and an id no canvas has is 404 (the simulator issues UUIDs; decision D24).
                  * @example 3f2b8c1d-5e6a-4b7c-8d9e-0f1a2b3c4d5e
                  */
                 canvasId: components["parameters"]["CanvasId"];
