@@ -54,6 +54,42 @@ describe("the simulator as MSW handlers", () => {
     expect((limited as MaskoApiError).retryAfterSeconds).toBeGreaterThanOrEqual(1);
   });
 
+  it("builds a canvas with the typed client: template, dry-run price, generation, export", async () => {
+    const ws = await sim.createWorkspace({ type: "personal", credits: 100 });
+    const masko = createMaskoClient({ apiKey: ws.api_key, retry: false });
+    const project = await masko.POST("/v1/projects", { body: { name: "Canvas app" } });
+    const collection = await masko.POST("/v1/collections", {
+      body: { project_id: project.data?.data.id as string, name: "Fox" },
+    });
+    const collectionId = collection.data?.data.id as string;
+    const created = await masko.POST("/v1/collections/{collectionId}/canvases", {
+      params: { path: { collectionId } },
+      body: { name: "Greeter", template_id: "greeter-3state" },
+    });
+    const canvasId = created.data?.data.id as string;
+    expect(created.data?.data.nodes.map((n) => n.id)).toEqual(["idle", "waving", "happy"]);
+    await sim.advanceClock(10);
+    const path = { params: { path: { collectionId, canvasId } } };
+    const dry = await masko.POST("/v1/collections/{collectionId}/canvases/{canvasId}/generate-all", {
+      ...path,
+      body: { dry_run: true },
+    });
+    expect(dry.data?.data.would_charge_credits).toBe(35);
+    await masko.POST("/v1/collections/{collectionId}/canvases/{canvasId}/generate-all", {
+      ...path,
+      body: {},
+    });
+    await sim.advanceClock(30);
+    const exported = await masko.GET("/v1/collections/{collectionId}/canvases/{canvasId}/export", path);
+    expect(exported.data?.data.version).toBe("2.0");
+    expect(exported.data?.data.edges.map((e) => e.id)).toEqual([
+      "idle-to-waving",
+      "waving-to-happy",
+      "happy-to-waving",
+    ]);
+    expect((await masko.GET("/v1/credits")).data?.data.balance).toBe(62);
+  });
+
   it("injects faults and resets from code", async () => {
     const masko = createMaskoClient({ apiKey: sim.demo.api_key, retry: false });
     sim.setFaults({ fail_operations: { listProjects: 1 } });

@@ -87,6 +87,25 @@ describe("npm run mock (the simulator process)", () => {
     await expect(fetch(other.baseUrl)).rejects.toThrow();
   });
 
+  it("with --control off answers /__mock like production: 404 with a key, and says so on start", async () => {
+    const prod = await startSimulatorProcess(["--control", "off", "--log-level", "warn"]);
+    try {
+      expect(prod.output()).toContain("control API:  off");
+      const key = /demo API key: (masko_[0-9a-f]{64})/.exec(prod.output())?.[1] ?? "";
+      const health = await fetch(`${prod.baseUrl}/__mock/health`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(health.status).toBe(404);
+      expect(((await health.json()) as { error: { code: string } }).error.code).toBe("not_found");
+      const credits = await fetch(`${prod.baseUrl}/v1/credits`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      expect(credits.status).toBe(200);
+    } finally {
+      await prod.stop();
+    }
+  });
+
   it("documents every flag in --help and rejects a bad one", () => {
     const cli = join(root, "src/mock/cli.ts");
     const help = spawnSync(process.execPath, ["--import", "tsx", cli, "--help"], { encoding: "utf8" });
@@ -97,6 +116,8 @@ describe("npm run mock (the simulator process)", () => {
       "--store",
       "--seed",
       "--admin-token",
+      "--control",
+      "MASKO_MOCK_CONTROL",
       "--log-level",
       "MASKO_MOCK_PORT",
     ]) {
@@ -107,5 +128,10 @@ describe("npm run mock (the simulator process)", () => {
     });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("--log-level must be one of");
+    const badControl = spawnSync(process.execPath, ["--import", "tsx", cli, "--control", "maybe"], {
+      encoding: "utf8",
+    });
+    expect(badControl.status).toBe(2);
+    expect(badControl.stderr).toContain("--control must be on or off");
   });
 });
