@@ -1,5 +1,6 @@
 /** Which handler serves which spec operation. Every operation of the spec must appear here. */
 import * as account from "./handlers/account.js";
+import * as canvasGeneration from "./handlers/canvas-generation.js";
 import * as canvases from "./handlers/canvases.js";
 import * as collections from "./handlers/collections.js";
 import * as generation from "./handlers/generation.js";
@@ -41,8 +42,8 @@ export const OPERATION_HANDLERS: Record<string, OperationHandler> = {
   getCanvas: canvases.getCanvas,
   getCanvasStatus: canvases.getCanvasStatus,
   applyCanvasTemplate: canvases.applyCanvasTemplate,
-  generateCanvasAssets: canvases.generateCanvasAssets,
-  exportCanvas: canvases.exportCanvas,
+  generateCanvasAssets: canvasGeneration.generateCanvasAssets,
+  exportCanvas: canvasGeneration.exportCanvas,
   listCanvasTemplates: canvases.listCanvasTemplates,
   getOpenApiDocument: meta.getOpenApiDocument,
 };

@@ -1,0 +1,165 @@
+/** Canvas generation and export: generate-all (dry run, targets, skip_completed) and the player config. */
+import type { components } from "../../generated/masko-api.js";
+import { conflict } from "../http/masko-error.js";
+import {
+  exportCondition,
+  type GenerateAllOptions,
+  type PlannedPart,
+  partsToGenerate,
+  planGenerateAll,
+} from "../rules/canvas.js";
+import { isoNow, type OperationHandler } from "../services.js";
+import type { ResourceRecords, ResourceWrite } from "../store/records.js";
+import { loadCanvas, type PartKind, partJobs } from "./canvas-state.js";
+import { commitPlanned, newItem, planJob } from "./job-plan.js";
+
+type Schemas = components["schemas"];
+type Canvas = ResourceRecords["canvas"];
+
+function plannedJob(part: PlannedPart, canvas: Canvas, urlOf: (nodeId: string) => string | null) {
+  const edge = part.kind === "edge" ? canvas.edges.find((e) => e.id === part.id) : undefined;
+  return {
+    kind: part.kind,
+    id: part.id,
+    ...(part.edgeType ? { edge_type: part.edgeType, duration: part.duration } : {}),
+    prompt: part.prompt,
+    cost: part.cost,
+    source_asset_url: edge ? urlOf(edge.source) : null,
+    target_asset_url: edge ? urlOf(edge.target) : null,
+  };
+}
+
+export const generateCanvasAssets: OperationHandler = async ({ caller, services, path, body: raw }) => {
+  const body = (raw ?? {}) as Schemas["GenerateAllBody"];
+  const options: GenerateAllOptions = {
+    dryRun: body.dry_run ?? false,
+    targets: body.targets ?? "all",
+    skipCompleted: body.skip_completed ?? true,
+    duration: body.duration,
+  };
+  const { collection, canvas } = await loadCanvas(services, caller, path);
+  const jobs = await partJobs(services, canvas);
+  const plan = planGenerateAll(
+    canvas.nodes,
+    canvas.edges,
+    (kind, id) => jobs.get(`${kind}:${id}`)?.status ?? "missing",
+    options,
+    services.policies.creditCost,
+  );
+  const urlOf = (nodeId: string) => {
+    const job = jobs.get(`node:${nodeId}`);
+    return job?.status === "completed" ? (job.urls.image ?? null) : null;
+  };
+  const queued: { job_id: string; poll_url: string; kind: PartKind; id: string }[] = [];
+  if (!options.dryRun && plan.parts.length > 0) {
+    await commitPlanned(
+      services,
+      caller,
+      async (willFail) => {
+        const next: Canvas = {
+          ...canvas,
+          nodes: structuredClone(canvas.nodes),
+          edges: structuredClone(canvas.edges),
+          updated_at: isoNow(services),
+        };
+        const writes: ResourceWrite[] = [];
+        for (const part of plan.parts) {
+          const node = next.nodes.find((n) => n.id === part.id);
+          const item = newItem(
+            services,
+            caller,
+            collection,
+            node?.itemName ?? part.id,
+            part.kind === "node" ? "image" : "animation",
+          );
+          const job = planJob(services, caller, {
+            collection,
+            item,
+            type: part.kind === "node" ? "image" : part.edgeType === "reverse" ? "reverse" : "animation",
+            form: part.kind === "node" ? null : "transition",
+            duration: part.duration,
+            cost: part.cost,
+            willFail: willFail(),
+          });
+          writes.push(...job.writes);
+          if (part.kind === "node" && node) {
+            node.itemId = item.id;
+            node.assetId = job.assetIds.image ?? null;
+            next.node_jobs = { ...next.node_jobs, [part.id]: job.jobId };
+          } else {
+            const edge = next.edges.find((e) => e.id === part.id);
+            if (edge) edge.videoAssetIds = job.assetIds;
+            next.edge_jobs = { ...next.edge_jobs, [part.id]: job.jobId };
+          }
+          queued.push({ job_id: job.jobId, poll_url: `/v1/jobs/${job.jobId}`, kind: part.kind, id: part.id });
+        }
+        writes.push({ kind: "canvas", record: next });
+        return [{ writes }];
+      },
+      () => plan.estimatedCost,
+    );
+  }
+  const result: Schemas["GenerateAllResult"] = {
+    dry_run: options.dryRun,
+    generated: queued.length,
+    skipped: plan.skippedEdges,
+    skipped_items: plan.skippedItems,
+    reverse_free: plan.reverseFree,
+    already_complete: plan.alreadyComplete,
+    estimated_cost: plan.estimatedCost,
+    actual_cost: options.dryRun ? 0 : plan.estimatedCost,
+    would_charge_credits: plan.estimatedCost,
+    planned_jobs: plan.parts.map((p) => plannedJob(p, canvas, urlOf)),
+    jobs: queued,
+  };
+  return { status: options.dryRun ? 200 : 202, body: { data: result } };
+};
+
+export const exportCanvas: OperationHandler = async ({ caller, services, path }) => {
+  const { canvas } = await loadCanvas(services, caller, path);
+  const jobs = await partJobs(services, canvas);
+  const todo = partsToGenerate(canvas.nodes, canvas.edges);
+  const missing = [
+    ...todo.nodes.filter((id) => jobs.get(`node:${id}`)?.status !== "completed"),
+    ...todo.edges.filter((id) => jobs.get(`edge:${id}`)?.status !== "completed"),
+  ];
+  if (canvas.nodes.length === 0 || missing.length > 0) {
+    throw conflict(
+      canvas.nodes.length === 0
+        ? "This canvas has no nodes to export."
+        : `Not every part is generated yet (${missing.length} missing: ${missing.slice(0, 5).join(", ")}).`,
+    );
+  }
+  const exported = new Set(todo.edges);
+  const config: Schemas["MaskoAnimationConfig"] = {
+    version: "2.0",
+    name: canvas.name,
+    initialNode: canvas.initialNode ?? canvas.nodes[0]?.id ?? "",
+    autoPlay: true,
+    clickEffect: "next_state",
+    nodes: canvas.nodes.map((n) => ({
+      id: n.id,
+      label: n.itemName,
+      imageUrl: jobs.get(`node:${n.id}`)?.urls.image ?? "",
+      loop: n.loop ?? false,
+    })),
+    edges: canvas.edges
+      .filter((e) => exported.has(e.id))
+      .map((e) => {
+        const urls = jobs.get(`edge:${e.id}`)?.urls;
+        return {
+          id: e.id,
+          source: e.source,
+          target: e.target,
+          videos: { webm: urls?.webm ?? "", hevc: urls?.hevc ?? "" },
+          condition: exportCondition(e),
+        };
+      }),
+    inputs: canvas.inputs.map((i) => ({
+      id: i.id,
+      label: i.label ?? i.id,
+      ...(i.targetNode ? { targetNode: i.targetNode } : {}),
+    })),
+  };
+  return { status: 200, body: { data: config } };
+};
