@@ -26,7 +26,11 @@ export default defineConfig({
               extends: true as const,
               test: {
                 name: "redis",
-                include: ["tests/simulator/**/*.test.ts", "tests/redis/**/*.test.ts"],
+                include: [
+                  "tests/simulator/**/*.test.ts",
+                  "tests/redis/**/*.test.ts",
+                  "tests/hardening/**/*.test.ts",
+                ],
                 env: { MASKO_TEST_STORE: "redis", MASKO_TEST_REDIS_URL: redis },
               },
             },

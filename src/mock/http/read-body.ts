@@ -1,5 +1,6 @@
 /** Reading a request body: content type (415), size (413), JSON syntax (400) — before any schema check. */
 import { badRequest, payloadTooLarge, unsupportedMediaType } from "./masko-error.js";
+import { illFormedAt } from "./well-formed.js";
 
 /** Largest JSON body accepted, in bytes (1 MiB). */
 export const MAX_JSON_BYTES = 1024 * 1024;
@@ -38,11 +39,15 @@ export async function readBody(
       if (optional) return { mediaType: "none", value: undefined };
       throw badRequest("a request body is required");
     }
+    let value: unknown;
     try {
-      return { mediaType, value: JSON.parse(new TextDecoder().decode(bytes)) };
+      value = JSON.parse(new TextDecoder().decode(bytes));
     } catch {
       throw badRequest("the body is not valid JSON");
     }
+    const illFormed = illFormedAt(value);
+    if (illFormed) throw badRequest("must be well-formed Unicode (it holds a lone surrogate)", illFormed);
+    return { mediaType, value };
   }
   let form: FormData;
   try {
