@@ -1,5 +1,6 @@
 /** The simulator's control functions (the `/__mock` API and the MSW helpers both call these). */
 import { apiKeyRecord } from "./handlers/account.js";
+import { CONTROL_LIMITS } from "./http/control-bodies.js";
 import { badRequest, notFound } from "./http/masko-error.js";
 import { generateApiKey, hashApiKey, type Role } from "./rules/api-keys.js";
 import type { Services } from "./services.js";
@@ -107,6 +108,13 @@ export class SimulatorControl {
 
   /** Moves the simulated clock forward; returns the new simulated time. */
   async advanceClock(seconds: number): Promise<{ now: string; now_ms: number }> {
+    const aheadSeconds = (this.services.clock.now() - Date.now()) / 1000;
+    if (aheadSeconds + seconds > CONTROL_LIMITS.clockOffsetSeconds) {
+      throw badRequest(
+        `would put the clock more than ${CONTROL_LIMITS.clockOffsetSeconds} s ahead of real time`,
+        "advance_seconds",
+      );
+    }
     await this.services.clock.advance(seconds);
     await this.services.jobTimers.settleAll();
     const now = this.services.clock.now();

@@ -77,7 +77,13 @@ export interface Simulator {
   readonly services: Services;
 }
 
-type Vars = { caller?: Caller; rateLimit?: RateLimitDecision; responseHeaders: Record<string, string> };
+type Vars = {
+  caller?: Caller;
+  rateLimit?: RateLimitDecision;
+  responseHeaders: Record<string, string>;
+  /** Set on `/__mock` requests. */
+  control?: boolean;
+};
 type Env = {
   Variables: Vars;
   Bindings: {
@@ -138,23 +144,28 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     });
   }
 
-  // The front door, one middleware for speed: CORS, then (outside /__mock) authentication, the rate limit, 401,
-  // settling due jobs and injected latency.
+  const isControlPath = (path: string) => controlOn && (path === "/__mock" || path.startsWith("/__mock/"));
+  const addressOf = (c: { env?: Env["Bindings"] }) => `addr:${c.env?.incoming?.socket?.remoteAddress ?? "unknown"}`;
+
+  // The front door, one middleware for speed: the control API (no CORS, no rate limit), CORS preflights, then
+  // authentication, the rate limit, 401, settling due jobs and injected latency.
   app.use("*", async (c, next) => {
-    if (c.req.method === "OPTIONS") return cors.preflight();
-    const headers = cors.headers();
-    if (controlOn && c.req.path.startsWith("/__mock")) {
-      for (const [name, value] of Object.entries(headers)) c.header(name, value);
+    if (isControlPath(c.req.path)) {
+      c.set("control", true);
       return next();
     }
+    if (c.req.method === "OPTIONS") {
+      // A preflight counts against the client address like any request without a key, and says so.
+      const decision = await services.store.hitRateLimit(addressOf(c), windows, services.clock.now());
+      return cors.preflight(rateLimitHeaders(decision));
+    }
+    const headers = cors.headers();
     c.set("responseHeaders", headers);
     // Under Node, read the raw header: asking the Request for it would build a full (slow) Headers object.
     const rawHeaders = c.env?.incoming?.headers;
     const authorization = rawHeaders ? rawHeaders.authorization : c.req.header("authorization");
     const caller = await authenticate(services, authorization);
-    const identity = caller
-      ? `key:${caller.key.id}`
-      : `addr:${c.env?.incoming?.socket?.remoteAddress ?? "unknown"}`;
+    const identity = caller ? `key:${caller.key.id}` : addressOf(c);
     const decision = await services.store.hitRateLimit(identity, windows, services.clock.now());
     c.set("rateLimit", decision);
     if (!decision.allowed) throw rateLimited(decision);
@@ -166,7 +177,10 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     if (latency > 0) await sleep(latency);
     await next();
   });
-  if (controlOn) app.route("/__mock", controlRoutes(control, options.adminToken) as unknown as Hono<Env>);
+  const operationIds = validator.operations().map((op) => op.operationId);
+  if (controlOn) {
+    app.route("/__mock", controlRoutes(control, options.adminToken, operationIds) as unknown as Hono<Env>);
+  }
 
   for (const op of validator.operations()) {
     const handler = OPERATION_HANDLERS[op.operationId];
@@ -246,14 +260,17 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
           : undefined;
     if (!known) options.onError?.(error);
     const answer = known ?? internalError();
+    // The control API is not the Masko API: its answers carry no rate-limit (or CORS) headers.
+    if (c.get("control")) return jsonResponse(answer.status, answer.body(), answer.headers);
     const decision = c.get("rateLimit");
-    // Without a limiter decision (the store is down) the headers still say "nothing left, try in a second".
-    const limitHeaders = decision
-      ? rateLimitHeaders(decision)
-      : {
-          "X-RateLimit-Remaining": "0",
-          "X-RateLimit-Reset": String(Math.ceil(services.clock.now() / 1000) + 1),
-        };
+    // Without a limiter decision, or when the store failed (503), the headers say "nothing left, try in a second".
+    const limitHeaders =
+      decision && answer.status !== 503
+        ? rateLimitHeaders(decision)
+        : {
+            "X-RateLimit-Remaining": "0",
+            "X-RateLimit-Reset": String(Math.ceil(services.clock.now() / 1000) + 1),
+          };
     const headers = { ...(c.get("responseHeaders") ?? {}), ...answer.headers, ...limitHeaders };
     return jsonResponse(answer.status, answer.body(), headers);
   });

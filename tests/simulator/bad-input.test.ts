@@ -149,7 +149,7 @@ describe("control API", () => {
     expect(bad).toEqual({
       status: 400,
       body: {
-        error: { code: "bad_request", message: "type: must be personal or organization", field: "type" },
+        error: { code: "bad_request", message: "type: must be one of personal, organization", field: "type" },
       },
     });
     expect((await control(h, "PUT", "/workspaces/nope/credits", { balance: 1 })).status).toBe(404);

@@ -1,101 +1,72 @@
-/** `/__mock`: the control API over HTTP (not part of the Masko API; see docs/simulator.md). */
+/**
+ * `/__mock`: the control API over HTTP (not part of the Masko API; see docs/simulator.md, including its threat
+ * model). Safe by default: no CORS (a web page cannot read its answers), state-changing calls need
+ * `Content-Type: application/json` (a page cannot send that without a preflight nobody answers), every number is
+ * range-checked, and with `adminToken` every call must carry `X-Mock-Admin-Token`.
+ */
 import { Hono } from "hono";
 import type { SimulatorControl } from "../control.js";
 import type { Role } from "../rules/api-keys.js";
-import { badRequest, MaskoError } from "./masko-error.js";
+import type { WorkspaceRecord } from "../store/records.js";
+import { type ControlBody, controlBodyChecker } from "./control-bodies.js";
+import { MaskoError, unsupportedMediaType } from "./masko-error.js";
 import { readBody } from "./read-body.js";
 
-const ROLES: readonly Role[] = ["owner", "admin", "member"];
-
-async function json(request: Request): Promise<Record<string, unknown>> {
-  if (request.headers.get("content-length") === "0" || request.body === null) return {};
-  const { value } = await readBody(request, ["application/json"], {});
-  if (typeof value !== "object" || value === null || Array.isArray(value))
-    throw badRequest("must be an object", "body");
-  return value as Record<string, unknown>;
-}
-
-function integer(
-  body: Record<string, unknown>,
-  field: string,
-  min: number,
-  required: boolean,
-): number | undefined {
-  const value = body[field];
-  if (value === undefined && !required) return undefined;
-  if (typeof value !== "number" || !Number.isInteger(value) || value < min) {
-    throw badRequest(`must be an integer >= ${min}`, field);
-  }
-  return value;
-}
-
-function role(body: Record<string, unknown>, required: boolean): Role | undefined {
-  if (body.role === undefined && !required) return undefined;
-  if (!ROLES.includes(body.role as Role)) throw badRequest(`must be one of ${ROLES.join(", ")}`, "role");
-  return body.role as Role;
-}
-
-/** Builds the control routes; when `adminToken` is set every call must send it in `X-Mock-Admin-Token`. */
-export function controlRoutes(control: SimulatorControl, adminToken: string | undefined): Hono {
+/** Builds the control routes; `operationIds` are the operations faults may target. */
+export function controlRoutes(
+  control: SimulatorControl,
+  adminToken: string | undefined,
+  operationIds: readonly string[],
+): Hono {
+  const check = controlBodyChecker(operationIds);
+  const body = async <T>(request: Request, schema: ControlBody): Promise<T> => {
+    const read = await readBody(request, ["application/json"], {}, true);
+    return check<T>(schema, read.value ?? {});
+  };
   const app = new Hono();
   app.use("*", async (c, next) => {
     if (adminToken && c.req.header("x-mock-admin-token") !== adminToken) {
       throw new MaskoError(401, "unauthorized", "Missing or wrong X-Mock-Admin-Token.");
     }
+    const mediaType = (c.req.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
+    if (c.req.method !== "GET" && c.req.method !== "HEAD" && mediaType !== "application/json") {
+      throw unsupportedMediaType(["application/json"]);
+    }
     await next();
   });
   app.get("/health", (c) => c.json({ simulator: true }, 200));
   app.post("/reset", async (c) => {
+    await body(c.req.raw, "empty");
     await control.reset();
     return c.body(null, 204);
   });
   app.post("/workspaces", async (c) => {
-    const body = await json(c.req.raw);
-    if (body.type !== "personal" && body.type !== "organization") {
-      throw badRequest("must be personal or organization", "type");
-    }
-    const credits = integer(body, "credits", 0, false) ?? 0;
-    return c.json(await control.createWorkspace({ type: body.type, credits, role: role(body, false) }), 201);
+    const input = await body<{ type: WorkspaceRecord["type"]; credits?: number; role?: Role }>(
+      c.req.raw,
+      "workspace",
+    );
+    return c.json(await control.createWorkspace({ ...input, credits: input.credits ?? 0 }), 201);
   });
   app.post("/workspaces/:workspaceId/members", async (c) => {
-    const body = await json(c.req.raw);
-    return c.json(await control.addMember(c.req.param("workspaceId"), role(body, true) as Role), 201);
+    const input = await body<{ role: Role }>(c.req.raw, "member");
+    return c.json(await control.addMember(c.req.param("workspaceId"), input.role), 201);
   });
   app.put("/workspaces/:workspaceId/credits", async (c) => {
-    const body = await json(c.req.raw);
-    const balance = integer(body, "balance", 0, true) as number;
-    return c.json(await control.setCredits(c.req.param("workspaceId"), balance), 200);
+    const input = await body<{ balance: number }>(c.req.raw, "credits");
+    return c.json(await control.setCredits(c.req.param("workspaceId"), input.balance), 200);
   });
   app.post("/clock", async (c) => {
-    const body = await json(c.req.raw);
-    return c.json(await control.advanceClock(integer(body, "advance_seconds", 0, true) as number), 200);
+    const input = await body<{ advance_seconds: number }>(c.req.raw, "clock");
+    return c.json(await control.advanceClock(input.advance_seconds), 200);
   });
   app.post("/faults", async (c) => {
-    const body = await json(c.req.raw);
-    const failOperations = body.fail_operations;
-    if (failOperations !== undefined) {
-      if (typeof failOperations !== "object" || failOperations === null || Array.isArray(failOperations)) {
-        throw badRequest("must map operationIds to counts", "fail_operations");
-      }
-      for (const [op] of Object.entries(failOperations))
-        integer(failOperations as Record<string, unknown>, op, 0, true);
-    }
-    return c.json(
-      control.setFaults({
-        ...(body.latency_ms !== undefined
-          ? { latency_ms: integer(body, "latency_ms", 0, true) as number }
-          : {}),
-        ...(body.fail_next_jobs !== undefined
-          ? { fail_next_jobs: integer(body, "fail_next_jobs", 0, true) as number }
-          : {}),
-        ...(failOperations !== undefined
-          ? { fail_operations: failOperations as Record<string, number> }
-          : {}),
-      }),
-      200,
-    );
+    const input = await body<Parameters<SimulatorControl["setFaults"]>[0]>(c.req.raw, "faults");
+    return c.json(await control.setFaults(input), 200);
   });
-  app.delete("/faults", (c) => c.json(control.clearFaults(), 200));
-  app.get("/deliveries", (c) => c.json({ data: control.deliveries() }, 200));
+  app.delete("/faults", async (c) => {
+    await body(c.req.raw, "empty");
+    return c.json(await control.clearFaults(), 200);
+  });
+  app.get("/deliveries", async (c) => c.json({ data: await control.deliveries() }, 200));
   return app;
 }

@@ -12,11 +12,12 @@ export function createCors(origin: string, exposeHeaders: readonly string[]) {
   const expose = exposeHeaders.join(", ");
   const vary: Record<string, string> = origin === "*" ? {} : { Vary: "Origin" };
   return {
-    /** The 204 answer to a preflight. */
-    preflight: (): Response =>
+    /** The 204 answer to a preflight, with `extra` headers (the rate-limit headers of the client address). */
+    preflight: (extra: Record<string, string> = {}): Response =>
       new Response(null, {
         status: 204,
         headers: {
+          ...extra,
           "Access-Control-Allow-Origin": origin,
           ...vary,
           "Access-Control-Allow-Methods": ALLOW_METHODS,

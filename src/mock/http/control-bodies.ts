@@ -1,0 +1,108 @@
+/**
+ * The control API's request bodies as JSON Schema, with the range of every number: a control call can never put
+ * the simulator into a state that answers 500 (a clock past the end of dates, a balance Redis cannot count, a
+ * latency a timer cannot wait). Bodies outside them get 400 in the envelope, naming the field.
+ */
+import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
+import { badRequest } from "./masko-error.js";
+
+/** The documented limits (docs/simulator.md, "Control API"). */
+export const CONTROL_LIMITS = {
+  credits: 1_000_000_000,
+  advanceSeconds: 365 * 24 * 3600,
+  /** The clock may run at most this far ahead of real time in total. */
+  clockOffsetSeconds: 100 * 365 * 24 * 3600,
+  latencyMs: 60_000,
+  faultCount: 10_000,
+} as const;
+
+const ROLES = ["owner", "admin", "member"];
+const count = (maximum: number) => ({ type: "integer", minimum: 0, maximum });
+
+/** The schemas of every control body, by route; `operationIds` names the operations faults may target. */
+function schemas(operationIds: readonly string[]) {
+  return {
+    workspace: {
+      type: "object",
+      additionalProperties: false,
+      required: ["type"],
+      properties: {
+        type: { enum: ["personal", "organization"] },
+        credits: count(CONTROL_LIMITS.credits),
+        role: { enum: ROLES },
+      },
+    },
+    member: {
+      type: "object",
+      additionalProperties: false,
+      required: ["role"],
+      properties: { role: { enum: ROLES } },
+    },
+    credits: {
+      type: "object",
+      additionalProperties: false,
+      required: ["balance"],
+      properties: { balance: count(CONTROL_LIMITS.credits) },
+    },
+    clock: {
+      type: "object",
+      additionalProperties: false,
+      required: ["advance_seconds"],
+      properties: { advance_seconds: count(CONTROL_LIMITS.advanceSeconds) },
+    },
+    faults: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        latency_ms: count(CONTROL_LIMITS.latencyMs),
+        fail_next_jobs: count(CONTROL_LIMITS.faultCount),
+        fail_operations: {
+          type: "object",
+          propertyNames: { enum: [...operationIds] },
+          additionalProperties: count(CONTROL_LIMITS.faultCount),
+        },
+      },
+    },
+    empty: { type: "object", additionalProperties: false, properties: {} },
+  } as const;
+}
+
+/** The name of a control body schema. */
+export type ControlBody = keyof ReturnType<typeof schemas>;
+
+function describe(error: ErrorObject): { field: string; message: string } {
+  const path = error.instancePath.replace(/^\//, "").replace(/\//g, ".");
+  if (error.keyword === "additionalProperties") {
+    const extra = (error.params as { additionalProperty: string }).additionalProperty;
+    return { field: path ? `${path}.${extra}` : extra, message: "is not allowed" };
+  }
+  if (error.keyword === "required") {
+    return { field: (error.params as { missingProperty: string }).missingProperty, message: "is required" };
+  }
+  if (error.keyword === "propertyNames") {
+    const name = (error.params as { propertyName: string }).propertyName;
+    return { field: path, message: `${JSON.stringify(name)} is not an operation of the spec` };
+  }
+  if (error.keyword === "enum") {
+    const allowed = (error.params as { allowedValues: unknown[] }).allowedValues;
+    return { field: path, message: `must be one of ${allowed.join(", ")}` };
+  }
+  return { field: path || "body", message: error.message ?? "is invalid" };
+}
+
+/** A checker of control bodies: returns the body typed, or throws 400 naming the first bad field. */
+export function controlBodyChecker(operationIds: readonly string[]) {
+  const ajv = new Ajv2020({ allErrors: false });
+  const compiled = Object.fromEntries(
+    Object.entries(schemas(operationIds)).map(([name, schema]) => [name, ajv.compile(schema)]),
+  ) as Record<ControlBody, ReturnType<Ajv2020["compile"]>>;
+  return <T>(name: ControlBody, body: unknown): T => {
+    const validate = compiled[name];
+    if (!validate(body)) {
+      const first = validate.errors?.find((e) => e.keyword !== "if") ?? validate.errors?.[0];
+      const { field, message } = first ? describe(first) : { field: "body", message: "is invalid" };
+      throw badRequest(message, field);
+    }
+    return body as T;
+  };
+}
