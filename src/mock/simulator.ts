@@ -145,7 +145,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   }
 
   const isControlPath = (path: string) => controlOn && (path === "/__mock" || path.startsWith("/__mock/"));
-  const addressOf = (c: { env?: Env["Bindings"] }) => `addr:${c.env?.incoming?.socket?.remoteAddress ?? "unknown"}`;
+  const addressOf = (c: { env?: Env["Bindings"] }) =>
+    `addr:${c.env?.incoming?.socket?.remoteAddress ?? "unknown"}`;
 
   // The front door, one middleware for speed: the control API (no CORS, no rate limit), CORS preflights, then
   // authentication, the rate limit, 401, settling due jobs and injected latency.
