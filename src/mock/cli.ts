@@ -3,6 +3,7 @@ import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import type { SeedFile } from "./control.js";
 import { listen } from "./node-server.js";
+import { formatLogLine, LOG_FORMATS, type LogFormat } from "./request-log.js";
 import { createSimulator, type RequestLogLine } from "./simulator.js";
 import { createRedisStore } from "./store/redis-store.js";
 
@@ -34,6 +35,12 @@ const FLAGS = {
     env: "MASKO_MOCK_CONTROL",
     default: "on",
     help: "on | off (off: /__mock answers 404, as production)",
+  },
+  "log-format": {
+    type: "string",
+    env: "MASKO_MOCK_LOG_FORMAT",
+    default: "text",
+    help: "text | json (one object per line, for log shippers)",
   },
   "log-level": {
     type: "string",
@@ -114,12 +121,11 @@ if (option("seed")) {
   }
 }
 
+const logFormat = option("log-format") as LogFormat;
+if (!LOG_FORMATS.includes(logFormat)) fail(`--log-format must be one of ${LOG_FORMATS.join(", ")}`);
 const log =
   level === "info"
-    ? (l: RequestLogLine) =>
-        process.stdout.write(
-          `${l.method} ${l.path} ${l.status} ${l.durationMs.toFixed(1)}ms key=${l.keyId ?? "-"}\n`,
-        )
+    ? (l: RequestLogLine) => process.stdout.write(`${formatLogLine(l, logFormat)}\n`)
     : undefined;
 
 const control = option("control");
