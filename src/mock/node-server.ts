@@ -1,5 +1,6 @@
 /** Serves a simulator core over node:http (via @hono/node-server) on a loopback address by default. */
-import type { AddressInfo } from "node:net";
+import { STATUS_CODES } from "node:http";
+import type { AddressInfo, Socket } from "node:net";
 import { serve } from "@hono/node-server";
 import type { Simulator } from "./simulator.js";
 
@@ -31,5 +32,28 @@ export function listen(
       },
     );
     server.once("error", reject);
+    // Requests node:http refuses before any handler runs (oversized headers, unknown methods, bad request lines)
+    // still get the API's envelope and rate-limit headers, not a bare "400 Bad Request".
+    server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
+      if (!socket.writable || (error as { code?: string }).code === "ECONNRESET") {
+        socket.destroy();
+        return;
+      }
+      const headersTooLarge = error.code === "HPE_HEADER_OVERFLOW";
+      simulator.malformedRequest(socket.remoteAddress, headersTooLarge).then(
+        ({ status, headers, body }) => {
+          const head = Object.entries({
+            ...headers,
+            "Content-Length": String(Buffer.byteLength(body)),
+            Connection: "close",
+          })
+            .map(([name, value]) => `${name}: ${value}`)
+            .join("\r\n");
+          const reason = STATUS_CODES[status] ?? "Bad Request";
+          socket.end(`HTTP/1.1 ${status} ${reason}\r\n${head}\r\n\r\n${body}`);
+        },
+        () => socket.destroy(),
+      );
+    });
   });
 }

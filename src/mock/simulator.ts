@@ -19,7 +19,7 @@ import { createCors } from "./http/cors.js";
 import { authenticate, rateLimited, rateLimitHeaders } from "./http/gate.js";
 import { validateBatchBody, validateGenerateBody } from "./http/generate-body.js";
 import { jsonResponse } from "./http/json-response.js";
-import { internalError, MaskoError, storeUnavailable, unauthorized } from "./http/masko-error.js";
+import { badRequest, internalError, MaskoError, storeUnavailable, unauthorized } from "./http/masko-error.js";
 import { MAX_JSON_BYTES, readBody } from "./http/read-body.js";
 import { compileParams, validateBody } from "./http/request-validation.js";
 import { JobTimers } from "./job-timers.js";
@@ -75,6 +75,14 @@ export interface Simulator {
   /** The seeded demo workspace. */
   readonly demo: CreatedWorkspace;
   readonly services: Services;
+  /**
+   * The answer to a request the HTTP parser itself refused (oversized headers: 431, anything else: 400), in the
+   * error envelope with the rate-limit headers of the client address, which it counts against.
+   */
+  malformedRequest(
+    address: string | undefined,
+    headersTooLarge: boolean,
+  ): Promise<{ status: number; headers: Record<string, string>; body: string }>;
 }
 
 type Vars = {
@@ -276,7 +284,33 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     return jsonResponse(answer.status, answer.body(), headers);
   });
 
+  const malformedRequest: Simulator["malformedRequest"] = async (address, headersTooLarge) => {
+    const answer = headersTooLarge
+      ? new MaskoError(431, "bad_request", "Request header fields too large.")
+      : badRequest("The request could not be parsed as HTTP.");
+    let limits: Record<string, string>;
+    try {
+      const decision = await services.store.hitRateLimit(
+        `addr:${address ?? "unknown"}`,
+        windows,
+        services.clock.now(),
+      );
+      limits = rateLimitHeaders(decision);
+    } catch {
+      limits = {
+        "X-RateLimit-Remaining": "0",
+        "X-RateLimit-Reset": String(Math.ceil(services.clock.now() / 1000) + 1),
+      };
+    }
+    return {
+      status: answer.status,
+      headers: { ...cors.headers(), ...limits, "Content-Type": "application/json" },
+      body: JSON.stringify(answer.body()),
+    };
+  };
+
   return {
+    malformedRequest,
     fetch: (request, env) => Promise.resolve(app.fetch(request, env as Env["Bindings"])),
     control,
     demo,
