@@ -23,6 +23,12 @@ const FLAGS = {
     default: "masko:",
     help: "key prefix in Redis",
   },
+  "redis-timeout-ms": {
+    type: "string",
+    env: "MASKO_MOCK_REDIS_TIMEOUT_MS",
+    default: "1000",
+    help: "deadline of every Redis call; past it a request answers 503",
+  },
   seed: { type: "string", env: "MASKO_MOCK_SEED", default: "", help: "JSON seed file of extra workspaces" },
   "admin-token": {
     type: "string",
@@ -110,7 +116,10 @@ if (!["memory", "redis"].includes(option("store")))
   fail(`--store must be memory or redis, not ${option("store")}`);
 const store =
   option("store") === "redis"
-    ? createRedisStore(option("redis-url"), { prefix: option("redis-prefix") })
+    ? createRedisStore(option("redis-url"), {
+        prefix: option("redis-prefix"),
+        timeoutMs: positiveInt("redis-timeout-ms", 1),
+      })
     : undefined;
 let seed: SeedFile | undefined;
 if (option("seed")) {

@@ -11,6 +11,8 @@ export interface OwnRedis {
   readonly url: string;
   start(): Promise<void>;
   stop(): Promise<void>;
+  /** Sends a signal to the server process (SIGSTOP freezes it, SIGCONT thaws it). */
+  signal(name: NodeJS.Signals): void;
   remove(): Promise<void>;
 }
 
@@ -53,6 +55,9 @@ export async function startOwnRedis(options: { persist?: boolean } = {}): Promis
     url,
     start,
     stop,
+    signal: (name) => {
+      child?.kill(name);
+    },
     remove: async () => {
       await stop();
       rmSync(dir, { recursive: true, force: true });

@@ -34,19 +34,30 @@ type Commands = Redis & {
 const isOpenJob = (w: ResourceWrite) =>
   w.kind === "job" && w.record.status !== "completed" && w.record.status !== "failed";
 
+/** Options of the Redis store. */
+export interface RedisStoreOptions {
+  /** Prefix of every key (several simulators on one Redis). */
+  prefix?: string;
+  /** Deadline of every store call, in ms (default 1000): past it the request answers 503, never hangs. */
+  timeoutMs?: number;
+}
+
 /** Creates a Redis-backed store and the clock it shares with the other instances. */
 export function createRedisStore(
   url: string,
-  options: { prefix?: string } = {},
+  options: RedisStoreOptions = {},
 ): Store & {
   clock: SimulatorClock;
   close(): Promise<void>;
 } {
   const P = options.prefix ?? "masko:";
+  const timeoutMs = options.timeoutMs ?? 1000;
   const redis = new Redis(url, {
     maxRetriesPerRequest: 1,
     enableOfflineQueue: false,
-    connectTimeout: 1000,
+    connectTimeout: timeoutMs,
+    // A frozen server (SIGSTOP, a stuck network) answers nothing: each command gives up after the deadline.
+    commandTimeout: timeoutMs,
     retryStrategy: () => 200,
     lazyConnect: false,
   }) as Commands;
@@ -59,7 +70,7 @@ export function createRedisStore(
   redis.defineCommand("finishJob", { numberOfKeys: 3, lua: scripts.FINISH_JOB });
   redis.defineCommand("findCredentials", { numberOfKeys: 1, lua: scripts.FIND_CREDENTIALS });
 
-  // Commands fail fast while Redis is away (no offline queue); a call waits at most a second for the connection.
+  // Commands fail fast while Redis is away (no offline queue); a call waits at most `timeoutMs` for the connection.
   const connected = () =>
     redis.status === "ready"
       ? Promise.resolve()
@@ -67,7 +78,7 @@ export function createRedisStore(
           const timer = setTimeout(() => {
             redis.off("ready", onReady);
             reject(new Error(`not connected (${redis.status})`));
-          }, 1000);
+          }, timeoutMs);
           const onReady = () => {
             clearTimeout(timer);
             resolve();
