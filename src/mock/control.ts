@@ -37,9 +37,8 @@ export class SimulatorControl {
 
   /** Empties every store, clears faults and the clock offset, then seeds the demo workspace again. */
   async reset(): Promise<CreatedWorkspace> {
+    // The store holds the faults and deliveries too: emptying it clears them on every instance.
     await this.services.store.reset();
-    this.services.faults.clear();
-    this.services.webhooks.clear();
     await this.services.clock.reset();
     return this.seedDemoAndFile();
   }
@@ -116,18 +115,18 @@ export class SimulatorControl {
       );
     }
     await this.services.clock.advance(seconds);
-    await this.services.jobTimers.settleAll();
+    await this.services.scheduler.runNow();
     const now = this.services.clock.now();
     return { now: new Date(now).toISOString(), now_ms: now };
   }
 
   /** Configures faults: latency, failing jobs, operations answering 500. */
-  setFaults(change: {
+  async setFaults(change: {
     latency_ms?: number;
     fail_next_jobs?: number;
     fail_operations?: Record<string, number>;
   }) {
-    const state = this.services.faults.configure({
+    const state = await this.services.store.writeFaults({
       ...(change.latency_ms !== undefined ? { latencyMs: change.latency_ms } : {}),
       ...(change.fail_next_jobs !== undefined ? { failNextJobs: change.fail_next_jobs } : {}),
       ...(change.fail_operations !== undefined ? { failOperations: change.fail_operations } : {}),
@@ -145,8 +144,8 @@ export class SimulatorControl {
   }
 
   /** Removes every fault. */
-  clearFaults() {
-    this.services.faults.clear();
+  async clearFaults() {
+    await this.services.store.clearFaults();
     return this.setFaults({});
   }
 }

@@ -1,4 +1,7 @@
-/** Faults injected through the control API: latency, failing jobs, and operations answering 500. */
+/**
+ * Faults injected through the control API: latency, failing jobs, operations answering 500. They live in the
+ * store, so on a shared store every instance sees the same faults and each injected failure is used exactly once.
+ */
 
 /** The faults in force. */
 export interface FaultState {
@@ -10,37 +13,14 @@ export interface FaultState {
   failOperations: Record<string, number>;
 }
 
-/** A mutable fault switchboard. */
-export class Faults {
-  state: FaultState = { latencyMs: 0, failNextJobs: 0, failOperations: {} };
+/** No faults. */
+export const NO_FAULTS: FaultState = Object.freeze({ latencyMs: 0, failNextJobs: 0, failOperations: {} });
 
-  /** Replaces the fields given, keeping the others. */
-  configure(change: Partial<FaultState>): FaultState {
-    this.state = {
-      latencyMs: change.latencyMs ?? this.state.latencyMs,
-      failNextJobs: change.failNextJobs ?? this.state.failNextJobs,
-      failOperations: { ...this.state.failOperations, ...change.failOperations },
-    };
-    return this.state;
-  }
-
-  /** Whether this call of `operationId` must answer 500 (and counts it). */
-  takeOperationFailure(operationId: string): boolean {
-    const left = this.state.failOperations[operationId] ?? 0;
-    if (left <= 0) return false;
-    this.state.failOperations[operationId] = left - 1;
-    return true;
-  }
-
-  /** Whether the next job must fail (and counts it). */
-  takeJobFailure(): boolean {
-    if (this.state.failNextJobs <= 0) return false;
-    this.state.failNextJobs -= 1;
-    return true;
-  }
-
-  /** No faults. */
-  clear(): void {
-    this.state = { latencyMs: 0, failNextJobs: 0, failOperations: {} };
-  }
+/** `state` with the fields of `change` replaced and its operations merged in. */
+export function mergeFaults(state: FaultState, change: Partial<FaultState>): FaultState {
+  return {
+    latencyMs: change.latencyMs ?? state.latencyMs,
+    failNextJobs: change.failNextJobs ?? state.failNextJobs,
+    failOperations: { ...state.failOperations, ...change.failOperations },
+  };
 }

@@ -2,9 +2,9 @@
 import type { SpecValidator } from "../contract/spec-validator.js";
 import type { MaskoPolicies } from "../policy/policies.js";
 import type { SimulatorClock } from "./clock.js";
-import type { Faults } from "./faults.js";
-import type { JobTimers } from "./job-timers.js";
+import type { FaultState } from "./faults.js";
 import type { Role } from "./rules/api-keys.js";
+import type { Scheduler } from "./scheduler.js";
 import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "./store/records.js";
 import type { Store } from "./store/store.js";
 import type { WebhookDeliveries } from "./webhook-delivery.js";
@@ -15,15 +15,14 @@ export interface Services {
   readonly policies: MaskoPolicies;
   readonly clock: SimulatorClock;
   readonly validator: SpecValidator;
-  readonly faults: Faults;
   /** Longest a `wait=true` request is held, in real milliseconds. */
   readonly longPollMaxMs: number;
   /** A new resource id. */
   readonly newId: () => string;
   /** Webhook deliveries (sent and recorded). */
   readonly webhooks: WebhookDeliveries;
-  /** Timers that finish jobs on time without polling. */
-  readonly jobTimers: JobTimers;
+  /** Runs due work (finishing jobs, delivering webhooks) on time without anybody polling. */
+  readonly scheduler: Scheduler;
 }
 
 /** The authenticated caller of a request. */
@@ -34,6 +33,8 @@ export interface Caller {
   readonly role: Role;
   /** Whether the workspace had unfinished jobs when the request arrived. */
   readonly openJobs: boolean;
+  /** The faults in force when the request arrived. */
+  readonly faults: FaultState;
 }
 
 /** The input of one operation, validated against the spec. */

@@ -11,7 +11,6 @@ import type { MatchedOperation } from "../contract/spec-validator.js";
 import { type MaskoPolicies, policies as specPolicies } from "../policy/policies.js";
 import { createClock, type SimulatorClock } from "./clock.js";
 import { type CreatedWorkspace, type SeedFile, SimulatorControl } from "./control.js";
-import { Faults } from "./faults.js";
 import { settleDueJobs } from "./handlers/jobs.js";
 import { MAX_UPLOAD_BYTES } from "./handlers/uploads.js";
 import { controlRoutes } from "./http/control-routes.js";
@@ -22,10 +21,10 @@ import { jsonResponse } from "./http/json-response.js";
 import { badRequest, internalError, MaskoError, storeUnavailable, unauthorized } from "./http/masko-error.js";
 import { MAX_JSON_BYTES, readBody } from "./http/read-body.js";
 import { compileParams, validateBody } from "./http/request-validation.js";
-import { JobTimers } from "./job-timers.js";
 import { OPERATION_HANDLERS } from "./operations.js";
 import { sleep } from "./platform.js";
 import type { RateLimitDecision } from "./rules/rate-limit.js";
+import { Scheduler } from "./scheduler.js";
 import { type Caller, type Services, uuid } from "./services.js";
 import { createMemoryStore } from "./store/memory-store.js";
 import type { Store } from "./store/store.js";
@@ -65,6 +64,8 @@ export interface SimulatorOptions {
   keepState?: boolean;
   /** Called with unexpected errors (the client sees a 500 envelope). */
   onError?: (error: unknown) => void;
+  /** How often an instance on a shared store looks for due work another instance left (default 250 ms). */
+  pollMs?: number;
 }
 
 /** A running simulator core. */
@@ -75,6 +76,8 @@ export interface Simulator {
   /** The seeded demo workspace. */
   readonly demo: CreatedWorkspace;
   readonly services: Services;
+  /** Stops the instance's timers (its store stays as it is). */
+  close(): void;
   /**
    * The answer to a request the HTTP parser itself refused (oversized headers: 431, anything else: 400), in the
    * error envelope with the rate-limit headers of the client address, which it counts against.
@@ -110,16 +113,28 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     rateLimits: { windows: base.rateLimits.windows.map((w) => ({ ...w, limit: w.limit * scale })) },
   };
   const validator = specValidator();
+  const store = options.store ?? createMemoryStore();
+  // Due work: jobs to finish (any instance may, the store makes it once) and webhooks to deliver.
+  const scheduler = new Scheduler(
+    async () => {
+      for (const workspaceId of await store.dueJobWorkspaces(services.clock.now())) {
+        await settleDueJobs(services, workspaceId);
+      }
+      await services.webhooks.sendDue();
+    },
+    store.shared ? (options.pollMs ?? 250) : undefined,
+  );
   const services: Services = {
-    store: options.store ?? createMemoryStore(),
+    store,
     policies,
-    clock: options.clock ?? options.store?.clock ?? createClock(),
+    clock: options.clock ?? store.clock ?? createClock(),
     validator,
-    faults: new Faults(),
     longPollMaxMs: options.longPollMaxMs ?? 30_000,
     newId: uuid,
-    webhooks: new WebhookDeliveries(options.webhookDelivery ?? DEFAULT_DELIVERY_POLICY),
-    jobTimers: new JobTimers((workspaceId) => settleDueJobs(services, workspaceId)),
+    webhooks: new WebhookDeliveries(store, options.webhookDelivery ?? DEFAULT_DELIVERY_POLICY, (delayMs) =>
+      scheduler.soon(delayMs),
+    ),
+    scheduler,
   };
   const control = new SimulatorControl(services, options.seed);
   const demo = options.keepState ? await control.seedIfEmpty() : await control.reset();
@@ -182,7 +197,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     c.set("caller", caller);
     rateLimitHeaders(decision, headers);
     if (caller?.openJobs) await settleDueJobs(services, caller.workspace.id);
-    const latency = services.faults.state.latencyMs;
+    const latency = caller?.faults.latencyMs ?? 0;
     if (latency > 0) await sleep(latency);
     await next();
   });
@@ -205,8 +220,12 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     const checkParams = compileParams(validator, op.pathTemplate, op.operation);
     const hasPathParams = op.pathTemplate.includes("{");
     app.on(op.method.toUpperCase(), honoPath, async (c) => {
-      if (services.faults.takeOperationFailure(op.operationId))
-        throw internalError("Injected fault: internal error.");
+      const caller = c.get("caller");
+      if ((caller?.faults.failOperations[op.operationId] ?? 0) > 0) {
+        if (await services.store.takeOperationFailure(op.operationId)) {
+          throw internalError("Injected fault: internal error.");
+        }
+      }
       const url = c.req.url;
       const q = url.indexOf("?");
       const search = q < 0 ? undefined : new URLSearchParams(url.slice(q + 1));
@@ -310,6 +329,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   };
 
   return {
+    close: () => scheduler.stop(),
     malformedRequest,
     fetch: (request, env) => Promise.resolve(app.fetch(request, env as Env["Bindings"])),
     control,

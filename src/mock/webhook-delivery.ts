@@ -1,30 +1,20 @@
 /**
  * Webhook delivery: job events POSTed as JSON to registered endpoints, signed with `X-Masko-Signature` (hex
- * HMAC-SHA256 of the raw body under the webhook's secret), retried with bounded exponential back-off. Every
- * delivery and attempt is kept for the control API (`GET /__mock/deliveries`).
+ * HMAC-SHA256 of the raw body under the webhook's secret), retried with bounded exponential back-off. Deliveries
+ * and their retry schedule live in the store, so on a shared store any instance sends a due one (claimed for a
+ * lease, so once), a retry survives the death of the instance that scheduled it, and `GET /__mock/deliveries`
+ * shows the same everywhere. The simulator never delivers to its own control API or its own listening address.
  */
 import type { components } from "../generated/masko-api.js";
 import { hmacSha256Hex, randomId } from "./platform.js";
+import type { DeliveryRecord, Store } from "./store/store.js";
 
 type WebhookEvent = components["schemas"]["WebhookEvent"];
 
 /** One try at delivering an event. */
-export interface DeliveryAttempt {
-  at: string;
-  status: number | null;
-  error: string | null;
-}
-
-/** An event on its way to one webhook. */
-export interface Delivery {
-  id: string;
-  webhook_id: string;
-  url: string;
-  event: WebhookEvent["event"];
-  job_id: string;
-  state: "pending" | "delivered" | "failed";
-  attempts: DeliveryAttempt[];
-}
+export type DeliveryAttempt = DeliveryRecord["attempts"][number];
+/** An event on its way to one webhook, as the control API lists it. */
+export type Delivery = Omit<DeliveryRecord, "body" | "signature">;
 
 /** Retry policy: `maxAttempts` tries, waiting `baseDelayMs`, then twice as long each time. */
 export interface DeliveryPolicy {
@@ -38,37 +28,43 @@ export interface DeliveryPolicy {
 /** Only loopback targets: what test suites and fuzzing use, so no delivery ever leaves the machine. */
 export const loopbackOnly = (url: URL): boolean => ["127.0.0.1", "localhost", "[::1]"].includes(url.hostname);
 
-/** Waits without keeping the process alive: a simulator shutting down does not wait for pending retries. */
-const backOff = (ms: number) =>
-  new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, ms);
-    (timer as { unref?: () => void }).unref?.();
-  });
-
 /** The default policy: 4 attempts over about 3.5 s. */
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { maxAttempts: 4, baseDelayMs: 500, timeoutMs: 5000 };
 
-/** Sends and records webhook deliveries. */
+/** Why a target is refused before any request, or undefined when it may be called. */
+function refusal(url: URL, policy: DeliveryPolicy, isSelf: (url: URL) => boolean): string | undefined {
+  if (url.pathname === "/__mock" || url.pathname.startsWith("/__mock/"))
+    return "target not allowed: the simulator's control API";
+  if (isSelf(url)) return "target not allowed: the simulator itself";
+  if (policy.allowUrl && !policy.allowUrl(url)) return "target not allowed";
+  return undefined;
+}
+
+/** Enqueues, sends and lists webhook deliveries through the store. */
 export class WebhookDeliveries {
-  private readonly log: Delivery[] = [];
+  private isSelf: (url: URL) => boolean = () => false;
 
-  constructor(private readonly policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY) {}
+  constructor(
+    private readonly store: Store,
+    private readonly policy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY,
+    /** Asks for due work to run in `delayMs`. */
+    private readonly wake: (delayMs: number) => void = () => {},
+  ) {}
 
-  /** Every delivery so far, newest last. */
-  list(): Delivery[] {
-    return structuredClone(this.log);
+  /** Teaches the deliveries the simulator's own addresses (the Node adapter knows them once listening). */
+  refuseSelf(isSelf: (url: URL) => boolean): void {
+    this.isSelf = isSelf;
   }
 
-  /** Forgets every delivery. */
-  clear(): void {
-    this.log.length = 0;
+  /** Every delivery so far, oldest first. */
+  async list(): Promise<Delivery[]> {
+    return (await this.store.listDeliveries()).map(({ body: _b, signature: _s, ...shown }) => shown);
   }
 
-  /** Delivers `event` to `hook`, retrying failures; resolves when it is delivered or given up. */
-  async deliver(hook: { id: string; url: string; secret: string }, event: WebhookEvent): Promise<Delivery> {
+  /** Queues `event` for `hook`: signed now, sent by whichever instance claims it first. */
+  async enqueue(hook: { id: string; url: string; secret: string }, event: WebhookEvent): Promise<void> {
     const body = JSON.stringify(event);
-    const signature = await hmacSha256Hex(hook.secret, body);
-    const delivery: Delivery = {
+    const delivery: DeliveryRecord = {
       id: randomId(),
       webhook_id: hook.id,
       url: hook.url,
@@ -76,35 +72,53 @@ export class WebhookDeliveries {
       job_id: event.job_id,
       state: "pending",
       attempts: [],
+      body,
+      signature: await hmacSha256Hex(hook.secret, body),
     };
-    this.log.push(delivery);
-    if (this.policy.allowUrl && !this.policy.allowUrl(new URL(hook.url))) {
-      delivery.attempts.push({ at: new Date().toISOString(), status: null, error: "target not allowed" });
+    const refused = refusal(new URL(hook.url), this.policy, this.isSelf);
+    if (refused) {
       delivery.state = "failed";
-      return delivery;
+      delivery.attempts.push({ at: new Date().toISOString(), status: null, error: refused });
+      await this.store.putDelivery(delivery, null);
+      return;
     }
-    for (let attempt = 1; attempt <= this.policy.maxAttempts; attempt++) {
-      const record: DeliveryAttempt = { at: new Date().toISOString(), status: null, error: null };
-      delivery.attempts.push(record);
-      try {
-        const response = await fetch(hook.url, {
-          method: "POST",
-          headers: { "content-type": "application/json", "x-masko-signature": signature },
-          body,
-          signal: AbortSignal.timeout(this.policy.timeoutMs),
-        });
-        record.status = response.status;
-        await response.body?.cancel();
-        if (response.ok) {
-          delivery.state = "delivered";
-          return delivery;
-        }
-      } catch (error) {
-        record.error = (error as Error).message;
-      }
-      if (attempt < this.policy.maxAttempts) await backOff(this.policy.baseDelayMs * 2 ** (attempt - 1));
+    await this.store.putDelivery(delivery, Date.now());
+    this.wake(0);
+  }
+
+  /** Sends every due delivery this instance can claim; schedules the retries of those that fail. */
+  async sendDue(): Promise<void> {
+    const lease = this.policy.timeoutMs + 1000;
+    const claimed = await this.store.claimDueDeliveries(Date.now(), lease, 50);
+    await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
+  }
+
+  private async attempt(delivery: DeliveryRecord): Promise<void> {
+    const record: DeliveryAttempt = { at: new Date().toISOString(), status: null, error: null };
+    delivery.attempts.push(record);
+    try {
+      const response = await fetch(delivery.url, {
+        method: "POST",
+        headers: { "content-type": "application/json", "x-masko-signature": delivery.signature },
+        body: delivery.body,
+        signal: AbortSignal.timeout(this.policy.timeoutMs),
+        redirect: "manual",
+      });
+      record.status = response.status;
+      await response.body?.cancel();
+      if (response.ok) delivery.state = "delivered";
+    } catch (error) {
+      record.error = (error as Error).message;
     }
-    delivery.state = "failed";
-    return delivery;
+    if (delivery.state !== "delivered" && delivery.attempts.length >= this.policy.maxAttempts) {
+      delivery.state = "failed";
+    }
+    if (delivery.state !== "pending") {
+      await this.store.putDelivery(delivery, null);
+      return;
+    }
+    const delay = this.policy.baseDelayMs * 2 ** (delivery.attempts.length - 1);
+    await this.store.putDelivery(delivery, Date.now() + delay);
+    this.wake(delay);
   }
 }

@@ -21,6 +21,8 @@ export interface RunningServer {
   readonly baseUrl: string;
   readonly output: () => string;
   stop(): Promise<void>;
+  /** Kills the process group at once (SIGKILL): a crash, nothing cleaned up. */
+  kill(): Promise<void>;
 }
 
 /**
@@ -61,12 +63,22 @@ export async function startServer(
     await exited;
     clearTimeout(timer);
   };
+  const kill = async () => {
+    if (child.exitCode !== null || child.pid === undefined) return;
+    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
+    try {
+      process.kill(-child.pid, "SIGKILL");
+    } catch {
+      return;
+    }
+    await exited;
+  };
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}:\n${output}`);
     try {
       await fetch(`${baseUrl}${options.readyPath}`);
-      return { baseUrl, output: () => output, stop };
+      return { baseUrl, output: () => output, stop, kill };
     } catch {
       await new Promise((r) => setTimeout(r, 100));
     }

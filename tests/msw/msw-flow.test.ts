@@ -92,7 +92,7 @@ describe("the simulator as MSW handlers", () => {
 
   it("injects faults and resets from code", async () => {
     const masko = createMaskoClient({ apiKey: sim.demo.api_key, retry: false });
-    sim.setFaults({ fail_operations: { listProjects: 1 } });
+    await sim.setFaults({ fail_operations: { listProjects: 1 } });
     await expect(masko.GET("/v1/projects")).rejects.toMatchObject({ status: 500, code: "internal_error" });
     expect((await masko.GET("/v1/projects")).data?.data).toEqual([]);
     await sim.reset();

@@ -172,7 +172,7 @@ describe("charging", () => {
 
   it("refunds a failed job exactly once", async () => {
     const s = await setup(10);
-    s.h.sim.control.setFaults({ fail_next_jobs: 1 });
+    await s.h.sim.control.setFaults({ fail_next_jobs: 1 });
     const failing = await s.generate({ type: "logo", name: "L", logo_prompt: "x" });
     const fine = await s.generate(imageBody());
     expect(await s.balance()).toBe(4);

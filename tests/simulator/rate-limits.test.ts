@@ -121,7 +121,7 @@ describe("rate limits (numbers from x-masko-rate-limits)", () => {
 
   it("sends both rate-limit headers on an injected 500", async () => {
     const h = await createHarness();
-    h.sim.control.setFaults({ fail_operations: { getCredits: 1 } });
+    await h.sim.control.setFaults({ fail_operations: { getCredits: 1 } });
     const failed = await h.call("GET", "/v1/credits");
     expect(failed.status).toBe(500);
     expect(failed.body.error.code).toBe("internal_error");

@@ -34,10 +34,14 @@ async function receiver(statuses: number[]) {
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/masko`, received };
 }
 
-async function until<T>(read: () => T, done: (value: T) => boolean, timeoutMs = 5000): Promise<T> {
+async function until<T>(
+  read: () => T | Promise<T>,
+  done: (value: T) => boolean,
+  timeoutMs = 5000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const value = read();
+    const value = await read();
     if (done(value) || Date.now() > deadline) return value;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -102,7 +106,7 @@ describe("webhook delivery", () => {
 
   it("sends job.failed only to webhooks that asked for it", async () => {
     const { h, hook, collectionId } = await setup([200], ["job.failed"]);
-    h.sim.control.setFaults({ fail_next_jobs: 1 });
+    await h.sim.control.setFaults({ fail_next_jobs: 1 });
     const failing = await h.call("POST", `/v1/collections/${collectionId}/generate`, {
       body: imageBody("a"),
     });

@@ -55,7 +55,7 @@ export const generateCanvasAssets: OperationHandler = async ({ caller, services,
     await commitPlanned(
       services,
       caller,
-      async (willFail) => {
+      async () => {
         const next: Canvas = {
           ...canvas,
           nodes: structuredClone(canvas.nodes),
@@ -79,7 +79,6 @@ export const generateCanvasAssets: OperationHandler = async ({ caller, services,
             form: part.kind === "node" ? null : "transition",
             duration: part.duration,
             cost: part.cost,
-            willFail: willFail(),
           });
           writes.push(...job.writes);
           if (part.kind === "node" && node) {

@@ -22,7 +22,6 @@ function planTemplate(
   collection: Collection,
   canvas: Canvas,
   templateId: string,
-  willFail: () => boolean,
 ) {
   const template = builtinTemplate(templateId);
   if (!template) throw notFound("Template");
@@ -50,7 +49,6 @@ function planTemplate(
       form: null,
       duration: 0,
       cost,
-      willFail: willFail(),
     });
     const assetId = job.assetIds.image ?? "";
     jobs.push(job);
@@ -88,7 +86,7 @@ function applyTemplate(
   return commitPlanned(
     services,
     caller,
-    async (willFail) => [planTemplate(services, caller, collection, canvas, templateId, willFail)],
+    async () => [planTemplate(services, caller, collection, canvas, templateId)],
     ([plan]) => plan?.total ?? 0,
   );
 }

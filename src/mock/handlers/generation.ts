@@ -41,7 +41,6 @@ async function plan(
   caller: Caller,
   collection: Collection,
   body: GenerateBody,
-  willFail: () => boolean,
 ): Promise<Planned> {
   const existing = await checkReferences(services, caller, collection, body);
   const fields = body as Record<string, unknown>;
@@ -62,7 +61,6 @@ async function plan(
     form,
     duration,
     cost: reverse ? cost - reverseCost : cost,
-    willFail: willFail(),
     sizes,
   });
   const accepted: Planned["accepted"] = {
@@ -85,7 +83,6 @@ async function plan(
       form,
       duration,
       cost: reverseCost,
-      willFail: willFail(),
       sizes,
     });
     writes.push(...back.writes);
@@ -100,9 +97,9 @@ async function acceptAll(services: Services, caller: Caller, collectionId: strin
   return commitPlanned(
     services,
     caller,
-    async (willFail) => {
+    async () => {
       const plans: Planned[] = [];
-      for (const body of bodies) plans.push(await plan(services, caller, collection, body, willFail));
+      for (const body of bodies) plans.push(await plan(services, caller, collection, body));
       return plans;
     },
     () => batchCost(bodies, services.policies.creditCost),
@@ -127,7 +124,7 @@ export const generatePreview: OperationHandler = async ({ caller, services, body
   const { plans } = await commitPlanned(
     services,
     caller,
-    async (willFail) => [
+    async () => [
       planJob(services, caller, {
         collection,
         item: null,
@@ -135,7 +132,6 @@ export const generatePreview: OperationHandler = async ({ caller, services, body
         form: null,
         duration: 0,
         cost,
-        willFail: willFail(),
       }),
     ],
     () => cost,

@@ -31,7 +31,6 @@ export interface JobSpec {
   form: AnimationForm | null;
   duration: number;
   cost: number;
-  willFail: boolean;
   sizes?: readonly number[];
 }
 
@@ -130,7 +129,7 @@ export function planJob(services: Services, caller: Caller, spec: JobSpec): Plan
       accepted_at_ms: now,
       processing_after_ms: schedule.processingAfterMs,
       done_after_ms: schedule.doneAfterMs,
-      will_fail: spec.willFail,
+      will_fail: false,
       form: spec.form,
     },
   });
@@ -139,34 +138,28 @@ export function planJob(services: Services, caller: Caller, spec: JobSpec): Plan
 }
 
 /**
- * Runs `planAll` with a source of injected job failures, then charges `cost(plans)` and writes every record in one
- * atomic step (402 and nothing written when the balance is short) and schedules the jobs. Failures taken for work
- * that was not accepted go back to the queue.
+ * Runs `planAll`, marks as many of the planned jobs as there are queued injected failures as failing (taken from
+ * the store atomically, so a failure set on one instance is used once across all), then charges `cost(plans)` and
+ * writes every record in one atomic step (402 and nothing written when the balance is short: the failures go back
+ * to the queue) and schedules the jobs.
  */
 export async function commitPlanned<T extends { writes: ResourceWrite[] }>(
   services: Services,
   caller: Caller,
-  planAll: (willFail: () => boolean) => Promise<T[]>,
+  planAll: () => Promise<T[]>,
   cost: (plans: T[]) => number,
 ): Promise<{ plans: T[]; total: number }> {
-  let taken = 0;
-  const willFail = () => {
-    const fail = services.faults.takeJobFailure();
-    if (fail) taken++;
-    return fail;
-  };
-  try {
-    const plans = await planAll(willFail);
-    const total = cost(plans);
-    const writes = plans.flatMap((p) => p.writes);
-    const result = await services.store.chargeAndWrite(caller.workspace.id, total, writes);
-    if (!result.ok) throw insufficientCredits(total, result.balance);
-    taken = 0;
-    for (const w of writes) {
-      if (w.kind === "job") services.jobTimers.schedule(caller.workspace.id, w.record.done_after_ms + 20);
-    }
-    return { plans, total };
-  } finally {
-    if (taken > 0) services.faults.configure({ failNextJobs: services.faults.state.failNextJobs + taken });
+  const plans = await planAll();
+  const total = cost(plans);
+  const writes = plans.flatMap((p) => p.writes);
+  const jobs = writes.flatMap((w) => (w.kind === "job" ? [w.record] : []));
+  const failing = caller.faults.failNextJobs > 0 ? await services.store.takeJobFailures(jobs.length) : 0;
+  for (const job of jobs.slice(0, failing)) job.will_fail = true;
+  const result = await services.store.chargeAndWrite(caller.workspace.id, total, writes);
+  if (!result.ok) {
+    if (failing > 0) await services.store.returnJobFailures(failing);
+    throw insufficientCredits(total, result.balance);
   }
+  for (const job of jobs) services.scheduler.soon(job.done_after_ms + 20);
+  return { plans, total };
 }

@@ -55,18 +55,18 @@ export async function settleDueJobs(services: Services, workspaceId: string): Pr
       assets,
       status === "failed" ? job.cost_credits : 0,
     );
-    if (finishedNow) void notifyWebhooks(services, finished);
+    if (finishedNow) await notifyWebhooks(services, finished);
   }
 }
 
-/** Sends `job.completed` / `job.failed` to the workspace's webhooks that asked for it (not awaited). */
+/** Queues `job.completed` / `job.failed` for the workspace's webhooks that asked for it (sent by the scheduler). */
 async function notifyWebhooks(services: Services, job: JobRecord): Promise<void> {
   const event = job.status === "failed" ? "job.failed" : "job.completed";
   const hooks = (await services.store.listResources("webhook", job.workspace_id)).filter((h) =>
     h.events.includes(event),
   );
   for (const hook of hooks) {
-    void services.webhooks.deliver(hook, {
+    await services.webhooks.enqueue(hook, {
       event,
       job_id: job.id,
       type: job.type,

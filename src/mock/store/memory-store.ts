@@ -3,6 +3,7 @@
  * with no `await` between the read and the write: that is what makes it atomic.
  */
 import type { RateLimitWindow } from "../../policy/policies.js";
+import { type FaultState, mergeFaults, NO_FAULTS } from "../faults.js";
 import { decideCharge } from "../rules/credit-cost.js";
 import { decideRateLimit, type RateLimitDecision, type RateLimitState } from "../rules/rate-limit.js";
 import type {
@@ -13,7 +14,7 @@ import type {
   UserRecord,
   WorkspaceRecord,
 } from "./records.js";
-import type { ChargeResult, Store } from "./store.js";
+import type { ChargeResult, DeliveryRecord, Store } from "./store.js";
 
 type AnyRecord = ResourceRecords[ResourceKind];
 
@@ -27,6 +28,8 @@ export function createMemoryStore(): Store {
   let limits = new Map<string, RateLimitState>();
   let resources = new Map<ResourceKind, Map<string, AnyRecord>>();
   let unfinished = new Map<string, Set<string>>();
+  let faults: FaultState = structuredClone(NO_FAULTS);
+  let deliveries = new Map<string, { record: DeliveryRecord; dueAtMs: number | null }>();
 
   const table = (kind: ResourceKind) => {
     let t = resources.get(kind);
@@ -57,6 +60,8 @@ export function createMemoryStore(): Store {
       limits = new Map();
       resources = new Map();
       unfinished = new Map();
+      faults = structuredClone(NO_FAULTS);
+      deliveries = new Map();
     },
 
     async dump() {
@@ -103,7 +108,7 @@ export function createMemoryStore(): Store {
       if (!user || !workspace) return undefined;
       const openJobs = (unfinished.get(workspace.id)?.size ?? 0) > 0;
       // Returned as stored: the caller is read-only to every handler (typed Readonly in Services).
-      return { key, user, workspace, openJobs };
+      return { key, user, workspace, openJobs, faults };
     },
     async getApiKey(id) {
       const k = keysById.get(id);
@@ -166,6 +171,63 @@ export function createMemoryStore(): Store {
       const jobs = table("job");
       return [...ids].map((id) => structuredClone(jobs.get(id)) as ResourceRecords["job"]);
     },
+    async dueJobWorkspaces(nowMs) {
+      const jobs = table("job");
+      const due: string[] = [];
+      for (const [workspaceId, ids] of unfinished) {
+        for (const id of ids) {
+          const job = jobs.get(id) as ResourceRecords["job"] | undefined;
+          if (job && job.accepted_at_ms + job.done_after_ms <= nowMs) {
+            due.push(workspaceId);
+            break;
+          }
+        }
+      }
+      return due;
+    },
+
+    async readFaults() {
+      return structuredClone(faults);
+    },
+    async writeFaults(change) {
+      faults = mergeFaults(faults, change);
+      return structuredClone(faults);
+    },
+    async clearFaults() {
+      faults = structuredClone(NO_FAULTS);
+    },
+    async takeJobFailures(n) {
+      const taken = Math.min(n, faults.failNextJobs);
+      faults.failNextJobs -= taken;
+      return taken;
+    },
+    async returnJobFailures(n) {
+      faults.failNextJobs += n;
+    },
+    async takeOperationFailure(operationId) {
+      const left = faults.failOperations[operationId] ?? 0;
+      if (left <= 0) return false;
+      faults.failOperations[operationId] = left - 1;
+      return true;
+    },
+
+    async putDelivery(record, dueAtMs) {
+      deliveries.set(record.id, { record: structuredClone(record), dueAtMs });
+    },
+    async claimDueDeliveries(nowMs, leaseMs, max) {
+      const claimed: DeliveryRecord[] = [];
+      for (const entry of deliveries.values()) {
+        if (claimed.length >= max) break;
+        if (entry.dueAtMs === null || entry.dueAtMs > nowMs) continue;
+        entry.dueAtMs = nowMs + leaseMs;
+        claimed.push(structuredClone(entry.record));
+      }
+      return claimed;
+    },
+    async listDeliveries() {
+      return [...deliveries.values()].map((e) => structuredClone(e.record));
+    },
+
     async finishJob(job, assets, refund) {
       const current = table("job").get(job.id) as ResourceRecords["job"] | undefined;
       if (!current || current.status === "completed" || current.status === "failed") return false;

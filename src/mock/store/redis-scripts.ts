@@ -70,7 +70,8 @@ return 1
 
 /**
  * Charge `cost` and write records, or nothing when the balance is short. KEYS[1] = workspace hash, KEYS[2] = seq.
- * ARGV = prefix, cost, then per record: kind, id, workspace, json, open (1 for an unfinished job).
+ * ARGV = prefix, cost, then per record: kind, id, workspace, json, due (for an unfinished job: when it is due, in
+ * simulated ms; else empty). Unfinished jobs join the workspace's open set and the shared due index.
  * Returns { ok, balance }.
  */
 export const CHARGE_AND_WRITE = `
@@ -81,10 +82,13 @@ if balance < 0 then return { 0, 0 } end
 if balance < cost then return { 0, balance } end
 balance = redis.call('HINCRBY', KEYS[1], 'balance', -cost)
 for i = 3, #ARGV, 5 do
-  local kind, id, ws, json, open = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+  local kind, id, ws, json, due = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
   redis.call('SET', P .. 'res:' .. kind .. ':' .. id, json)
   redis.call('ZADD', P .. 'idx:' .. kind .. ':' .. ws, 'NX', redis.call('INCR', KEYS[2]), id)
-  if open == '1' then redis.call('SADD', P .. 'open:' .. ws, id) end
+  if due ~= '' then
+    redis.call('SADD', P .. 'open:' .. ws, id)
+    redis.call('ZADD', P .. 'due:jobs', tonumber(due), ws .. '|' .. id)
+  end
 end
 return { 1, balance }
 `;
@@ -107,7 +111,9 @@ if not raw then return 0 end
 local status = cjson.decode(raw).status
 if status == 'completed' or status == 'failed' then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
-redis.call('SREM', KEYS[2], cjson.decode(ARGV[2]).id)
+local job = cjson.decode(ARGV[2])
+redis.call('SREM', KEYS[2], job.id)
+redis.call('ZREM', ARGV[1] .. 'due:jobs', job.workspace_id .. '|' .. job.id)
 for i = 4, #ARGV, 2 do redis.call('SET', ARGV[1] .. 'res:asset:' .. ARGV[i], ARGV[i + 1]) end
 local refund = tonumber(ARGV[3])
 if refund > 0 then redis.call('HINCRBY', KEYS[3], 'balance', refund) end
@@ -115,8 +121,8 @@ return 1
 `;
 
 /**
- * The caller of a key hash in one round trip. KEYS[1] = keyhash. ARGV[1] = prefix.
- * Returns { keyJson, userJson, workspaceType, balance, openJobs } or nil.
+ * The caller of a key hash in one round trip, with the faults in force. KEYS[1] = keyhash. ARGV[1] = prefix.
+ * Returns { keyJson, userJson, workspaceType, balance, openJobs, faultField1, faultValue1, ... } or nil.
  */
 export const FIND_CREDENTIALS = `
 local P = ARGV[1]
@@ -129,5 +135,46 @@ if key.revoked_at ~= cjson.null and key.revoked_at ~= nil then return nil end
 local user = redis.call('GET', P .. 'user:' .. key.user_id)
 local ws = redis.call('HMGET', P .. 'ws:' .. key.workspace_id, 'type', 'balance')
 if not user or not ws[1] then return nil end
-return { raw, user, ws[1], ws[2], redis.call('SCARD', P .. 'open:' .. key.workspace_id) }
+local out = { raw, user, ws[1], ws[2], redis.call('SCARD', P .. 'open:' .. key.workspace_id) }
+for _, v in ipairs(redis.call('HGETALL', P .. 'faults')) do out[#out + 1] = v end
+return out
+`;
+
+/**
+ * Workspaces with a job due by the shared clock. KEYS[1] = due index, KEYS[2] = clock offset.
+ * Returns { offsetMs, member... } (members are "workspace|job").
+ */
+export const DUE_JOBS = `
+local t = redis.call('TIME')
+local offset = tonumber(redis.call('GET', KEYS[2]) or '0')
+local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + offset
+local out = { offset }
+for _, m in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', now, 'LIMIT', 0, 1000)) do out[#out + 1] = m end
+return out
+`;
+
+/** Take up to ARGV[2] units of the counter field ARGV[1] of hash KEYS[1]; returns how many were taken. */
+export const TAKE_COUNT = `
+local have = tonumber(redis.call('HGET', KEYS[1], ARGV[1]) or '0')
+local taken = math.min(have, tonumber(ARGV[2]))
+if taken > 0 then redis.call('HINCRBY', KEYS[1], ARGV[1], -taken) end
+return taken
+`;
+
+/**
+ * Claim due deliveries for a lease. KEYS[1] = due index. ARGV = now, lease end, max, prefix.
+ * Returns the claimed delivery records (JSON).
+ */
+export const CLAIM_DELIVERIES = `
+local out = {}
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))) do
+  local raw = redis.call('GET', ARGV[4] .. 'delivery:' .. id)
+  if raw then
+    redis.call('ZADD', KEYS[1], tonumber(ARGV[2]), id)
+    out[#out + 1] = raw
+  else
+    redis.call('ZREM', KEYS[1], id)
+  end
+end
+return out
 `;

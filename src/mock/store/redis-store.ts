@@ -7,6 +7,7 @@
 import { Redis } from "ioredis";
 import type { RateLimitWindow } from "../../policy/policies.js";
 import type { SimulatorClock } from "../clock.js";
+import type { FaultState } from "../faults.js";
 import { type RateLimitState, summarizeRateLimit } from "../rules/rate-limit.js";
 import type {
   ApiKeyRecord,
@@ -17,7 +18,7 @@ import type {
   WorkspaceRecord,
 } from "./records.js";
 import * as scripts from "./redis-scripts.js";
-import type { ChargeResult, Store } from "./store.js";
+import type { ChargeResult, DeliveryRecord, Store } from "./store.js";
 
 import { StoreUnavailableError } from "./store-unavailable-error.js";
 
@@ -28,11 +29,31 @@ type Commands = Redis & {
   chargeAndWrite(...args: (string | number)[]): Promise<[number, number]>;
   putResource(...args: (string | number)[]): Promise<number>;
   finishJob(...args: (string | number)[]): Promise<number>;
-  findCredentials(...args: (string | number)[]): Promise<[string, string, string, string, number] | null>;
+  findCredentials(
+    ...args: (string | number)[]
+  ): Promise<[string, string, string, string, number, ...string[]] | null>;
+  dueJobs(...args: (string | number)[]): Promise<[number, ...string[]]>;
+  takeCount(...args: (string | number)[]): Promise<number>;
+  claimDeliveries(...args: (string | number)[]): Promise<string[]>;
 };
+
+/** Fault fields in the shared `faults` hash: `latency`, `next_jobs`, `op:<operationId>`. */
+function faultsFromHash(pairs: readonly string[]): FaultState {
+  const faults: FaultState = { latencyMs: 0, failNextJobs: 0, failOperations: {} };
+  for (let i = 0; i + 1 < pairs.length; i += 2) {
+    const [field, value] = [pairs[i] as string, Number(pairs[i + 1])];
+    if (field === "latency") faults.latencyMs = value;
+    else if (field === "next_jobs") faults.failNextJobs = value;
+    else if (field.startsWith("op:")) faults.failOperations[field.slice(3)] = value;
+  }
+  return faults;
+}
 
 const isOpenJob = (w: ResourceWrite) =>
   w.kind === "job" && w.record.status !== "completed" && w.record.status !== "failed";
+/** When an unfinished job is due (simulated ms), or empty for any other record. */
+const dueOf = (w: ResourceWrite) =>
+  w.kind === "job" && isOpenJob(w) ? String(w.record.accepted_at_ms + w.record.done_after_ms) : "";
 
 /** Options of the Redis store. */
 export interface RedisStoreOptions {
@@ -69,6 +90,9 @@ export function createRedisStore(
   redis.defineCommand("putResource", { numberOfKeys: 4, lua: scripts.PUT_RESOURCE });
   redis.defineCommand("finishJob", { numberOfKeys: 3, lua: scripts.FINISH_JOB });
   redis.defineCommand("findCredentials", { numberOfKeys: 1, lua: scripts.FIND_CREDENTIALS });
+  redis.defineCommand("dueJobs", { numberOfKeys: 2, lua: scripts.DUE_JOBS });
+  redis.defineCommand("takeCount", { numberOfKeys: 1, lua: scripts.TAKE_COUNT });
+  redis.defineCommand("claimDeliveries", { numberOfKeys: 1, lua: scripts.CLAIM_DELIVERIES });
 
   // Commands fail fast while Redis is away (no offline queue); a call waits at most `timeoutMs` for the connection.
   const connected = () =>
@@ -108,8 +132,15 @@ export function createRedisStore(
   const resKey = (kind: ResourceKind, id: string) => `${P}res:${kind}:${id}`;
   const parse = <T>(raw: string | null): T | undefined => (raw === null ? undefined : (JSON.parse(raw) as T));
 
+  const FAULTS = `${P}faults`;
+  const DELIVERIES_DUE = `${P}deliveries:due`;
+  const DELIVERIES_ALL = `${P}deliveries:all`;
+  const readFaults = () =>
+    guard(async () => faultsFromHash(Object.entries(await redis.hgetall(FAULTS)).flat()));
+
   return {
     clock,
+    shared: true,
     close: async () => {
       redis.disconnect();
     },
@@ -184,7 +215,7 @@ export function createRedisStore(
       guard(async () => {
         const found = await redis.findCredentials(`${P}keyhash:${hash}`, P);
         if (!found) return undefined;
-        const [keyJson, userJson, type, balance, open] = found;
+        const [keyJson, userJson, type, balance, open, ...faultPairs] = found;
         const key = JSON.parse(keyJson) as ApiKeyRecord;
         return {
           key,
@@ -195,6 +226,7 @@ export function createRedisStore(
             balance: Number(balance),
           },
           openJobs: Number(open) > 0,
+          faults: faultsFromHash(faultPairs),
         };
       }),
     getApiKey: (id) => guard(async () => parse<ApiKeyRecord>(await redis.get(`${P}key:${id}`))),
@@ -266,7 +298,7 @@ export function createRedisStore(
           w.record.id,
           w.record.workspace_id,
           JSON.stringify(w.record),
-          isOpenJob(w) ? "1" : "0",
+          dueOf(w),
         ]);
         const [ok, balance] = await redis.chargeAndWrite(
           `${P}ws:${workspaceId}`,
@@ -299,6 +331,53 @@ export function createRedisStore(
           ...args,
         );
         return done === 1;
+      }),
+    dueJobWorkspaces: () =>
+      guard(async () => {
+        const [offset, ...members] = await redis.dueJobs(`${P}due:jobs`, OFFSET);
+        offsetMs = Number(offset);
+        return [...new Set(members.map((m) => m.slice(0, m.indexOf("|"))))];
+      }),
+
+    readFaults,
+    writeFaults: (change) =>
+      guard(async () => {
+        const fields: Record<string, number> = {};
+        if (change.latencyMs !== undefined) fields.latency = change.latencyMs;
+        if (change.failNextJobs !== undefined) fields.next_jobs = change.failNextJobs;
+        for (const [op, n] of Object.entries(change.failOperations ?? {})) fields[`op:${op}`] = n;
+        if (Object.keys(fields).length > 0) await redis.hset(FAULTS, fields);
+        return readFaults();
+      }),
+    clearFaults: () => guard(async () => void (await redis.del(FAULTS))),
+    takeJobFailures: (n) => guard(async () => Number(await redis.takeCount(FAULTS, "next_jobs", n))),
+    returnJobFailures: (n) => guard(async () => void (await redis.hincrby(FAULTS, "next_jobs", n))),
+    takeOperationFailure: (operationId) =>
+      guard(async () => Number(await redis.takeCount(FAULTS, `op:${operationId}`, 1)) === 1),
+
+    putDelivery: (record, dueAtMs) =>
+      guard(async () => {
+        const tx = redis
+          .multi()
+          .set(`${P}delivery:${record.id}`, JSON.stringify(record))
+          .zadd(DELIVERIES_ALL, "NX", Date.now(), record.id);
+        if (dueAtMs === null) tx.zrem(DELIVERIES_DUE, record.id);
+        else tx.zadd(DELIVERIES_DUE, dueAtMs, record.id);
+        await tx.exec();
+      }),
+    claimDueDeliveries: (nowMs, leaseMs, max) =>
+      guard(async () => {
+        const raws = await redis.claimDeliveries(DELIVERIES_DUE, nowMs, nowMs + leaseMs, max, P);
+        return raws.map((raw) => JSON.parse(raw) as DeliveryRecord);
+      }),
+    listDeliveries: () =>
+      guard(async () => {
+        const ids = await redis.zrange(DELIVERIES_ALL, "0", "-1");
+        if (ids.length === 0) return [];
+        const raws = await redis.mget(ids.map((id) => `${P}delivery:${id}`));
+        return raws
+          .map((raw) => parse<DeliveryRecord>(raw))
+          .filter((d): d is DeliveryRecord => d !== undefined);
       }),
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { RateLimitWindow } from "../../policy/policies.js";
 import type { SimulatorClock } from "../clock.js";
+import type { FaultState } from "../faults.js";
 import type { RateLimitDecision } from "../rules/rate-limit.js";
 import type {
   ApiKeyRecord,
@@ -15,6 +16,19 @@ import type {
   WorkspaceRecord,
 } from "./records.js";
 
+/** A webhook delivery as stored: what the control API lists, plus the signed body to send. */
+export interface DeliveryRecord {
+  id: string;
+  webhook_id: string;
+  url: string;
+  event: "job.completed" | "job.failed";
+  job_id: string;
+  state: "pending" | "delivered" | "failed";
+  attempts: Array<{ at: string; status: number | null; error: string | null }>;
+  body: string;
+  signature: string;
+}
+
 /** Result of an atomic charge: the balance after it (or, when refused, the unchanged balance). */
 export type ChargeResult = { ok: true; balance: number } | { ok: false; balance: number };
 
@@ -22,6 +36,8 @@ export type ChargeResult = { ok: true; balance: number } | { ok: false; balance:
 export interface Store {
   /** A store shared by several instances brings the clock they share (the simulator uses it when present). */
   readonly clock?: SimulatorClock;
+  /** Whether other simulator instances may share this store (then each one polls it for due work). */
+  readonly shared?: boolean;
   /** Releases connections. */
   close?(): Promise<void>;
   /** Drops every record and counter. */
@@ -41,10 +57,16 @@ export interface Store {
    * The active key with this hash plus its user and workspace, and whether the workspace has unfinished jobs,
    * in one read (the hot path of every request).
    */
-  findCredentials(
-    hash: string,
-  ): Promise<
-    { key: ApiKeyRecord; user: UserRecord; workspace: WorkspaceRecord; openJobs: boolean } | undefined
+  findCredentials(hash: string): Promise<
+    | {
+        key: ApiKeyRecord;
+        user: UserRecord;
+        workspace: WorkspaceRecord;
+        openJobs: boolean;
+        /** The faults in force, read in the same step (the request's view of them). */
+        faults: FaultState;
+      }
+    | undefined
   >;
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
   /** Active keys of a workspace, newest first. */
@@ -78,4 +100,29 @@ export interface Store {
     assets: ResourceRecords["asset"][],
     refund: number,
   ): Promise<boolean>;
+  /** Workspaces with an unfinished job due by `nowMs` (a shared store reads the shared clock itself). */
+  dueJobWorkspaces(nowMs: number): Promise<string[]>;
+
+  /** The faults in force. */
+  readFaults(): Promise<FaultState>;
+  /** Replaces the fields given (operations are merged) and returns the faults in force. */
+  writeFaults(change: Partial<FaultState>): Promise<FaultState>;
+  /** Removes every fault. */
+  clearFaults(): Promise<void>;
+  /** Takes up to `n` of the queued job failures, atomically; returns how many it took. */
+  takeJobFailures(n: number): Promise<number>;
+  /** Gives back job failures taken for work that was then refused. */
+  returnJobFailures(n: number): Promise<void>;
+  /** Uses one injected failure of `operationId`, atomically; false when none is left. */
+  takeOperationFailure(operationId: string): Promise<boolean>;
+
+  /** Stores a delivery; `dueAtMs` (real time) schedules its next attempt, null makes it final. */
+  putDelivery(delivery: DeliveryRecord, dueAtMs: number | null): Promise<void>;
+  /**
+   * Claims up to `max` deliveries due by `nowMs` for `leaseMs`: no other instance gets them until the lease ends
+   * (after which they are due again, so a delivery survives the death of the instance that claimed it).
+   */
+  claimDueDeliveries(nowMs: number, leaseMs: number, max: number): Promise<DeliveryRecord[]>;
+  /** Every delivery, oldest first. */
+  listDeliveries(): Promise<DeliveryRecord[]>;
 }
