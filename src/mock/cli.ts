@@ -155,6 +155,15 @@ const simulator = await createSimulator({
   },
 });
 const server = await listen(simulator, { host: option("host"), port });
+const loopbackHost =
+  ["127.0.0.1", "localhost", "::1", "[::1]"].includes(option("host")) || option("host").startsWith("127.");
+if (!loopbackHost && control === "on" && !option("admin-token")) {
+  process.stderr.write(
+    `WARNING: listening on ${option("host")} with the control API open and no --admin-token: anyone who can reach ` +
+      "this port can reset the simulator, create workspaces and read their keys. Pass --admin-token (or " +
+      "--control off), or bind to 127.0.0.1.\n",
+  );
+}
 if (level !== "silent") {
   process.stdout.write(
     [

@@ -1,6 +1,7 @@
 /** Serves a simulator core over node:http (via @hono/node-server) on a loopback address by default. */
 import { STATUS_CODES } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { networkInterfaces } from "node:os";
 import { serve } from "@hono/node-server";
 import type { Simulator } from "./simulator.js";
 
@@ -8,6 +9,21 @@ import type { Simulator } from "./simulator.js";
 export interface SimulatorServer {
   readonly url: string;
   close(): Promise<void>;
+}
+
+const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
+
+/** Whether `url` points at this server: its port on a loopback name, its bound address, or any local address. */
+function isOwnAddress(url: URL, bound: AddressInfo): boolean {
+  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
+  if (port !== bound.port) return false;
+  const host = url.hostname.replace(/^\[|\]$/g, "");
+  if (LOOPBACK.has(url.hostname) || LOOPBACK.has(host) || host.startsWith("127.") || host === bound.address) {
+    return true;
+  }
+  const wildcard = bound.address === "0.0.0.0" || bound.address === "::";
+  const local = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
+  return wildcard && local.includes(host);
 }
 
 /** Listens on `host:port` (port 0 picks a free one) and resolves once it accepts connections. */
@@ -21,6 +37,7 @@ export function listen(
       { fetch: simulator.fetch, hostname: host, port: options.port ?? 4010 },
       (info: AddressInfo) => {
         const shownHost = info.family === "IPv6" ? `[${info.address}]` : info.address;
+        simulator.services.webhooks.refuseSelf((url) => isOwnAddress(url, info));
         resolve({
           url: `http://${shownHost}:${info.port}`,
           close: () =>
