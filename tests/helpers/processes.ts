@@ -47,11 +47,12 @@ export async function startServer(
     output += chunk.toString();
   });
   const baseUrl = `http://127.0.0.1:${options.port}`;
-  const stop = async () => {
+  /** Sends `signal` to the whole group and waits for the exit; SIGTERM falls back to SIGKILL after 3 s. */
+  const end = async (signal: "SIGTERM" | "SIGKILL") => {
     if (child.exitCode !== null || child.pid === undefined) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     try {
-      process.kill(-child.pid, "SIGTERM");
+      process.kill(-child.pid, signal);
     } catch {
       return;
     }
@@ -63,16 +64,8 @@ export async function startServer(
     await exited;
     clearTimeout(timer);
   };
-  const kill = async () => {
-    if (child.exitCode !== null || child.pid === undefined) return;
-    const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
-    try {
-      process.kill(-child.pid, "SIGKILL");
-    } catch {
-      return;
-    }
-    await exited;
-  };
+  const stop = () => end("SIGTERM");
+  const kill = () => end("SIGKILL");
   const deadline = Date.now() + (options.timeoutMs ?? 20_000);
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}:\n${output}`);
