@@ -42,6 +42,7 @@ export function listen(
           url: `http://${shownHost}:${info.port}`,
           close: () =>
             new Promise<void>((done) => {
+              simulator.close();
               server.close(() => done());
               (server as { closeAllConnections?: () => void }).closeAllConnections?.();
             }),
