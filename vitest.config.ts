@@ -18,6 +18,17 @@ export default defineConfig({
         test: {
           name: "memory",
           include: ["src/**/*.test.ts", "tests/**/*.test.ts", "load/lib/**/*.test.ts"],
+          exclude: ["tests/consumer/**"],
+        },
+      },
+      // The packed package installed into a fresh project (npm run test:consumer; minutes, not seconds).
+      {
+        extends: true as const,
+        test: {
+          name: "consumer",
+          include: ["tests/consumer/**/*.test.ts"],
+          testTimeout: 180_000,
+          hookTimeout: 240_000,
         },
       },
       ...(redis

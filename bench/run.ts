@@ -125,7 +125,8 @@ async function createWorkspaceKey(url: string, attempt = 0): Promise<string> {
 
 /** The simulator's command line for a benchmark: compiled, quiet, limits raised out of the way. */
 const simulatorArgs = (port: number) => [
-  join(root, "dist/mock/cli.js"),
+  join(root, "dist/src/cli/index.js"),
+  "mock",
   "--port",
   String(port),
   "--log-level",

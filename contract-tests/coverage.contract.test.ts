@@ -1,6 +1,6 @@
 /**
  * Provokes every declared (operation, status) cell against the simulator. `npm run test:contract` then prints the
- * matrix and fails on any cell neither provoked nor exempted (contract-tests/coverage-matrix.ts).
+ * matrix and fails on any cell neither provoked nor exempted (contract-tests/lib/coverage-matrix.ts).
  */
 import { describe, expect, it } from "vitest";
 import { policies } from "../src/policy/policies.js";

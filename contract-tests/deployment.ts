@@ -19,7 +19,7 @@ const simulator = await createSimulator({
 });
 const server = await listen(simulator, { host: "127.0.0.1", port: 0 });
 console.log(`== contract suite against a simulator with --control off (${server.url}) ==`);
-const child = spawn(process.execPath, ["--import", "tsx", join(root, "contract-tests/run.ts")], {
+const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/cli/index.ts"), "test"], {
   cwd: root,
   stdio: "inherit",
   env: {

@@ -19,11 +19,15 @@ const FORWARDED_ONLY = "^(?!.*(without a key|bad input|over 1 MiB|not JSON|answe
 
 /** Runs the suite in a child process; asynchronously, since the upstream simulator lives in this process. */
 function runSuite(env: NodeJS.ProcessEnv, args: string[]): Promise<number> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "contract-tests/run.ts"), ...args], {
-    cwd: root,
-    stdio: "inherit",
-    env: { ...process.env, ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    ["--import", "tsx", join(root, "src/cli/index.ts"), "test", ...args],
+    {
+      cwd: root,
+      stdio: "inherit",
+      env: { ...process.env, ...env },
+    },
+  );
   return new Promise((done) => child.once("exit", (code) => done(code ?? 1)));
 }
 
@@ -42,7 +46,7 @@ try {
       MASKO_API_KEY: simulator.demo.api_key,
       MASKO_CONTRACT_JUNIT: "reports/junit/contract-prism-proxy.xml",
     },
-    ["-t", FORWARDED_ONLY],
+    ["--filter", FORWARDED_ONLY],
   );
 } finally {
   await proxy.stop();
@@ -61,7 +65,7 @@ try {
       MASKO_CONTRACT_PROFILE: "readonly",
     },
     // Only the stateless checks: a static mock answers examples, so nothing that reads back state can hold.
-    ["contract-tests/stateless.contract.test.ts"],
+    ["--only", "stateless"],
   );
 } finally {
   await mock.stop();

@@ -13,7 +13,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { writeJunit } from "../scripts/lib/junit.js";
+import { writeJunit } from "../src/contract/junit.js";
 import limitsJson from "../src/generated/rate-limits.json" with { type: "json" };
 import type { RunningServer } from "../tests/helpers/processes.js";
 import { startSimulatorProcess } from "../tests/helpers/simulator-process.js";

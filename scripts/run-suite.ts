@@ -7,7 +7,7 @@
 import { spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type JunitCase, writeJunit } from "./lib/junit.js";
+import { type JunitCase, writeJunit } from "../src/contract/junit.js";
 
 const STAGES = [
   "lint:spec",
@@ -16,6 +16,7 @@ const STAGES = [
   "typecheck",
   "typecheck:k6",
   "test:unit",
+  "test:consumer",
   "test:contract",
   "test:contract:deployment",
   "test:contract:prism",

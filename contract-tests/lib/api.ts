@@ -6,8 +6,8 @@
 import { appendFileSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { expect } from "vitest";
+import { type Answer, type RequestOptions, readAnswer, requestInit } from "../../src/contract/answer.js";
 import { specValidator } from "../../src/contract/bundled-spec.js";
-import { type Answer, type RequestOptions, readAnswer, requestInit } from "../../tests/helpers/answer.js";
 import { target } from "./target.js";
 
 export type { Answer };
@@ -18,7 +18,8 @@ export interface CallOptions extends RequestOptions {
   unchecked?: boolean;
 }
 
-const hitsDir = resolve(import.meta.dirname, "../../reports/coverage-hits");
+// Where the coverage matrix's hits go: set by the test command; the working folder's reports/ otherwise.
+const hitsDir = process.env.MASKO_CONTRACT_HITS_DIR ?? resolve("reports/coverage-hits");
 mkdirSync(hitsDir, { recursive: true });
 const hitsFile = join(hitsDir, `${process.pid}.jsonl`);
 

@@ -69,7 +69,7 @@ export default async function setup(project: TestProject) {
     profile,
     spendBudget,
   });
-  // contract-tests/run.ts reports the profile beside the counts (never the key).
+  // The test command (src/cli/commands/test.ts) reports the profile beside the counts (never the key).
   const targetFile = process.env.MASKO_CONTRACT_TARGET_FILE;
   if (targetFile) writeFileSync(targetFile, JSON.stringify({ baseUrl, hasControl, profile, spendBudget }));
   console.log(

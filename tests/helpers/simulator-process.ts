@@ -4,7 +4,7 @@ import { freePort, type RunningServer, startServer } from "./processes.js";
 
 const root = resolve(import.meta.dirname, "../..");
 
-/** Starts `src/mock/cli.ts` with extra flags; resolves once it answers. */
+/** Starts `masko-contract mock` (from the sources) with extra flags; resolves once it answers. */
 export async function startSimulatorProcess(
   flags: string[] = [],
   env: NodeJS.ProcessEnv = {},
@@ -12,7 +12,7 @@ export async function startSimulatorProcess(
   const port = await freePort();
   return startServer(
     process.execPath,
-    ["--import", "tsx", join(root, "src/mock/cli.ts"), "--port", String(port), ...flags],
+    ["--import", "tsx", join(root, "src/cli/index.ts"), "mock", "--port", String(port), ...flags],
     {
       port,
       readyPath: "/v1/credits",

@@ -14,9 +14,9 @@ import {
 import { createRedisStore } from "../../src/mock/store/redis-store.js";
 import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../../src/mock/webhook-delivery.js";
 
-export type { Answer } from "../helpers/answer.js";
+export type { Answer } from "../../src/contract/answer.js";
 
-import { type Answer, type RequestOptions, readAnswer, requestInit } from "../helpers/answer.js";
+import { type Answer, type RequestOptions, readAnswer, requestInit } from "../../src/contract/answer.js";
 
 /** Options of one call. */
 export interface CallOptions extends RequestOptions {

@@ -107,8 +107,10 @@ describe("npm run mock (the simulator process)", () => {
   });
 
   it("documents every flag in --help and rejects a bad one", () => {
-    const cli = join(root, "src/mock/cli.ts");
-    const help = spawnSync(process.execPath, ["--import", "tsx", cli, "--help"], { encoding: "utf8" });
+    const cli = join(root, "src/cli/index.ts");
+    const help = spawnSync(process.execPath, ["--import", "tsx", cli, "mock", "--help"], {
+      encoding: "utf8",
+    });
     expect(help.status).toBe(0);
     for (const flag of [
       "--port",
@@ -123,12 +125,12 @@ describe("npm run mock (the simulator process)", () => {
     ]) {
       expect(help.stdout).toContain(flag);
     }
-    const bad = spawnSync(process.execPath, ["--import", "tsx", cli, "--log-level", "loud"], {
+    const bad = spawnSync(process.execPath, ["--import", "tsx", cli, "mock", "--log-level", "loud"], {
       encoding: "utf8",
     });
     expect(bad.status).toBe(2);
     expect(bad.stderr).toContain("--log-level must be one of");
-    const badControl = spawnSync(process.execPath, ["--import", "tsx", cli, "--control", "maybe"], {
+    const badControl = spawnSync(process.execPath, ["--import", "tsx", cli, "mock", "--control", "maybe"], {
       encoding: "utf8",
     });
     expect(badControl.status).toBe(2);

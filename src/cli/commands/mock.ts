@@ -1,0 +1,219 @@
+/**
+ * `masko-contract mock` (`npm run mock`): starts the Masko simulator, or with `--prism` the Prism static mock of
+ * the same spec. `--help` lists the flags and their environment variables.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import type { SeedFile } from "../../mock/control.js";
+import { listen } from "../../mock/node-server.js";
+import { formatLogLine, LOG_FORMATS, type LogFormat } from "../../mock/request-log.js";
+import { createSimulator, type RequestLogLine } from "../../mock/simulator.js";
+import { PRISM_VERSION, specPath } from "../package-files.js";
+
+const FLAGS = {
+  port: { type: "string", env: "MASKO_MOCK_PORT", default: "4010", help: "TCP port" },
+  host: { type: "string", env: "MASKO_MOCK_HOST", default: "127.0.0.1", help: "address to bind" },
+  store: { type: "string", env: "MASKO_MOCK_STORE", default: "memory", help: "state store: memory | redis" },
+  "redis-url": {
+    type: "string",
+    env: "MASKO_MOCK_REDIS_URL",
+    default: "redis://127.0.0.1:6379",
+    help: "Redis for --store redis",
+  },
+  "redis-prefix": {
+    type: "string",
+    env: "MASKO_MOCK_REDIS_PREFIX",
+    default: "masko:",
+    help: "key prefix in Redis",
+  },
+  "redis-timeout-ms": {
+    type: "string",
+    env: "MASKO_MOCK_REDIS_TIMEOUT_MS",
+    default: "1000",
+    help: "deadline of every Redis call; past it a request answers 503",
+  },
+  seed: { type: "string", env: "MASKO_MOCK_SEED", default: "", help: "JSON seed file of extra workspaces" },
+  "admin-token": {
+    type: "string",
+    env: "MASKO_MOCK_ADMIN_TOKEN",
+    default: "",
+    help: "require X-Mock-Admin-Token on /__mock",
+  },
+  control: {
+    type: "string",
+    env: "MASKO_MOCK_CONTROL",
+    default: "on",
+    help: "on | off (off: /__mock answers 404, as production)",
+  },
+  "log-format": {
+    type: "string",
+    env: "MASKO_MOCK_LOG_FORMAT",
+    default: "text",
+    help: "text | json (one object per line, for log shippers)",
+  },
+  "log-level": {
+    type: "string",
+    env: "MASKO_MOCK_LOG_LEVEL",
+    default: "info",
+    help: "info | warn | error | silent",
+  },
+  "cors-origin": {
+    type: "string",
+    env: "MASKO_MOCK_CORS_ORIGIN",
+    default: "*",
+    help: "Access-Control-Allow-Origin",
+  },
+  "rate-limit-scale": {
+    type: "string",
+    env: "MASKO_MOCK_RATE_LIMIT_SCALE",
+    default: "1",
+    help: "multiply every rate limit (benchmarks)",
+  },
+  "long-poll-seconds": {
+    type: "string",
+    env: "MASKO_MOCK_LONG_POLL_SECONDS",
+    default: "30",
+    help: "longest wait=true hold",
+  },
+  prism: {
+    type: "boolean",
+    env: "",
+    default: false,
+    help: `serve the Prism static mock of the spec instead (examples only; npx @stoplight/prism-cli@${"5.14.2"})`,
+  },
+  help: { type: "boolean", env: "", default: false, help: "show this help" },
+} as const;
+
+const LEVELS = ["info", "warn", "error", "silent"] as const;
+
+function usage(): string {
+  const lines = Object.entries(FLAGS).map(
+    ([name, f]) =>
+      `  --${name.padEnd(18)} ${f.help}${f.env ? ` (env ${f.env}, default ${JSON.stringify(f.default)})` : ""}`,
+  );
+  return `Usage: masko-contract mock [flags]   (in this repository: npm run mock -- [flags])\n\nThe stateful Masko API simulator.\n\n${lines.join("\n")}\n`;
+}
+
+function fail(message: string): never {
+  process.stderr.write(`masko simulator: ${message}\n\n${usage()}`);
+  process.exit(2);
+}
+
+/** Runs the mock command with `args` (the words after `mock`). */
+export async function runMock(args: string[]): Promise<void> {
+  const { values } = parseArgs({
+    args,
+    options: Object.fromEntries(Object.entries(FLAGS).map(([name, f]) => [name, { type: f.type }])),
+    strict: true,
+  }) as { values: Record<string, string | boolean | undefined> };
+  if (values.help) {
+    process.stdout.write(usage());
+    return;
+  }
+  const option = (name: keyof typeof FLAGS): string => {
+    const f = FLAGS[name];
+    return String(values[name] ?? (f.env ? process.env[f.env] : undefined) ?? f.default);
+  };
+  const positiveInt = (name: keyof typeof FLAGS, min: number) => {
+    const n = Number(option(name));
+    if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer >= ${min}`);
+    return n;
+  };
+
+  const port = positiveInt("port", 0);
+  const level = option("log-level");
+  if (!LEVELS.includes(level as (typeof LEVELS)[number]))
+    fail(`--log-level must be one of ${LEVELS.join(", ")}`);
+  if (!["memory", "redis"].includes(option("store")))
+    fail(`--store must be memory or redis, not ${option("store")}`);
+  if (values.prism) return servePrism(option("host"), port);
+  // ioredis is loaded only for the Redis store: the default start stays fast.
+  const store =
+    option("store") === "redis"
+      ? (await import("../../mock/store/redis-store.js")).createRedisStore(option("redis-url"), {
+          prefix: option("redis-prefix"),
+          timeoutMs: positiveInt("redis-timeout-ms", 1),
+        })
+      : undefined;
+  let seed: SeedFile | undefined;
+  if (option("seed")) {
+    try {
+      seed = JSON.parse(readFileSync(option("seed"), "utf8")) as SeedFile;
+    } catch (error) {
+      fail(`cannot read --seed ${option("seed")}: ${(error as Error).message}`);
+    }
+  }
+
+  const logFormat = option("log-format") as LogFormat;
+  if (!LOG_FORMATS.includes(logFormat)) fail(`--log-format must be one of ${LOG_FORMATS.join(", ")}`);
+  const log =
+    level === "info"
+      ? (l: RequestLogLine) => process.stdout.write(`${formatLogLine(l, logFormat)}\n`)
+      : undefined;
+
+  const control = option("control");
+  if (control !== "on" && control !== "off") fail(`--control must be on or off, not ${control}`);
+
+  const simulator = await createSimulator({
+    control: control === "on",
+    ...(store ? { store, keepState: true } : {}),
+    ...(seed ? { seed } : {}),
+    ...(option("admin-token") ? { adminToken: option("admin-token") } : {}),
+    corsOrigin: option("cors-origin"),
+    rateLimitScale: positiveInt("rate-limit-scale", 1),
+    longPollMaxMs: positiveInt("long-poll-seconds", 0) * 1000,
+    ...(log ? { log } : {}),
+    onError: (error) => {
+      if (level !== "silent")
+        process.stderr.write(`unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+    },
+  });
+  const server = await listen(simulator, { host: option("host"), port });
+  const loopbackHost =
+    ["127.0.0.1", "localhost", "::1", "[::1]"].includes(option("host")) || option("host").startsWith("127.");
+  if (!loopbackHost && control === "on" && !option("admin-token")) {
+    process.stderr.write(
+      `WARNING: listening on ${option("host")} with the control API open and no --admin-token: anyone who can reach ` +
+        "this port can reset the simulator, create workspaces and read their keys. Pass --admin-token (or " +
+        "--control off), or bind to 127.0.0.1.\n",
+    );
+  }
+  if (level !== "silent") {
+    process.stdout.write(
+      [
+        `Masko simulator listening on ${server.url}`,
+        `  Masko API:    ${server.url}/v1`,
+        control === "on"
+          ? `  control API:  ${server.url}/__mock${option("admin-token") ? " (X-Mock-Admin-Token required)" : ""}`
+          : "  control API:  off (/__mock answers 404)",
+        `  demo API key: ${simulator.demo.api_key} (personal workspace, 100 credits)`,
+        "",
+      ].join("\n"),
+    );
+  }
+
+  let closing = false;
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.on(signal, () => {
+      if (closing) return;
+      closing = true;
+      server
+        .close()
+        .then(() => store?.close())
+        .then(() => process.exit(0));
+      setTimeout(() => process.exit(0), 2000).unref();
+    });
+  }
+}
+
+/** The Prism static mock of the bundled spec on `host:port` (Prism enforces nothing; see docs/simulator.md). */
+function servePrism(host: string, port: number): void {
+  const child = spawn(
+    "npx",
+    ["--yes", `@stoplight/prism-cli@${PRISM_VERSION}`, "mock", specPath(), "-h", host, "-p", String(port)],
+    { stdio: "inherit" },
+  );
+  child.on("exit", (code) => process.exit(code ?? 1));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+}

@@ -1,0 +1,180 @@
+/**
+ * The package as a user gets it: `npm pack`, the tarball installed into a fresh project with only its public
+ * dependencies, then the README's promises checked from there — types under strict tsc (node16 and bundler
+ * resolution) for all three entry points, the Vitest + MSW example of docs/msw.md, `npx masko-contract mock`,
+ * `npx masko-contract test` against it (JUnit written), and a wrong admin token failing the run.
+ */
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { RunningServer } from "../helpers/processes.js";
+import { freePort, startServer } from "../helpers/processes.js";
+
+const root = resolve(import.meta.dirname, "../..");
+const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
+const dev = pkg.devDependencies as Record<string, string>;
+const dir = mkdtempSync(join(tmpdir(), "masko-consumer-"));
+const servers: RunningServer[] = [];
+
+const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
+  spawnSync(command, args, { cwd: dir, encoding: "utf8", env: { ...process.env, ...env }, timeout: 180_000 });
+const bin = join(dir, "node_modules/.bin/masko-contract");
+
+beforeAll(() => {
+  const packed = JSON.parse(
+    execFileSync("npm", ["pack", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8" }),
+  ) as Array<{ filename: string }>;
+  const tarball = join(dir, packed[0]?.filename ?? "");
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({
+      name: "consumer",
+      private: true,
+      type: "module",
+      dependencies: { "masko-contract": `file:${tarball}` },
+      devDependencies: {
+        msw: dev.msw,
+        typescript: dev.typescript,
+        "@types/node": dev["@types/node"],
+      },
+    }),
+  );
+  const install = run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"]);
+  if (install.status !== 0) throw new Error(`npm install failed:\n${install.stderr}`);
+}, 240_000);
+afterAll(async () => {
+  for (const server of servers) await server.stop();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+describe("the installed package", () => {
+  it.each(["node16", "bundler"])(
+    "type-checks all three entry points under strict tsc (%s resolution)",
+    (resolution) => {
+      mkdirSync(join(dir, "src"), { recursive: true });
+      writeFileSync(
+        join(dir, "src/uses.ts"),
+        [
+          'import { createMaskoClient, MaskoApiError, verifyWebhookSignature } from "masko-contract";',
+          'import { createMaskoSimulator } from "masko-contract/msw";',
+          'import { createSimulator } from "masko-contract/simulator";',
+          "const client = createMaskoClient({ apiKey: `masko_${'0'.repeat(64)}` });",
+          'export const credits = () => client.GET("/v1/credits").then((r) => r.data?.data.balance);',
+          "export const kinds = [MaskoApiError, verifyWebhookSignature, createMaskoSimulator, createSimulator];",
+          "",
+        ].join("\n"),
+      );
+      writeFileSync(
+        join(dir, `tsconfig.${resolution}.json`),
+        JSON.stringify({
+          compilerOptions: {
+            strict: true,
+            noEmit: true,
+            target: "ES2022",
+            lib: ["ES2023", "DOM"],
+            module: resolution === "node16" ? "node16" : "esnext",
+            moduleResolution: resolution,
+            types: ["node"],
+            skipLibCheck: false,
+          },
+          files: ["src/uses.ts"],
+        }),
+      );
+      const tsc = run(process.execPath, [
+        join(dir, "node_modules/typescript/bin/tsc"),
+        "-p",
+        `tsconfig.${resolution}.json`,
+      ]);
+      expect(tsc.stdout + tsc.stderr).toBe("");
+      expect(tsc.status).toBe(0);
+    },
+  );
+
+  it("runs the Vitest + MSW example of docs/msw.md", () => {
+    writeFileSync(
+      join(dir, "msw.test.ts"),
+      [
+        'import { createMaskoClient, MaskoApiError } from "masko-contract";',
+        'import { createMaskoSimulator } from "masko-contract/msw";',
+        'import { setupServer } from "msw/node";',
+        'import { afterAll, afterEach, beforeAll, expect, it } from "vitest";',
+        "const masko = await createMaskoSimulator({ longPollMaxMs: 2000 });",
+        "const server = setupServer(...masko.handlers);",
+        'beforeAll(() => server.listen({ onUnhandledRequest: "error" }));',
+        "afterEach(() => masko.reset());",
+        "afterAll(() => server.close());",
+        'it("answers 402 when credits run out", async () => {',
+        '  const ws = await masko.createWorkspace({ type: "personal", credits: 0 });',
+        "  const client = createMaskoClient({ apiKey: ws.api_key, retry: false });",
+        '  const project = await client.POST("/v1/projects", { body: { name: "P" } });',
+        '  const collection = await client.POST("/v1/collections", { body: { project_id: project.data!.data.id, name: "Fox" } });',
+        '  const error = await client.POST("/v1/collections/{collectionId}/generate", {',
+        "    params: { path: { collectionId: collection.data!.data.id } },",
+        '    body: { type: "image", name: "Wave", image_prompt: "waving" },',
+        "  }).catch((e: unknown) => e);",
+        "  expect(error).toBeInstanceOf(MaskoApiError);",
+        '  expect(error).toMatchObject({ status: 402, code: "insufficient_credits", required: 1, balance: 0 });',
+        "});",
+        "",
+      ].join("\n"),
+    );
+    const vitest = run(join(dir, "node_modules/.bin/vitest"), ["run", "msw.test.ts"]);
+    expect(vitest.stdout + vitest.stderr).toMatch(/1 passed/);
+    expect(vitest.status).toBe(0);
+  });
+
+  it("lists its commands with npx masko-contract --help", () => {
+    const help = run(bin, ["--help"]);
+    expect(help.status).toBe(0);
+    for (const command of ["mock", "test", "spec"]) expect(help.stdout).toContain(command);
+  });
+
+  it("serves the simulator with npx masko-contract mock and checks it with npx masko-contract test", async () => {
+    const port = await freePort();
+    const mock = await startServer(bin, ["mock", "--port", String(port), "--log-level", "warn"], {
+      port,
+      readyPath: "/v1/credits",
+    });
+    servers.push(mock);
+    const key = /demo API key: (masko_[0-9a-f]{64})/.exec(mock.output())?.[1] ?? "";
+    expect(key).not.toBe("");
+    const credits = await fetch(`${mock.baseUrl}/v1/credits`, {
+      headers: { authorization: `Bearer ${key}` },
+    });
+    expect(credits.status).toBe(200);
+    const junit = join(dir, "reports/contract.xml");
+    const test = run(bin, [
+      "test",
+      "--base-url",
+      mock.baseUrl,
+      "--api-key",
+      key,
+      "--junit",
+      junit,
+      "--min-checks",
+      "40",
+    ]);
+    expect(test.stdout).toMatch(/contract run .*profile full, \d+ checks run \(0 failed\)/);
+    expect(test.status).toBe(0);
+    expect(readFileSync(junit, "utf8")).toContain('<property name="profile" value="full"/>');
+  }, 180_000);
+
+  it("fails a contract run whose admin token the control API refuses", async () => {
+    const port = await freePort();
+    const mock = await startServer(
+      bin,
+      ["mock", "--port", String(port), "--admin-token", "right", "--log-level", "warn"],
+      {
+        port,
+        readyPath: "/v1/credits",
+      },
+    );
+    servers.push(mock);
+    const key = /demo API key: (masko_[0-9a-f]{64})/.exec(mock.output())?.[1] ?? "";
+    const test = run(bin, ["test", "--base-url", mock.baseUrl, "--api-key", key, "--admin-token", "wrong"]);
+    expect(test.status).not.toBe(0);
+    expect(test.stdout + test.stderr).toContain("answered 401");
+  }, 120_000);
+});
