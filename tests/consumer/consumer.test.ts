@@ -60,7 +60,7 @@ describe("the installed package", () => {
           'import { createMaskoClient, MaskoApiError, verifyWebhookSignature } from "masko-contract";',
           'import { createMaskoSimulator } from "masko-contract/msw";',
           'import { createSimulator } from "masko-contract/simulator";',
-          "const client = createMaskoClient({ apiKey: `masko_${'0'.repeat(64)}` });",
+          `const client = createMaskoClient({ apiKey: "masko_${"0".repeat(64)}" });`,
           'export const credits = () => client.GET("/v1/credits").then((r) => r.data?.data.balance);',
           "export const kinds = [MaskoApiError, verifyWebhookSignature, createMaskoSimulator, createSimulator];",
           "",
