@@ -11,7 +11,7 @@ import { formatLogLine, LOG_FORMATS, type LogFormat } from "../../mock/request-l
 import { createSimulator, type RequestLogLine } from "../../mock/simulator.js";
 import { PRISM_VERSION, specPath } from "../package-files.js";
 
-const FLAGS = {
+export const FLAGS = {
   port: { type: "string", env: "MASKO_MOCK_PORT", default: "4010", help: "TCP port" },
   host: { type: "string", env: "MASKO_MOCK_HOST", default: "127.0.0.1", help: "address to bind" },
   store: { type: "string", env: "MASKO_MOCK_STORE", default: "memory", help: "state store: memory | redis" },

@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { countJunit } from "../../contract/junit.js";
 import { contractSuite } from "../package-files.js";
 
-const FLAGS = {
+export const FLAGS = {
   "base-url": {
     env: "MASKO_BASE_URL",
     help: "the server to check (default: a simulator started on a free port)",
