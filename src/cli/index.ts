@@ -8,6 +8,7 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
   mock: {
     help: "start the stateful Masko simulator (or, with --prism, the Prism static mock)",
     run: async (args) => {
+      (await import("./ensure-build.js")).ensureBuild();
       await (await import("./commands/mock.js")).runMock(args);
       return undefined;
     },
