@@ -17,6 +17,10 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
     help: "run the contract suite against any target (simulator, Prism, staging, production)",
     run: async (args) => (await import("./commands/test.js")).runTest(args),
   },
+  load: {
+    help: "prove the rate limits at their exact boundary under concurrency (loopback targets only)",
+    run: async (args) => (await import("./commands/load.js")).runLoad(args),
+  },
   spec: {
     help: "print or write the bundled OpenAPI spec",
     run: async (args) => (await import("./commands/spec.js")).runSpec(args),

@@ -128,7 +128,7 @@ describe("the installed package", () => {
   it("lists its commands with npx masko-contract --help", () => {
     const help = run(bin, ["--help"]);
     expect(help.status).toBe(0);
-    for (const command of ["mock", "test", "spec"]) expect(help.stdout).toContain(command);
+    for (const command of ["mock", "test", "load", "spec"]) expect(help.stdout).toContain(command);
   });
 
   it("serves the simulator with npx masko-contract mock and checks it with npx masko-contract test", async () => {

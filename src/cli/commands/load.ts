@@ -1,22 +1,19 @@
 /**
- * `npm run load`: proves the rate limits at their exact boundary under real concurrency, with autocannon.
- * Starts a simulator process unless MASKO_BASE_URL is set; expectations come from load/lib/expectations.ts and
- * the spec's limits. Prints a summary table, writes reports/load-summary.json, exits non-zero on any violation.
+ * `masko-contract load` (`npm run load`): proves the rate limits at their exact boundary under real concurrency,
+ * with autocannon. Starts a simulator process unless `--base-url` is given; expectations come from
+ * load/lib/expectations.ts and the spec's limits. Prints a summary table, writes a JSON summary and JUnit XML,
+ * exits non-zero on any violation.
  *
- *   npm run load [-- --seconds 10 --keys 200 --real-time]
- *   MASKO_BASE_URL=http://127.0.0.1:4010 MASKO_API_KEY=masko_… npm run load -- --real-time
+ *   masko-contract load [--seconds 10 --keys 200 --real-time]
+ *   masko-contract load --base-url http://127.0.0.1:4010 --api-key masko_… --real-time
  * Against a target without the simulator's control API only the scenarios that need no fresh keys or clock run
- * (serial and concurrent boundary on MASKO_API_KEY, recovery by real waiting with --real-time); only loopback
+ * (serial and concurrent boundary on the key, recovery by real waiting with --real-time); only loopback
  * addresses may be targeted.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
 import autocannon from "autocannon";
-import { writeJunit } from "../src/contract/junit.js";
-import limitsJson from "../src/generated/rate-limits.json" with { type: "json" };
-import type { RunningServer } from "../tests/helpers/processes.js";
-import { startSimulatorProcess } from "../tests/helpers/simulator-process.js";
 import {
   admittedPerBurst,
   type Expectation,
@@ -26,17 +23,28 @@ import {
   serialVerdict,
   verdict,
   windowNamed,
-} from "./lib/expectations.js";
+} from "../../../load/lib/expectations.js";
+import { writeJunit } from "../../contract/junit.js";
+import limitsJson from "../../generated/rate-limits.json" with { type: "json" };
+import { type SpawnedSimulator, spawnSimulator } from "../spawn-simulator.js";
 
 const limits = limitsJson as RateLimitsSpec;
-const root = resolve(import.meta.dirname, "..");
-const { values } = parseArgs({
-  options: {
-    seconds: { type: "string", default: "10" },
-    keys: { type: "string", default: "200" },
-    "real-time": { type: "boolean", default: false },
-  },
-});
+
+const USAGE = `Usage: masko-contract load [flags]   (in this repository: npm run load -- [flags])
+
+The rate-limit boundary scenarios under real concurrency (autocannon), against loopback targets only.
+
+  --base-url URL     the target (default: a simulator started on a free port)   (env MASKO_BASE_URL)
+  --api-key KEY      a key with an unused window, for a target without a control API   (env MASKO_API_KEY)
+  --admin-token T    the control API's admin token   (env MASKO_MOCK_ADMIN_TOKEN)
+  --seconds N        length of the sustained scenario (default 10)
+  --keys N           keys in the sustained scenario (default 200)
+  --real-time        wait out windows instead of advancing the simulator's clock
+  --out DIR          where the summary and JUnit XML go (default reports)
+  --help             show this help
+`;
+
+let values: { seconds: string; keys: string; "real-time": boolean };
 
 interface Answer {
   status: number;
@@ -62,6 +70,11 @@ interface Row {
   p99: number;
   problems: string[];
   skipped?: string;
+}
+
+/** The part of autocannon's client this driver listens to. */
+interface RawHeadersClient {
+  on(event: "headers", listener: (info: { statusCode: number; headers: string[] }) => void): void;
 }
 
 function header(raw: string[], name: string): string | undefined {
@@ -93,7 +106,8 @@ async function drive(
       },
     ],
     setupClient: (client) => {
-      client.on("headers", (info: { statusCode: number; headers: string[] }) => {
+      // autocannon 9 emits { statusCode, headers: [name, value, …] }; @types/autocannon still types an older shape.
+      (client as unknown as RawHeadersClient).on("headers", (info) => {
         answers.push({
           status: info.statusCode,
           remaining: Number(header(info.headers, "x-ratelimit-remaining")),
@@ -151,14 +165,36 @@ function row(scenario: string, d: Drive, problems: string[]): Row {
   };
 }
 
-async function main() {
-  let simulator: RunningServer | undefined;
-  let base = process.env.MASKO_BASE_URL?.replace(/\/+$/, "");
+/** Runs the load command with `args`; resolves to the exit code. */
+export async function runLoad(args: string[]): Promise<number> {
+  const parsed = parseArgs({
+    args,
+    options: {
+      "base-url": { type: "string" },
+      "api-key": { type: "string" },
+      "admin-token": { type: "string" },
+      seconds: { type: "string", default: "10" },
+      keys: { type: "string", default: "200" },
+      "real-time": { type: "boolean", default: false },
+      out: { type: "string", default: "reports" },
+      help: { type: "boolean" },
+    },
+  }).values;
+  if (parsed.help) {
+    process.stdout.write(USAGE);
+    return 0;
+  }
+  values = { seconds: parsed.seconds, keys: parsed.keys, "real-time": parsed["real-time"] };
+  const out = resolve(parsed.out);
+  if (parsed["api-key"]) process.env.MASKO_API_KEY = parsed["api-key"];
+  if (parsed["admin-token"]) process.env.MASKO_MOCK_ADMIN_TOKEN = parsed["admin-token"];
+  let simulator: SpawnedSimulator | undefined;
+  let base = (parsed["base-url"] ?? process.env.MASKO_BASE_URL)?.replace(/\/+$/, "");
   if (base && !/^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/.test(base)) {
     throw new Error(`load tests target loopback addresses only, not ${base}`);
   }
   if (!base) {
-    simulator = await startSimulatorProcess(["--log-level", "warn"]);
+    simulator = await spawnSimulator(["--log-level", "warn"]);
     base = simulator.baseUrl;
   }
   const adminToken = process.env.MASKO_MOCK_ADMIN_TOKEN;
@@ -317,13 +353,13 @@ async function main() {
     ),
   ];
   console.log(`\nload against ${base}${values["real-time"] ? " (real time)" : ""}\n\n${lines.join("\n")}\n`);
-  mkdirSync(join(root, "reports"), { recursive: true });
+  mkdirSync(out, { recursive: true });
   writeFileSync(
-    join(root, "reports/load-summary.json"),
+    join(out, "load-summary.json"),
     `${JSON.stringify({ target: base, limits, rows }, null, 2)}\n`,
   );
   writeJunit(
-    join(root, "reports/junit/load.xml"),
+    join(out, "junit/load.xml"),
     "load",
     rows.map((r) => ({
       name: r.scenario,
@@ -334,8 +370,7 @@ async function main() {
   const failed = rows.filter((r) => r.problems.length > 0);
   if (failed.length > 0) {
     console.error(`load: ${failed.length} scenario(s) violated their expectations`);
-    process.exit(1);
+    return 1;
   }
+  return 0;
 }
-
-await main();
