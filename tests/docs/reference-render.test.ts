@@ -16,9 +16,13 @@ let browser: Browser;
 
 beforeAll(async () => {
   // Build exactly as `npm run docs` does, into a temporary folder.
-  execFileSync(process.execPath, ["--import", "tsx", join(root, "scripts/build-docs.ts"), page], {
-    stdio: "pipe",
-  });
+  execFileSync(
+    process.execPath,
+    ["--import", "tsx", join(root, "scripts/build-docs.ts"), "--reference-only", page],
+    {
+      stdio: "pipe",
+    },
+  );
   browser = await launchChromium();
 }, 60_000);
 
