@@ -13,6 +13,7 @@ const STAGES = [
   "lint:spec",
   "check:generated",
   "lint",
+  "lint:workflows",
   "typecheck",
   "typecheck:k6",
   "test:unit",

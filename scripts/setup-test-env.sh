@@ -3,12 +3,13 @@
 #   npm packages      npm ci when node_modules is missing or older than package-lock.json
 #   Debian packages   chromium (docs render test), redis-server (the Redis store's tests), wrk (npm run bench)
 #   Python            schemathesis (npm run fuzz), pinned
-#   Go                oasdiff (npm run spec:diff), pinned
+#   Go                oasdiff (npm run spec:diff) and actionlint (npm run lint:workflows), pinned
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SCHEMATHESIS_VERSION=4.32.5
 OASDIFF_VERSION=v1.37.0
+ACTIONLINT_VERSION=v1.7.12
 
 if [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: installing npm packages (npm ci)"
@@ -36,5 +37,10 @@ oasdiff="$(go env GOPATH)/bin/oasdiff"
 if [ "$(go version -m "$oasdiff" 2>/dev/null | awk '$1 == "mod" {print $3}')" != "$OASDIFF_VERSION" ]; then
   echo "setup: installing oasdiff $OASDIFF_VERSION"
   go install "github.com/oasdiff/oasdiff@$OASDIFF_VERSION"
+fi
+actionlint="$(go env GOPATH)/bin/actionlint"
+if [ "$(go version -m "$actionlint" 2>/dev/null | awk '$1 == "mod" {print $3}')" != "$ACTIONLINT_VERSION" ]; then
+  echo "setup: installing actionlint $ACTIONLINT_VERSION"
+  go install "github.com/rhysd/actionlint/cmd/actionlint@$ACTIONLINT_VERSION"
 fi
 echo "setup: ready"

@@ -128,7 +128,21 @@ describe("the installed package", () => {
   it("lists its commands with npx masko-contract --help", () => {
     const help = run(bin, ["--help"]);
     expect(help.status).toBe(0);
-    for (const command of ["mock", "test", "load", "spec"]) expect(help.stdout).toContain(command);
+    for (const command of ["mock", "test", "load", "docs", "spec"]) expect(help.stdout).toContain(command);
+  });
+
+  it("writes the documentation site with npx masko-contract docs --out", () => {
+    const docs = run(bin, ["docs", "--out", "site"]);
+    expect(docs.status).toBe(0);
+    for (const page of [
+      "index.html",
+      "simulator.html",
+      "contract-tests.html",
+      "decisions.html",
+      "reference.html",
+    ]) {
+      expect(readFileSync(join(dir, "site", page), "utf8")).toContain("<html");
+    }
   });
 
   it("serves the simulator with npx masko-contract mock and checks it with npx masko-contract test", async () => {
