@@ -16,7 +16,8 @@ const guides = [
 
 export default defineConfig({
   title: "masko-contract",
-  description: "Contract toolkit for the Masko REST API: spec, typed client, simulator, contract tests, load.",
+  description:
+    "Contract toolkit for the Masko REST API: spec, typed client, simulator, contract tests, load.",
   base: process.env.DOCS_BASE ?? "/",
   cleanUrls: false,
   lastUpdated: false,
@@ -30,7 +31,10 @@ export default defineConfig({
     ],
     sidebar: [
       { text: "Guides", items: guides },
-      { text: "Reference", items: [{ text: "API reference (Redoc)", link: "/reference.html", target: "_self" }] },
+      {
+        text: "Reference",
+        items: [{ text: "API reference (Redoc)", link: "/reference.html", target: "_self" }],
+      },
     ],
     search: { provider: "local" },
     outline: [2, 3],

@@ -23,10 +23,9 @@ const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
 const bin = join(dir, "node_modules/.bin/masko-contract");
 
 beforeAll(() => {
-  const packed = JSON.parse(
-    execFileSync("npm", ["pack", "--json", "--pack-destination", dir], { cwd: root, encoding: "utf8" }),
-  ) as Array<{ filename: string }>;
-  const tarball = join(dir, packed[0]?.filename ?? "");
+  // npm pack prints the prepack script's output too: the tarball's name is known, so no output is parsed.
+  execFileSync("npm", ["pack", "--pack-destination", dir], { cwd: root, stdio: "ignore" });
+  const tarball = join(dir, `masko-contract-${pkg.version}.tgz`);
   writeFileSync(
     join(dir, "package.json"),
     JSON.stringify({
