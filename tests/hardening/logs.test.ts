@@ -41,7 +41,7 @@ describe("the simulator process log", () => {
     server = await startSimulatorProcess(["--log-format", "json"]);
     try {
       await fetch(`${server.baseUrl}/v1/x%0AGET%20%2Fv1%2Fcredits%20200%20forged%1B%5B2J`);
-      for (let i = 0; i < 150 && !server.output().includes('"path"'); i++) {
+      for (let i = 0; i < 150 && !server.output().includes('"path":"/v1/x'); i++) {
         await new Promise((r) => setTimeout(r, 20));
       }
       const lines = server
