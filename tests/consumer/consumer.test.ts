@@ -127,7 +127,13 @@ describe("the installed package", () => {
   it("lists its commands with npx masko-contract --help", () => {
     const help = run(bin, ["--help"]);
     expect(help.status).toBe(0);
-    for (const command of ["mock", "test", "load", "docs", "spec"]) expect(help.stdout).toContain(command);
+    for (const command of ["mock", "test", "load", "docs", "spec"]) {
+      expect(help.stdout).toContain(command);
+      // Each command loads its own modules: --help proves they are all in the package.
+      const own = run(bin, [command, "--help"]);
+      expect(own.stderr).toBe("");
+      expect(own.status).toBe(0);
+    }
   });
 
   it("writes the documentation site with npx masko-contract docs --out", () => {
