@@ -352,7 +352,7 @@ export const OPERATION_CASES: Record<string, OperationCase> = {
 
 /**
  * Cells of the matrix no request can reach, each with its reason. The spec declares 400/403/404 on every
- * operation for uniformity (DESIGN.md), but an operation with no input or no resource id cannot produce them.
+ * operation for uniformity (every error envelope is declared everywhere), but an operation with no input or no resource id cannot produce them.
  */
 export const EXEMPTIONS: Record<string, string> = {
   "getCredits 400": "takes no parameters or body: nothing can be malformed",
