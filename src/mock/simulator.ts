@@ -15,7 +15,7 @@ import { settleDueJobs } from "./handlers/jobs.js";
 import { MAX_UPLOAD_BYTES } from "./handlers/uploads.js";
 import { controlRoutes } from "./http/control-routes.js";
 import { createCors } from "./http/cors.js";
-import { authenticate, rateLimited, rateLimitHeaders } from "./http/gate.js";
+import { admit, rateLimited, rateLimitHeaders } from "./http/gate.js";
 import { validateBatchBody, validateGenerateBody } from "./http/generate-body.js";
 import { jsonResponse } from "./http/json-response.js";
 import { badRequest, internalError, MaskoError, storeUnavailable, unauthorized } from "./http/masko-error.js";
@@ -188,9 +188,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     // Under Node, read the raw header: asking the Request for it would build a full (slow) Headers object.
     const rawHeaders = c.env?.incoming?.headers;
     const authorization = rawHeaders ? rawHeaders.authorization : c.req.header("authorization");
-    const caller = await authenticate(services, authorization);
-    const identity = caller ? `key:${caller.key.id}` : addressOf(c);
-    const decision = await services.store.hitRateLimit(identity, windows, services.clock.now());
+    const { caller, decision } = await admit(services, authorization, addressOf(c));
     c.set("rateLimit", decision);
     if (!decision.allowed) throw rateLimited(decision);
     if (!caller && !publicPaths.has(c.req.path)) throw unauthorized();

@@ -7,17 +7,25 @@ import type { RateLimitDecision } from "../rules/rate-limit.js";
 import type { Caller, Services } from "../services.js";
 import { MaskoError } from "./masko-error.js";
 
-/** The caller of a bearer token, or undefined for a missing, malformed, unknown or revoked key. */
-export async function authenticate(
+/**
+ * The caller of a bearer token (undefined for a missing, malformed, unknown or revoked key) and the limiter's
+ * decision for it — per key, or per client `address` without a valid key — read and counted in one store step.
+ */
+export async function admit(
   services: Services,
   authorization: string | undefined,
-): Promise<Caller | undefined> {
-  if (!authorization) return undefined;
-  const match = /^Bearer +(\S+)$/i.exec(authorization.trim());
-  const token = match?.[1];
-  if (!token || !isWellFormedKey(token, services.policies.keyPolicy)) return undefined;
-  const found = await services.store.findCredentials(await hashApiKey(token));
-  return found && { ...found, role: found.user.role };
+  address: string,
+): Promise<{ caller: Caller | undefined; decision: RateLimitDecision }> {
+  const token = authorization ? /^Bearer +(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
+  const hash =
+    token && isWellFormedKey(token, services.policies.keyPolicy) ? await hashApiKey(token) : undefined;
+  const { credentials, decision } = await services.store.admit(
+    hash,
+    address,
+    services.policies.rateLimits.windows,
+    services.clock.now(),
+  );
+  return { caller: credentials && { ...credentials, role: credentials.user.role }, decision };
 }
 
 /** The rate-limit headers every Masko API response carries. */

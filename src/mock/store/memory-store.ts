@@ -128,6 +128,11 @@ export function createMemoryStore(): Store {
       return true;
     },
 
+    async admit(hash, address, windows, nowMs) {
+      const credentials = hash === undefined ? undefined : await this.findCredentials(hash);
+      const identity = credentials ? `key:${credentials.key.id}` : address;
+      return { credentials, decision: await this.hitRateLimit(identity, windows, nowMs) };
+    },
     async hitRateLimit(
       identity: string,
       windows: readonly RateLimitWindow[],

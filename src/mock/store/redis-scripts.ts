@@ -10,39 +10,48 @@
  * Time is Redis TIME plus the shared offset. TTLs are set in the same step as the first count: no immortal keys.
  * Returns { allowed, nowMs, offsetMs, start_1, count_1, start_2, count_2, ... }.
  */
-export const RATE_LIMIT = `
-local n = #KEYS - 1
-local t = redis.call('TIME')
-local offset = tonumber(redis.call('GET', KEYS[n + 1]) or '0')
-local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + offset
-local starts, counts = {}, {}
-local allowed = true
-for i = 1, n do
-  local limit = tonumber(ARGV[2 * i - 1])
-  local window = tonumber(ARGV[2 * i])
-  local start = tonumber(redis.call('HGET', KEYS[i], 'start') or '-1')
-  local count = tonumber(redis.call('HGET', KEYS[i], 'count') or '0')
-  if start < 0 or now >= start + window then start = -1; count = 0 end
-  starts[i] = start; counts[i] = count
-  if count >= limit then allowed = false end
-end
-local out = { allowed and 1 or 0, now, offset }
-for i = 1, n do
-  local window = tonumber(ARGV[2 * i])
-  if allowed then
-    if starts[i] < 0 then
-      starts[i] = now
-      redis.call('HSET', KEYS[i], 'start', now, 'count', 1)
-      redis.call('PEXPIRE', KEYS[i], window)
-      counts[i] = 1
-    else
-      counts[i] = redis.call('HINCRBY', KEYS[i], 'count', 1)
-    end
+/** The limiter as a Lua function (shared by RATE_LIMIT and ADMIT): same arithmetic in both. */
+const LIMITER_FN = `
+local function rate_limit(keys, offset_key, args)
+  local n = #keys
+  local t = redis.call('TIME')
+  local offset = tonumber(redis.call('GET', offset_key) or '0')
+  local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + offset
+  local starts, counts = {}, {}
+  local allowed = true
+  for i = 1, n do
+    local limit = tonumber(args[2 * i - 1])
+    local window = tonumber(args[2 * i])
+    local start = tonumber(redis.call('HGET', keys[i], 'start') or '-1')
+    local count = tonumber(redis.call('HGET', keys[i], 'count') or '0')
+    if start < 0 or now >= start + window then start = -1; count = 0 end
+    starts[i] = start; counts[i] = count
+    if count >= limit then allowed = false end
   end
-  out[#out + 1] = starts[i]
-  out[#out + 1] = counts[i]
+  local out = { allowed and 1 or 0, now, offset }
+  for i = 1, n do
+    local window = tonumber(args[2 * i])
+    if allowed then
+      if starts[i] < 0 then
+        starts[i] = now
+        redis.call('HSET', keys[i], 'start', now, 'count', 1)
+        redis.call('PEXPIRE', keys[i], window)
+        counts[i] = 1
+      else
+        counts[i] = redis.call('HINCRBY', keys[i], 'count', 1)
+      end
+    end
+    out[#out + 1] = starts[i]
+    out[#out + 1] = counts[i]
+  end
+  return out
 end
-return out
+`;
+
+export const RATE_LIMIT = `${LIMITER_FN}
+local keys = {}
+for i = 1, #KEYS - 1 do keys[i] = KEYS[i] end
+return rate_limit(keys, KEYS[#KEYS], ARGV)
 `;
 
 /** Insert a key unless the workspace has `max` active. KEYS: active count, key, keyhash, workspace key index, seq. */
@@ -176,5 +185,47 @@ for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT
     redis.call('ZREM', KEYS[1], id)
   end
 end
+return out
+`;
+
+/**
+ * Who is calling and whether the limiter admits them, in one round trip: the credentials of a key hash (as
+ * FIND_CREDENTIALS) and the limiter on that key's windows, or on the client address's when the key is unknown.
+ * ARGV = prefix, key hash ('' for none), address identity, then limit_1, windowMs_1, ...
+ * Returns { found, [keyJson, userJson, type, balance, open, nFaultValues, faultPairs...], limiter output... }.
+ */
+export const ADMIT = `${LIMITER_FN}
+local P = ARGV[1]
+local creds = nil
+if ARGV[2] ~= '' then
+  local id = redis.call('GET', P .. 'keyhash:' .. ARGV[2])
+  local raw = id and redis.call('GET', P .. 'key:' .. id)
+  if raw then
+    local key = cjson.decode(raw)
+    if key.revoked_at == cjson.null or key.revoked_at == nil then
+      local user = redis.call('GET', P .. 'user:' .. key.user_id)
+      local ws = redis.call('HMGET', P .. 'ws:' .. key.workspace_id, 'type', 'balance')
+      if user and ws[1] then
+        creds = { raw, user, ws[1], ws[2], redis.call('SCARD', P .. 'open:' .. key.workspace_id), key.id }
+      end
+    end
+  end
+end
+local identity = creds and ('key:' .. creds[6]) or ARGV[3]
+local args = {}
+for i = 4, #ARGV do args[#args + 1] = ARGV[i] end
+local keys = {}
+for i = 1, #args / 2 do keys[i] = P .. 'rl:{' .. identity .. '}:' .. (i - 1) end
+local limited = rate_limit(keys, P .. 'clock:offset', args)
+local out = {}
+if creds then
+  out = { 1, creds[1], creds[2], creds[3], creds[4], creds[5] }
+  local faults = redis.call('HGETALL', P .. 'faults')
+  out[#out + 1] = #faults
+  for _, v in ipairs(faults) do out[#out + 1] = v end
+else
+  out = { 0 }
+end
+for _, v in ipairs(limited) do out[#out + 1] = v end
 return out
 `;

@@ -18,7 +18,7 @@ import type {
   WorkspaceRecord,
 } from "./records.js";
 import * as scripts from "./redis-scripts.js";
-import type { ChargeResult, DeliveryRecord, Store } from "./store.js";
+import type { ChargeResult, Credentials, DeliveryRecord, Store } from "./store.js";
 
 import { StoreUnavailableError } from "./store-unavailable-error.js";
 
@@ -33,6 +33,7 @@ type Commands = Redis & {
     ...args: (string | number)[]
   ): Promise<[string, string, string, string, number, ...string[]] | null>;
   dueJobs(...args: (string | number)[]): Promise<[number, ...string[]]>;
+  admit(...args: (string | number)[]): Promise<Array<string | number>>;
   takeCount(...args: (string | number)[]): Promise<number>;
   claimDeliveries(...args: (string | number)[]): Promise<string[]>;
 };
@@ -91,6 +92,7 @@ export function createRedisStore(
   redis.defineCommand("finishJob", { numberOfKeys: 3, lua: scripts.FINISH_JOB });
   redis.defineCommand("findCredentials", { numberOfKeys: 1, lua: scripts.FIND_CREDENTIALS });
   redis.defineCommand("dueJobs", { numberOfKeys: 2, lua: scripts.DUE_JOBS });
+  redis.defineCommand("admit", { numberOfKeys: 0, lua: scripts.ADMIT });
   redis.defineCommand("takeCount", { numberOfKeys: 1, lua: scripts.TAKE_COUNT });
   redis.defineCommand("claimDeliveries", { numberOfKeys: 1, lua: scripts.CLAIM_DELIVERIES });
 
@@ -128,6 +130,16 @@ export function createRedisStore(
       await guard(() => redis.del(OFFSET));
       offsetMs = 0;
     },
+  };
+  /** The decision from the limiter script's output { allowed, now, offset, start_i, count_i, ... }. */
+  const limiterDecision = (out: number[], windows: readonly RateLimitWindow[]) => {
+    const [allowed, nowMs, offset] = out as [number, number, number];
+    offsetMs = offset;
+    const state: RateLimitState = windows.map((_w, i) => {
+      const start = out[3 + 2 * i] as number;
+      return start < 0 ? undefined : { startMs: start, count: out[4 + 2 * i] as number };
+    });
+    return summarizeRateLimit(allowed === 1, state, windows, nowMs);
   };
   const resKey = (kind: ResourceKind, id: string) => `${P}res:${kind}:${id}`;
   const parse = <T>(raw: string | null): T | undefined => (raw === null ? undefined : (JSON.parse(raw) as T));
@@ -246,18 +258,37 @@ export function createRedisStore(
         return (await redis.revokeKey(`${P}key:${id}`, `${P}ws:${key.workspace_id}:active`, at)) === 1;
       }),
 
+    admit: (hash, address, windows) =>
+      guard(async () => {
+        const args = windows.flatMap((w) => [w.limit, w.windowSeconds * 1000]);
+        const out = await redis.admit(P, hash ?? "", address, ...args);
+        let at = 1;
+        let credentials: Credentials | undefined;
+        if (Number(out[0]) === 1) {
+          const [keyJson, userJson, type, balance, open, faultCount] = out.slice(1, 7).map(String);
+          const key = JSON.parse(keyJson as string) as ApiKeyRecord;
+          const pairs = out.slice(7, 7 + Number(faultCount)).map(String);
+          credentials = {
+            key,
+            user: JSON.parse(userJson as string) as UserRecord,
+            workspace: {
+              id: key.workspace_id,
+              type: type as WorkspaceRecord["type"],
+              balance: Number(balance),
+            },
+            openJobs: Number(open) > 0,
+            faults: faultsFromHash(pairs),
+          };
+          at = 7 + pairs.length;
+        }
+        return { credentials, decision: limiterDecision(out.slice(at).map(Number), windows) };
+      }),
     hitRateLimit: (identity: string, windows: readonly RateLimitWindow[]) =>
       guard(async () => {
         const keys = windows.map((_w, i) => `${P}rl:{${identity}}:${i}`);
         const args = windows.flatMap((w) => [w.limit, w.windowSeconds * 1000]);
         const out = (await redis.rateLimit(keys.length + 1, ...keys, OFFSET, ...args)).map(Number);
-        const [allowed, nowMs, offset] = out as [number, number, number];
-        offsetMs = offset;
-        const state: RateLimitState = windows.map((_w, i) => {
-          const start = out[3 + 2 * i] as number;
-          return start < 0 ? undefined : { startMs: start, count: out[4 + 2 * i] as number };
-        });
-        return summarizeRateLimit(allowed === 1, state, windows, nowMs);
+        return limiterDecision(out, windows);
       }),
 
     putResource: (w) =>

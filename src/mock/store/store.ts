@@ -29,6 +29,16 @@ export interface DeliveryRecord {
   signature: string;
 }
 
+/** An active key with its user and workspace, whether the workspace has unfinished jobs, and the faults. */
+export interface Credentials {
+  key: ApiKeyRecord;
+  user: UserRecord;
+  workspace: WorkspaceRecord;
+  openJobs: boolean;
+  /** The faults in force, read in the same step (the request's view of them). */
+  faults: FaultState;
+}
+
 /** Result of an atomic charge: the balance after it (or, when refused, the unchanged balance). */
 export type ChargeResult = { ok: true; balance: number } | { ok: false; balance: number };
 
@@ -57,17 +67,17 @@ export interface Store {
    * The active key with this hash plus its user and workspace, and whether the workspace has unfinished jobs,
    * in one read (the hot path of every request).
    */
-  findCredentials(hash: string): Promise<
-    | {
-        key: ApiKeyRecord;
-        user: UserRecord;
-        workspace: WorkspaceRecord;
-        openJobs: boolean;
-        /** The faults in force, read in the same step (the request's view of them). */
-        faults: FaultState;
-      }
-    | undefined
-  >;
+  findCredentials(hash: string): Promise<Credentials | undefined>;
+  /**
+   * The hot path of every request in one step: the credentials of `hash` (when given and active), then the
+   * rate-limit rule applied to that key's windows, or to `address`'s when there is no valid key.
+   */
+  admit(
+    hash: string | undefined,
+    address: string,
+    windows: readonly RateLimitWindow[],
+    nowMs: number,
+  ): Promise<{ credentials: Credentials | undefined; decision: RateLimitDecision }>;
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
   /** Active keys of a workspace, newest first. */
   listActiveApiKeys(workspaceId: string): Promise<ApiKeyRecord[]>;
