@@ -12,8 +12,8 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { freePort } from "../tests/helpers/processes.js";
-import { startOwnRedis } from "../tests/helpers/redis-server.js";
+import { freePort } from "../support/processes.js";
+import { startOwnRedis } from "../support/redis-server.js";
 
 const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({

@@ -9,7 +9,7 @@ import { writeFileSync } from "node:fs";
 import { cpus } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { freePort } from "../tests/helpers/processes.js";
+import { freePort } from "../support/processes.js";
 
 const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({ options: { rounds: { type: "string", default: "7" } } });

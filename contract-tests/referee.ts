@@ -10,7 +10,7 @@ import { join, resolve } from "node:path";
 import { listen } from "../src/mock/node-server.js";
 import { createSimulator } from "../src/mock/simulator.js";
 import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../src/mock/webhook-delivery.js";
-import { startPrismMock, startPrismProxy } from "../tests/helpers/prism.js";
+import { startPrismMock, startPrismProxy } from "../support/prism.js";
 
 const root = resolve(import.meta.dirname, "..");
 // Tests whose requests Prism answers itself instead of forwarding (401 without a key, 400/413/415 bad input,

@@ -5,7 +5,7 @@
 import { afterAll, describe, expect, it } from "vitest";
 import { createSimulator } from "../../src/mock/simulator.js";
 import { createRedisStore } from "../../src/mock/store/redis-store.js";
-import { startOwnRedis } from "../helpers/redis-server.js";
+import { startOwnRedis } from "../../support/redis-server.js";
 import { TEST_STORE } from "../simulator/harness.js";
 
 describe.runIf(TEST_STORE === "redis")("a frozen Redis", async () => {

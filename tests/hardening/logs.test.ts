@@ -1,8 +1,8 @@
 /** D6 — the request log is one line per request, with the client's control characters escaped. */
 import { describe, expect, it } from "vitest";
 import { escapeControls, formatLogLine } from "../../src/mock/request-log.js";
-import type { RunningServer } from "../helpers/processes.js";
-import { startSimulatorProcess } from "../helpers/simulator-process.js";
+import type { RunningServer } from "../../support/processes.js";
+import { startSimulatorProcess } from "../../support/simulator-process.js";
 
 const line = (path: string) => ({ method: "GET", path, status: 404, durationMs: 1.25, keyId: undefined });
 

@@ -7,8 +7,8 @@ import { randomUUID } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { RunningServer } from "../helpers/processes.js";
-import { startSimulatorProcess } from "../helpers/simulator-process.js";
+import type { RunningServer } from "../../support/processes.js";
+import { startSimulatorProcess } from "../../support/simulator-process.js";
 import { TEST_STORE } from "../simulator/harness.js";
 
 const REDIS = process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390";

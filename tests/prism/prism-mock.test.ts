@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { specValidator } from "../../src/contract/bundled-spec.js";
-import { startPrismMock } from "../helpers/prism.js";
-import type { RunningServer } from "../helpers/processes.js";
+import { startPrismMock } from "../../support/prism.js";
+import type { RunningServer } from "../../support/processes.js";
 
 const KEY = `masko_${"c0ffee00".repeat(8)}`;
 let prism: RunningServer;

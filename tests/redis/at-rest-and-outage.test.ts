@@ -3,7 +3,7 @@ import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSimulator } from "../../src/mock/simulator.js";
 import { createRedisStore } from "../../src/mock/store/redis-store.js";
-import { startOwnRedis } from "../helpers/redis-server.js";
+import { startOwnRedis } from "../../support/redis-server.js";
 
 const own = await startOwnRedis();
 afterAll(async () => {

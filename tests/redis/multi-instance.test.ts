@@ -2,8 +2,8 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policies } from "../../src/policy/policies.js";
-import type { RunningServer } from "../helpers/processes.js";
-import { startSimulatorProcess } from "../helpers/simulator-process.js";
+import type { RunningServer } from "../../support/processes.js";
+import { startSimulatorProcess } from "../../support/simulator-process.js";
 
 const REDIS = process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390";
 const prefix = `masko-multi:${randomUUID()}:`;

@@ -2,8 +2,8 @@ import { spawnSync } from "node:child_process";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policies } from "../../src/policy/policies.js";
-import type { RunningServer } from "../helpers/processes.js";
-import { startSimulatorProcess } from "../helpers/simulator-process.js";
+import type { RunningServer } from "../../support/processes.js";
+import { startSimulatorProcess } from "../../support/simulator-process.js";
 
 const root = resolve(import.meta.dirname, "../..");
 let server: RunningServer;

@@ -2,7 +2,7 @@
 import { join, resolve } from "node:path";
 import { freePort, type RunningServer, startServer } from "./processes.js";
 
-const root = resolve(import.meta.dirname, "../..");
+const root = resolve(import.meta.dirname, "..");
 
 /** Starts `masko-contract mock` (from the sources) with extra flags; resolves once it answers. */
 export async function startSimulatorProcess(

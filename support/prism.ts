@@ -2,7 +2,7 @@
 import { join, resolve } from "node:path";
 import { freePort, type RunningServer, startServer } from "./processes.js";
 
-const root = resolve(import.meta.dirname, "../..");
+const root = resolve(import.meta.dirname, "..");
 const prism = join(root, "node_modules/.bin/prism");
 const specPath = join(root, "src/generated/openapi.json");
 
