@@ -12,6 +12,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { controlClient } from "../src/contract/control-client.js";
 import { freePort } from "../support/processes.js";
 import { startOwnRedis } from "../support/redis-server.js";
 
@@ -111,12 +112,7 @@ function wrk(server: Server, extra: string[] = [], env: NodeJS.ProcessEnv = {}):
 /** A new workspace's key via the control API (retried once: a kept-alive socket may have been closed). */
 async function createWorkspaceKey(url: string, attempt = 0): Promise<string> {
   try {
-    const res = await fetch(`${url}/__mock/workspaces`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ type: "personal", credits: 1 }),
-    });
-    return ((await res.json()) as { api_key: string }).api_key;
+    return (await controlClient(url).workspace(1)).api_key;
   } catch (error) {
     if (attempt > 0) throw error;
     return createWorkspaceKey(url, attempt + 1);

@@ -8,6 +8,7 @@ import { join, resolve } from "node:path";
 import { expect } from "vitest";
 import { type Answer, type RequestOptions, readAnswer, requestInit } from "../../src/contract/answer.js";
 import { specValidator } from "../../src/contract/bundled-spec.js";
+import { controlClient } from "../../src/contract/control-client.js";
 import { target } from "./target.js";
 
 export type { Answer };
@@ -63,24 +64,9 @@ export async function callPolitely(method: string, path: string, options: CallOp
   }
 }
 
-/** Calls the simulator's control API (only where `target.hasControl`). */
-export async function control(method: string, path: string, body?: unknown): Promise<Answer> {
-  const response = await fetch(`${target.controlUrl}/__mock${path}`, {
-    method,
-    headers: {
-      "content-type": "application/json",
-      ...(target.adminToken ? { "x-mock-admin-token": target.adminToken } : {}),
-    },
-    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
-  });
-  const text = await response.text();
-  const answer = {
-    status: response.status,
-    headers: response.headers,
-    body: text ? JSON.parse(text) : undefined,
-  };
-  expect(answer.status, `control ${method} ${path}: ${text}`).toBeLessThan(300);
-  return answer;
+/** Calls the simulator's control API (only where `target.hasControl`); a refused call fails the check. */
+export function control<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
+  return controlClient(target.controlUrl, target.adminToken).call<T>(method, path, body);
 }
 
 /** A fresh workspace and its key, via the control API. */
@@ -89,8 +75,12 @@ export async function newWorkspace(
   credits = 100,
   role?: "owner" | "admin" | "member",
 ): Promise<{ id: string; key: string }> {
-  const created = await control("POST", "/workspaces", { type, credits, ...(role ? { role } : {}) });
-  return { id: created.body.workspace_id, key: created.body.api_key };
+  const created = await control<{ workspace_id: string; api_key: string }>("POST", "/workspaces", {
+    type,
+    credits,
+    ...(role ? { role } : {}),
+  });
+  return { id: created.workspace_id, key: created.api_key };
 }
 
 /** A project and a collection in the key's workspace. */

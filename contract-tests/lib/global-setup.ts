@@ -1,40 +1,13 @@
 /** Resolves the target once per run; starts an in-process simulator when MASKO_BASE_URL is not set. */
 import { writeFileSync } from "node:fs";
 import type { TestProject } from "vitest/node";
+import { probeControl } from "../../src/contract/control-client.js";
 import { listen, type SimulatorServer } from "../../src/mock/node-server.js";
 import { createSimulator } from "../../src/mock/simulator.js";
 import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../../src/mock/webhook-delivery.js";
 import { PROFILES, type Profile } from "./profiles.js";
 
 let server: SimulatorServer | undefined;
-
-/** Whether the control API answers; a control API that refuses the token is an error, never a quiet skip. */
-async function probeControl(
-  controlUrl: string,
-  adminToken: string | undefined,
-  apiKey: string,
-): Promise<boolean> {
-  let response: Response;
-  try {
-    // With the API key too: a deployment without a control API then answers 404 (an unknown route), not 401.
-    response = await fetch(`${controlUrl}/__mock/health`, {
-      headers: {
-        authorization: `Bearer ${apiKey}`,
-        ...(adminToken ? { "x-mock-admin-token": adminToken } : {}),
-      },
-    });
-  } catch {
-    return false;
-  }
-  if (response.status === 401 || response.status === 403) {
-    throw new Error(
-      `The control API at ${controlUrl}/__mock answered ${response.status}: set MASKO_MOCK_ADMIN_TOKEN to its admin token.`,
-    );
-  }
-  if (response.status !== 200) return false;
-  const body = (await response.json().catch(() => ({}))) as { simulator?: boolean };
-  return body.simulator === true;
-}
 
 export default async function setup(project: TestProject) {
   let baseUrl = process.env.MASKO_BASE_URL?.replace(/\/+$/, "");
@@ -51,7 +24,7 @@ export default async function setup(project: TestProject) {
   }
   if (!apiKey) throw new Error("Set MASKO_API_KEY to a key of the server at MASKO_BASE_URL.");
   const controlUrl = process.env.MASKO_CONTROL_URL?.replace(/\/+$/, "") ?? baseUrl;
-  const hasControl = await probeControl(controlUrl, adminToken, apiKey);
+  const hasControl = (await probeControl(controlUrl, { adminToken, apiKey })) !== undefined;
   const profile = (process.env.MASKO_CONTRACT_PROFILE || (hasControl ? "full" : "safe")) as Profile;
   if (!PROFILES.includes(profile)) {
     throw new Error(`MASKO_CONTRACT_PROFILE must be one of ${PROFILES.join(", ")}, not ${profile}`);

@@ -23,6 +23,7 @@ import {
   verdict,
   windowNamed,
 } from "../../../load/lib/expectations.js";
+import { probeControl } from "../../contract/control-client.js";
 import { writeJunit } from "../../contract/junit.js";
 import limitsJson from "../../generated/rate-limits.json" with { type: "json" };
 import { type Drive, drive, type Row, row } from "../load-driver.js";
@@ -78,32 +79,20 @@ export async function runLoad(args: string[]): Promise<number> {
     simulator = await spawnSimulator(["--log-level", "warn"]);
     base = simulator.baseUrl;
   }
-  const adminToken = process.env.MASKO_MOCK_ADMIN_TOKEN;
-  const controlHeaders = {
-    "content-type": "application/json",
-    ...(adminToken ? { "x-mock-admin-token": adminToken } : {}),
-  };
-  const hasControl =
-    (await fetch(`${base}/__mock/health`, { headers: controlHeaders }).catch(() => undefined))?.status ===
-    200;
-  const control = async (path: string, body: unknown) => {
-    const response = await fetch(`${base}/__mock${path}`, {
-      method: "POST",
-      headers: controlHeaders,
-      body: JSON.stringify(body),
-    });
-    if (!response.ok) throw new Error(`control ${path}: ${response.status} ${await response.text()}`);
-    return (await response.json()) as { api_key: string };
-  };
+  const control = await probeControl(base, {
+    adminToken: process.env.MASKO_MOCK_ADMIN_TOKEN,
+    apiKey: process.env.MASKO_API_KEY,
+  });
+  const hasControl = control !== undefined;
   const freshKey = async () => {
-    if (hasControl) return (await control("/workspaces", { type: "personal", credits: 1 })).api_key;
+    if (control) return (await control.workspace(1)).api_key;
     const key = process.env.MASKO_API_KEY;
     if (!key)
       throw new Error("Set MASKO_API_KEY (a key with an unused window) for a target without a control API.");
     return key;
   };
   const passWindow = async (seconds: number, resetAt?: number) => {
-    if (hasControl && !values["real-time"]) return control("/clock", { advance_seconds: seconds });
+    if (control && !values["real-time"]) return control.call("POST", "/clock", { advance_seconds: seconds });
     const waitMs = resetAt ? resetAt * 1000 - Date.now() + 1000 : seconds * 1000;
     await new Promise((r) => setTimeout(r, Math.max(0, waitMs)));
   };
@@ -179,10 +168,10 @@ export async function runLoad(args: string[]): Promise<number> {
         total.latencies.push(...step.latencies);
         total.seconds += step.seconds;
         if (step.run.refused > 0) break;
-        await control("/clock", { advance_seconds: minute.window_seconds });
+        await control.call("POST", "/clock", { advance_seconds: minute.window_seconds });
       }
       const hourProblems = verdict(total.run, { admitted: hour.limit });
-      await control("/clock", { advance_seconds: hour.window_seconds });
+      await control.call("POST", "/clock", { advance_seconds: hour.window_seconds });
       const afterHour = await drive(base, [hourKey], { amount: 1, connections: 1 });
       if (afterHour.run.admitted !== 1)
         hourProblems.push("the key was not admitted again after the hour reset");
