@@ -41,6 +41,8 @@ export interface MaskoPolicies {
   readonly rateLimits: RateLimitPolicy;
   readonly creditCost: CreditCostPolicy;
   readonly keyPolicy: KeyPolicy;
+  /** Limits the schemas state: the persistent references a collection holds (`CollectionConfig`'s maxItems). */
+  readonly maxReferencesPerCollection: number;
 }
 
 type Json = Record<string, unknown>;
@@ -98,7 +100,15 @@ export function readPolicies(spec: unknown): MaskoPolicies {
     throw new TypeError("x-masko-key-policy.organization_key_creator_roles must be an array of strings");
   }
 
+  const schemas = object(object(root.components, "components").schemas, "components.schemas");
+  const config = object(
+    object(schemas.CollectionConfig, "CollectionConfig").properties,
+    "CollectionConfig.properties",
+  );
+  const references = object(config.reference_asset_ids, "CollectionConfig.properties.reference_asset_ids");
+
   return {
+    maxReferencesPerCollection: count(references.maxItems, "CollectionConfig.reference_asset_ids.maxItems"),
     rateLimits: { windows },
     creditCost: {
       image: count(cost.image, "x-masko-credit-cost.image"),

@@ -24,6 +24,7 @@ describe("policy extensions", () => {
     });
     expect(policies.keyPolicy.pattern.test(`masko_${"0f".repeat(32)}`)).toBe(true);
     expect(policies.keyPolicy.pattern.test(`masko_${"0F".repeat(32)}`)).toBe(false);
+    expect(policies.maxReferencesPerCollection).toBe(6);
   });
 
   // biome-ignore lint/suspicious/noExplicitAny: each case mutates a different corner of the spec
@@ -40,6 +41,11 @@ describe("policy extensions", () => {
       "a negative logo cost",
       (s) => (s.paths["/v1/collections/{collectionId}/generate"].post["x-masko-credit-cost"].logo = -5),
       "x-masko-credit-cost.logo",
+    ],
+    [
+      "no reference cap",
+      (s) => delete s.components.schemas.CollectionConfig.properties.reference_asset_ids.maxItems,
+      "reference_asset_ids.maxItems",
     ],
     [
       "a non-sha256 storage",

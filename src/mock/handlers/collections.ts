@@ -8,7 +8,6 @@ import { loadOwned, present } from "./access.js";
 import { importFromUrl } from "./uploads.js";
 
 type Schemas = components["schemas"];
-const MAX_REFERENCES = 6;
 
 function slugify(name: string, id: string): string {
   const base = name
@@ -44,8 +43,9 @@ export const createCollection: OperationHandler = async ({ caller, services, bod
   const body = raw as Schemas["CreateCollectionBody"];
   const assetIds = body.reference_asset_ids ?? [];
   const urls = body.reference_image_urls ?? [];
-  if (assetIds.length + urls.length > MAX_REFERENCES) {
-    throw conflict(`A collection holds at most ${MAX_REFERENCES} references.`);
+  const maxReferences = services.policies.maxReferencesPerCollection;
+  if (assetIds.length + urls.length > maxReferences) {
+    throw conflict(`A collection holds at most ${maxReferences} references.`);
   }
   if (!body.name && assetIds.length + urls.length === 0) {
     throw badRequest("is required when no reference is given", "name");
@@ -108,8 +108,8 @@ export const addCollectionReference: OperationHandler = async ({ caller, service
       : (await importFromUrl(services, caller, body.url)).id;
   const references = collection.config.reference_asset_ids;
   if (!references.includes(assetId)) {
-    if (references.length >= MAX_REFERENCES) {
-      throw conflict(`This collection already has ${MAX_REFERENCES} references.`);
+    if (references.length >= services.policies.maxReferencesPerCollection) {
+      throw conflict(`This collection already has ${references.length} references, the most it holds.`);
     }
     references.push(assetId);
     collection.config.style_card = null;
