@@ -130,22 +130,30 @@ return 1
 `;
 
 /**
- * The caller of a key hash in one round trip, with the faults in force. KEYS[1] = keyhash. ARGV[1] = prefix.
- * Returns { keyJson, userJson, workspaceType, balance, openJobs, faultField1, faultValue1, ... } or nil.
+ * The caller of a key hash as a Lua function (shared by FIND_CREDENTIALS and ADMIT). Returns nil, or
+ * { keyJson, userJson, workspaceType, balance, openJobs, nFaultValues, faultField1, faultValue1, ... } and the key id.
  */
-export const FIND_CREDENTIALS = `
-local P = ARGV[1]
-local id = redis.call('GET', KEYS[1])
-if not id then return nil end
-local raw = redis.call('GET', P .. 'key:' .. id)
-if not raw then return nil end
-local key = cjson.decode(raw)
-if key.revoked_at ~= cjson.null and key.revoked_at ~= nil then return nil end
-local user = redis.call('GET', P .. 'user:' .. key.user_id)
-local ws = redis.call('HMGET', P .. 'ws:' .. key.workspace_id, 'type', 'balance')
-if not user or not ws[1] then return nil end
-local out = { raw, user, ws[1], ws[2], redis.call('SCARD', P .. 'open:' .. key.workspace_id) }
-for _, v in ipairs(redis.call('HGETALL', P .. 'faults')) do out[#out + 1] = v end
+const CREDENTIALS_FN = `
+local function credentials(P, hash)
+  local id = redis.call('GET', P .. 'keyhash:' .. hash)
+  if not id then return nil end
+  local raw = redis.call('GET', P .. 'key:' .. id)
+  if not raw then return nil end
+  local key = cjson.decode(raw)
+  if key.revoked_at ~= cjson.null and key.revoked_at ~= nil then return nil end
+  local user = redis.call('GET', P .. 'user:' .. key.user_id)
+  local ws = redis.call('HMGET', P .. 'ws:' .. key.workspace_id, 'type', 'balance')
+  if not user or not ws[1] then return nil end
+  local faults = redis.call('HGETALL', P .. 'faults')
+  local out = { raw, user, ws[1], ws[2], redis.call('SCARD', P .. 'open:' .. key.workspace_id), #faults }
+  for _, v in ipairs(faults) do out[#out + 1] = v end
+  return out, key.id
+end
+`;
+
+/** The caller of a key hash in one round trip, with the faults in force. ARGV = prefix, hash. */
+export const FIND_CREDENTIALS = `${CREDENTIALS_FN}
+local out = credentials(ARGV[1], ARGV[2])
 return out
 `;
 
@@ -194,38 +202,17 @@ return out
  * ARGV = prefix, key hash ('' for none), address identity, then limit_1, windowMs_1, ...
  * Returns { found, [keyJson, userJson, type, balance, open, nFaultValues, faultPairs...], limiter output... }.
  */
-export const ADMIT = `${LIMITER_FN}
+export const ADMIT = `${LIMITER_FN}${CREDENTIALS_FN}
 local P = ARGV[1]
-local creds = nil
-if ARGV[2] ~= '' then
-  local id = redis.call('GET', P .. 'keyhash:' .. ARGV[2])
-  local raw = id and redis.call('GET', P .. 'key:' .. id)
-  if raw then
-    local key = cjson.decode(raw)
-    if key.revoked_at == cjson.null or key.revoked_at == nil then
-      local user = redis.call('GET', P .. 'user:' .. key.user_id)
-      local ws = redis.call('HMGET', P .. 'ws:' .. key.workspace_id, 'type', 'balance')
-      if user and ws[1] then
-        creds = { raw, user, ws[1], ws[2], redis.call('SCARD', P .. 'open:' .. key.workspace_id), key.id }
-      end
-    end
-  end
-end
-local identity = creds and ('key:' .. creds[6]) or ARGV[3]
+local creds, keyId = nil, nil
+if ARGV[2] ~= '' then creds, keyId = credentials(P, ARGV[2]) end
+local identity = keyId and ('key:' .. keyId) or ARGV[3]
 local args = {}
 for i = 4, #ARGV do args[#args + 1] = ARGV[i] end
 local keys = {}
 for i = 1, #args / 2 do keys[i] = P .. 'rl:{' .. identity .. '}:' .. (i - 1) end
-local limited = rate_limit(keys, P .. 'clock:offset', args)
-local out = {}
-if creds then
-  out = { 1, creds[1], creds[2], creds[3], creds[4], creds[5] }
-  local faults = redis.call('HGETALL', P .. 'faults')
-  out[#out + 1] = #faults
-  for _, v in ipairs(faults) do out[#out + 1] = v end
-else
-  out = { 0 }
-end
-for _, v in ipairs(limited) do out[#out + 1] = v end
+local out = { creds and 1 or 0 }
+for _, v in ipairs(creds or {}) do out[#out + 1] = v end
+for _, v in ipairs(rate_limit(keys, P .. 'clock:offset', args)) do out[#out + 1] = v end
 return out
 `;

@@ -29,14 +29,36 @@ type Commands = Redis & {
   chargeAndWrite(...args: (string | number)[]): Promise<[number, number]>;
   putResource(...args: (string | number)[]): Promise<number>;
   finishJob(...args: (string | number)[]): Promise<number>;
-  findCredentials(
-    ...args: (string | number)[]
-  ): Promise<[string, string, string, string, number, ...string[]] | null>;
+  findCredentials(...args: (string | number)[]): Promise<Array<string | number> | null>;
   dueJobs(...args: (string | number)[]): Promise<[number, ...string[]]>;
   admit(...args: (string | number)[]): Promise<Array<string | number>>;
   takeCount(...args: (string | number)[]): Promise<number>;
   claimDeliveries(...args: (string | number)[]): Promise<string[]>;
 };
+
+/** The limiter scripts' arguments: limit_1, windowMs_1, limit_2, windowMs_2, ... */
+const limiterArgs = (windows: readonly RateLimitWindow[]) =>
+  windows.flatMap((w) => [w.limit, w.windowSeconds * 1000]);
+
+/**
+ * The credentials at the head of a script's output { keyJson, userJson, type, balance, openJobs, nFaultValues,
+ * faultPairs... } and how many values they took.
+ */
+function credentialsFrom(out: ReadonlyArray<string | number>): { credentials: Credentials; length: number } {
+  const [keyJson, userJson, type, balance, open, faultCount] = out.slice(0, 6).map(String);
+  const key = JSON.parse(keyJson as string) as ApiKeyRecord;
+  const pairs = out.slice(6, 6 + Number(faultCount)).map(String);
+  return {
+    credentials: {
+      key,
+      user: JSON.parse(userJson as string) as UserRecord,
+      workspace: { id: key.workspace_id, type: type as WorkspaceRecord["type"], balance: Number(balance) },
+      openJobs: Number(open) > 0,
+      faults: faultsFromHash(pairs),
+    },
+    length: 6 + pairs.length,
+  };
+}
 
 /** Fault fields in the shared `faults` hash: `latency`, `next_jobs`, `op:<operationId>`. */
 function faultsFromHash(pairs: readonly string[]): FaultState {
@@ -90,7 +112,7 @@ export function createRedisStore(
   redis.defineCommand("chargeAndWrite", { numberOfKeys: 2, lua: scripts.CHARGE_AND_WRITE });
   redis.defineCommand("putResource", { numberOfKeys: 4, lua: scripts.PUT_RESOURCE });
   redis.defineCommand("finishJob", { numberOfKeys: 3, lua: scripts.FINISH_JOB });
-  redis.defineCommand("findCredentials", { numberOfKeys: 1, lua: scripts.FIND_CREDENTIALS });
+  redis.defineCommand("findCredentials", { numberOfKeys: 0, lua: scripts.FIND_CREDENTIALS });
   redis.defineCommand("dueJobs", { numberOfKeys: 2, lua: scripts.DUE_JOBS });
   redis.defineCommand("admit", { numberOfKeys: 0, lua: scripts.ADMIT });
   redis.defineCommand("takeCount", { numberOfKeys: 1, lua: scripts.TAKE_COUNT });
@@ -225,21 +247,8 @@ export function createRedisStore(
       }),
     findCredentials: (hash) =>
       guard(async () => {
-        const found = await redis.findCredentials(`${P}keyhash:${hash}`, P);
-        if (!found) return undefined;
-        const [keyJson, userJson, type, balance, open, ...faultPairs] = found;
-        const key = JSON.parse(keyJson) as ApiKeyRecord;
-        return {
-          key,
-          user: JSON.parse(userJson) as UserRecord,
-          workspace: {
-            id: key.workspace_id,
-            type: type as WorkspaceRecord["type"],
-            balance: Number(balance),
-          },
-          openJobs: Number(open) > 0,
-          faults: faultsFromHash(faultPairs),
-        };
+        const found = await redis.findCredentials(P, hash);
+        return found ? credentialsFrom(found).credentials : undefined;
       }),
     getApiKey: (id) => guard(async () => parse<ApiKeyRecord>(await redis.get(`${P}key:${id}`))),
     listActiveApiKeys: (workspaceId) =>
@@ -260,34 +269,18 @@ export function createRedisStore(
 
     admit: (hash, address, windows) =>
       guard(async () => {
-        const args = windows.flatMap((w) => [w.limit, w.windowSeconds * 1000]);
-        const out = await redis.admit(P, hash ?? "", address, ...args);
-        let at = 1;
-        let credentials: Credentials | undefined;
-        if (Number(out[0]) === 1) {
-          const [keyJson, userJson, type, balance, open, faultCount] = out.slice(1, 7).map(String);
-          const key = JSON.parse(keyJson as string) as ApiKeyRecord;
-          const pairs = out.slice(7, 7 + Number(faultCount)).map(String);
-          credentials = {
-            key,
-            user: JSON.parse(userJson as string) as UserRecord,
-            workspace: {
-              id: key.workspace_id,
-              type: type as WorkspaceRecord["type"],
-              balance: Number(balance),
-            },
-            openJobs: Number(open) > 0,
-            faults: faultsFromHash(pairs),
-          };
-          at = 7 + pairs.length;
-        }
-        return { credentials, decision: limiterDecision(out.slice(at).map(Number), windows) };
+        const out = await redis.admit(P, hash ?? "", address, ...limiterArgs(windows));
+        const found =
+          Number(out[0]) === 1 ? credentialsFrom(out.slice(1)) : { credentials: undefined, length: 0 };
+        const limiter = out.slice(1 + found.length).map(Number);
+        return { credentials: found.credentials, decision: limiterDecision(limiter, windows) };
       }),
     hitRateLimit: (identity: string, windows: readonly RateLimitWindow[]) =>
       guard(async () => {
         const keys = windows.map((_w, i) => `${P}rl:{${identity}}:${i}`);
-        const args = windows.flatMap((w) => [w.limit, w.windowSeconds * 1000]);
-        const out = (await redis.rateLimit(keys.length + 1, ...keys, OFFSET, ...args)).map(Number);
+        const out = (await redis.rateLimit(keys.length + 1, ...keys, OFFSET, ...limiterArgs(windows))).map(
+          Number,
+        );
         return limiterDecision(out, windows);
       }),
 
