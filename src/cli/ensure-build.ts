@@ -7,9 +7,10 @@ import { existsSync, readdirSync, statSync, utimesSync } from "node:fs";
 import { join } from "node:path";
 import { compiled, packageRoot } from "./package-files.js";
 
-/** Whether any file under `dir` is newer than `since` (ms). */
+/** Whether any source file under `dir` (dependencies and caches aside) is newer than `since` (ms). */
 function newer(dir: string, since: number): boolean {
   for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    if (entry.name === "node_modules") continue;
     const path = join(dir, entry.name);
     if (entry.isDirectory() ? newer(path, since) : statSync(path).mtimeMs > since) return true;
   }

@@ -88,6 +88,9 @@ export async function runTest(args: string[]): Promise<number> {
   const started = Date.now();
   const vitest = await startVitest("test", typeof values.only === "string" ? [values.only] : [], {
     watch: false,
+    // No results cache: it would be written into the suite's folder (inside an installed package, or into the
+    // sources of a checkout, where it made the next `npm run mock` think the sources had changed).
+    cache: false,
     config: false,
     root: suite.dir,
     dir: suite.dir,
