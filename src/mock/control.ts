@@ -1,10 +1,18 @@
 /** The simulator's control functions (the `/__mock` API and the MSW helpers both call these). */
-import { apiKeyRecord } from "./handlers/account.js";
-import { CONTROL_LIMITS } from "./http/control-bodies.js";
-import { badRequest, notFound } from "./http/masko-error.js";
-import { generateApiKey, hashApiKey, type Role } from "./rules/api-keys.js";
-import type { Services } from "./services.js";
+import { badRequest, notFound } from "./masko-error.js";
+import { apiKeyRecord, generateApiKey, hashApiKey, type Role } from "./rules/api-keys.js";
+import { isoNow, type Services } from "./services.js";
 import type { WorkspaceRecord } from "./store/records.js";
+
+/** The documented limits (docs/simulator.md, "Control API"). */
+export const CONTROL_LIMITS = {
+  credits: 1_000_000_000,
+  advanceSeconds: 365 * 24 * 3600,
+  /** The clock may run at most this far ahead of real time in total. */
+  clockOffsetSeconds: 100 * 365 * 24 * 3600,
+  latencyMs: 60_000,
+  faultCount: 10_000,
+} as const;
 
 /** The key of the seeded demo workspace: stable across restarts so front-end configs can keep it. */
 // SHA-256 of "masko-simulator-demo-key": fixed so that a front end's configuration keeps working across restarts.
@@ -93,7 +101,17 @@ export class SimulatorControl {
     if (!policy.pattern.test(key)) throw badRequest(`must match ${policy.pattern.source}`, "api_key");
     const user_id = this.services.newId();
     await this.services.store.createUser({ id: user_id, workspace_id: workspaceId, role });
-    const record = await apiKeyRecord(this.services, key, `${role} key`, workspaceId, user_id);
+    const record = await apiKeyRecord(
+      key,
+      {
+        id: this.services.newId(),
+        name: `${role} key`,
+        workspaceId,
+        userId: user_id,
+        createdAt: isoNow(this.services),
+      },
+      policy,
+    );
     const outcome = await this.services.store.insertApiKey(record, policy.maxActiveKeysPerWorkspace);
     if (outcome === "limit_reached") throw badRequest("the workspace already has its maximum of active keys");
     return { user_id, api_key: key };

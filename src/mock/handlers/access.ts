@@ -1,5 +1,5 @@
 /** Loading a resource on behalf of a caller: 404 when no such id exists, 403 when another workspace owns it. */
-import { forbidden, notFound } from "../http/masko-error.js";
+import { forbidden, notFound } from "../masko-error.js";
 import { checkOwnership } from "../rules/ownership.js";
 import type { Caller, Services } from "../services.js";
 import type { ResourceKind, ResourceRecords } from "../store/records.js";

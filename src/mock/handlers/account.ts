@@ -1,9 +1,8 @@
 /** Credits and API keys. */
-import { conflict, forbidden, notFound } from "../http/masko-error.js";
-import { displayHint, generateApiKey, hashApiKey, mayManageKeys } from "../rules/api-keys.js";
+import { conflict, forbidden, notFound } from "../masko-error.js";
+import { type ApiKeyRecord, apiKeyRecord, generateApiKey, mayManageKeys } from "../rules/api-keys.js";
 import { paginate } from "../rules/pagination.js";
-import { isoNow, type OperationHandler, type OperationInput, type Services } from "../services.js";
-import type { ApiKeyRecord } from "../store/records.js";
+import { isoNow, type OperationHandler, type OperationInput } from "../services.js";
 
 /** The public view of a stored key: no hash, no key. */
 export function presentKey(key: ApiKeyRecord, workspaceType: string) {
@@ -14,26 +13,6 @@ export function presentKey(key: ApiKeyRecord, workspaceType: string) {
     workspace_id: key.workspace_id,
     workspace_type: workspaceType,
     created_at: key.created_at,
-  };
-}
-
-/** The stored form of a new key: its SHA-256 and display hint, never the key itself. */
-export async function apiKeyRecord(
-  services: Services,
-  raw: string,
-  name: string,
-  workspaceId: string,
-  userId: string,
-): Promise<ApiKeyRecord> {
-  return {
-    id: services.newId(),
-    hash: await hashApiKey(raw),
-    name,
-    display_hint: displayHint(raw, services.policies.keyPolicy),
-    workspace_id: workspaceId,
-    user_id: userId,
-    created_at: isoNow(services),
-    revoked_at: null,
   };
 }
 
@@ -69,7 +48,17 @@ export const createApiKey: OperationHandler = async (input) => {
   assertMayManageKeys(input);
   const policy = services.policies.keyPolicy;
   const raw = generateApiKey(policy);
-  const record = await apiKeyRecord(services, raw, body.name, caller.workspace.id, caller.user.id);
+  const record = await apiKeyRecord(
+    raw,
+    {
+      id: services.newId(),
+      name: body.name,
+      workspaceId: caller.workspace.id,
+      userId: caller.user.id,
+      createdAt: isoNow(services),
+    },
+    policy,
+  );
   const outcome = await services.store.insertApiKey(record, policy.maxActiveKeysPerWorkspace);
   if (outcome === "limit_reached") {
     throw conflict(`This workspace already has ${policy.maxActiveKeysPerWorkspace} active API keys.`);

@@ -1,6 +1,6 @@
 /** Canvas generation and export: generate-all (dry run, targets, skip_completed) and the player config. */
 import type { components } from "../../generated/masko-api.js";
-import { conflict } from "../http/masko-error.js";
+import { conflict } from "../masko-error.js";
 import {
   exportCondition,
   type GenerateAllOptions,

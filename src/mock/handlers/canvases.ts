@@ -1,7 +1,7 @@
 /** Canvases: create (optionally from a template), read, progress, templates. */
 import type { components } from "../../generated/masko-api.js";
 import { BUILTIN_TEMPLATES, builtinTemplate } from "../canvas-templates.js";
-import { conflict, notFound } from "../http/masko-error.js";
+import { conflict, notFound } from "../masko-error.js";
 import { type Caller, isoNow, type OperationHandler, type Services } from "../services.js";
 import type { ResourceRecords, ResourceWrite } from "../store/records.js";
 import { loadOwned } from "./access.js";

@@ -1,6 +1,6 @@
 /** Collections, their references, items and assets. */
 import type { components } from "../../generated/masko-api.js";
-import { badRequest, conflict, notFound } from "../http/masko-error.js";
+import { badRequest, conflict, notFound } from "../masko-error.js";
 import { paginate } from "../rules/pagination.js";
 import { isoNow, type OperationHandler, type Services } from "../services.js";
 import type { ResourceRecords } from "../store/records.js";

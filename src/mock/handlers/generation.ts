@@ -1,6 +1,6 @@
 /** Generation: single and batch requests and previews, charged atomically and all-or-nothing. */
 import type { components } from "../../generated/masko-api.js";
-import { notFound } from "../http/masko-error.js";
+import { notFound } from "../masko-error.js";
 import { animationForm, batchCost, creditCost } from "../rules/credit-cost.js";
 import type { Caller, OperationHandler, Services } from "../services.js";
 import type { ResourceRecords, ResourceWrite } from "../store/records.js";

@@ -3,7 +3,7 @@
  * with their charge in one atomic step. Shared by the generate, preview and canvas operations.
  */
 import type { components } from "../../generated/masko-api.js";
-import { insufficientCredits } from "../http/masko-error.js";
+import { insufficientCredits } from "../masko-error.js";
 import type { AnimationForm } from "../rules/credit-cost.js";
 import { ASSET_FORMATS, assetTypesFor, jobSchedule } from "../rules/jobs.js";
 import { type Caller, isoNow, type Services } from "../services.js";

@@ -4,17 +4,8 @@
  * latency a timer cannot wait). Bodies outside them get 400 in the envelope, naming the field.
  */
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
-import { badRequest } from "./masko-error.js";
-
-/** The documented limits (docs/simulator.md, "Control API"). */
-export const CONTROL_LIMITS = {
-  credits: 1_000_000_000,
-  advanceSeconds: 365 * 24 * 3600,
-  /** The clock may run at most this far ahead of real time in total. */
-  clockOffsetSeconds: 100 * 365 * 24 * 3600,
-  latencyMs: 60_000,
-  faultCount: 10_000,
-} as const;
+import { CONTROL_LIMITS } from "../control.js";
+import { badRequest } from "../masko-error.js";
 
 const ROLES = ["owner", "admin", "member"];
 const count = (maximum: number) => ({ type: "integer", minimum: 0, maximum });

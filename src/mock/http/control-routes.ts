@@ -6,10 +6,10 @@
  */
 import { Hono } from "hono";
 import type { SimulatorControl } from "../control.js";
+import { MaskoError, unsupportedMediaType } from "../masko-error.js";
 import type { Role } from "../rules/api-keys.js";
 import type { WorkspaceRecord } from "../store/records.js";
 import { type ControlBody, controlBodyChecker } from "./control-bodies.js";
-import { MaskoError, unsupportedMediaType } from "./masko-error.js";
 import { readBody } from "./read-body.js";
 
 /** Builds the control routes; `operationIds` are the operations faults may target. */

@@ -2,10 +2,11 @@
  * The first step of every Masko API request: who is calling (by the SHA-256 of the bearer key), whether the
  * rate limit admits the request (per key, or per client address without a valid key), then 401 if needed.
  */
+
+import { MaskoError } from "../masko-error.js";
 import { hashApiKey, isWellFormedKey } from "../rules/api-keys.js";
 import type { RateLimitDecision } from "../rules/rate-limit.js";
 import type { Caller, Services } from "../services.js";
-import { MaskoError } from "./masko-error.js";
 
 /**
  * The caller of a bearer token (undefined for a missing, malformed, unknown or revoked key) and the limiter's

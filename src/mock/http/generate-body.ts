@@ -4,8 +4,8 @@
  * was meant instead of from every branch at once.
  */
 import type { SpecValidator } from "../../contract/spec-validator.js";
+import { badRequest } from "../masko-error.js";
 import { animationForm } from "../rules/credit-cost.js";
-import { badRequest } from "./masko-error.js";
 import { throwFirst } from "./request-validation.js";
 
 const BY_TYPE: Record<string, string> = {

@@ -1,5 +1,5 @@
 /** Reading a request body: content type (415), size (413), JSON syntax (400) — before any schema check. */
-import { badRequest, payloadTooLarge, unsupportedMediaType } from "./masko-error.js";
+import { badRequest, payloadTooLarge, unsupportedMediaType } from "../masko-error.js";
 import { illFormedAt } from "./well-formed.js";
 
 /** Largest JSON body accepted, in bytes (1 MiB). */

@@ -34,3 +34,33 @@ export function mayManageKeys(
 ): boolean {
   return workspaceType === "personal" || policy.organizationKeyCreatorRoles.includes(role);
 }
+
+/** An API key as stored: its SHA-256, never the key. */
+export interface ApiKeyRecord {
+  id: string;
+  hash: string;
+  name: string;
+  display_hint: string;
+  workspace_id: string;
+  user_id: string;
+  created_at: string;
+  revoked_at: string | null;
+}
+
+/** The stored form of a new key `raw`: its SHA-256 and display hint, never the key itself. */
+export async function apiKeyRecord(
+  raw: string,
+  fields: { id: string; name: string; workspaceId: string; userId: string; createdAt: string },
+  policy: KeyPolicy,
+): Promise<ApiKeyRecord> {
+  return {
+    id: fields.id,
+    hash: await hashApiKey(raw),
+    name: fields.name,
+    display_hint: displayHint(raw, policy),
+    workspace_id: fields.workspaceId,
+    user_id: fields.userId,
+    created_at: fields.createdAt,
+    revoked_at: null,
+  };
+}

@@ -21,17 +21,7 @@ export interface UserRecord {
   role: Role;
 }
 
-/** An API key as stored: its SHA-256, never the key. */
-export interface ApiKeyRecord {
-  id: string;
-  hash: string;
-  name: string;
-  display_hint: string;
-  workspace_id: string;
-  user_id: string;
-  created_at: string;
-  revoked_at: string | null;
-}
+export type { ApiKeyRecord } from "../rules/api-keys.js";
 
 /** Stored resources, keyed by kind. */
 export interface ResourceRecords {
