@@ -1,0 +1,96 @@
+/** Starting the servers a benchmark measures, finding the process that listens, and reading its memory. */
+import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { freePort } from "../../support/processes.js";
+
+export const root = resolve(import.meta.dirname, "../..");
+
+/** A started server and how long it took to answer its first request. */
+export interface Server {
+  name: string;
+  child: ChildProcess;
+  url: string;
+  firstAnswerMs: number;
+  /** The bearer key wrk sends when it does not rotate keys. */
+  key: string;
+}
+
+/**
+ * Spawns `command args(port)` in its own process group and waits for its first answer to `GET readyPath`.
+ * `key` is sent on that request; without one, the simulator's demo key printed at start-up is kept.
+ */
+export async function start(
+  name: string,
+  command: string,
+  args: (port: number) => string[],
+  options: { key?: string; readyPath?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
+): Promise<Server> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(command, args(port), {
+    stdio: ["ignore", "pipe", "pipe"],
+    detached: true,
+    env: { ...process.env, ...options.env },
+  });
+  let output = "";
+  child.stdout?.on("data", (d: Buffer) => (output += d));
+  child.stderr?.on("data", (d: Buffer) => (output += d));
+  const url = `http://127.0.0.1:${port}`;
+  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
+  for (;;) {
+    try {
+      const res = await fetch(`${url}${options.readyPath ?? "/v1/credits"}`, {
+        headers: { authorization: `Bearer ${options.key ?? `masko_${"0".repeat(64)}`}` },
+      });
+      await res.arrayBuffer();
+      break;
+    } catch {
+      if (child.exitCode !== null || Date.now() > deadline) {
+        stop({ child });
+        throw new Error(`${name} did not start: ${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
+  const firstAnswerMs = performance.now() - started;
+  const demo = /demo API key: (masko_[0-9a-f]{64})/.exec(output)?.[1];
+  return { name, child, url, firstAnswerMs, key: options.key ?? demo ?? `masko_${"ab".repeat(32)}` };
+}
+
+/** Stops a server's whole process group. */
+export function stop(server: { child: ChildProcess }, signal: NodeJS.Signals = "SIGTERM"): void {
+  try {
+    process.kill(-(server.child.pid as number), signal);
+  } catch {}
+}
+
+/** Resident memory of a process, in MB. */
+export function rssMb(pid: number): number {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+/** The pid of the process actually listening (npx, Prism and Java wrappers spawn children). */
+export function serverPid(server: Server): number {
+  const port = new URL(server.url).port;
+  const out = execFileSync("sh", ["-c", `ss -ltnpH 'sport = :${port}' | grep -o 'pid=[0-9]*' | head -1`], {
+    encoding: "utf8",
+  });
+  return Number(out.replace("pid=", "")) || (server.child.pid as number);
+}
+
+/** The simulator's command line for a benchmark: compiled, quiet, limits raised out of the way. */
+export const simulatorArgs =
+  (...extra: string[]) =>
+  (port: number) => [
+    join(root, "dist/src/cli/index.js"),
+    "mock",
+    "--port",
+    String(port),
+    "--log-level",
+    "warn",
+    "--rate-limit-scale",
+    "1000000",
+    ...extra,
+  ];

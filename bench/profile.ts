@@ -1,0 +1,108 @@
+/**
+ * `npm run bench:profile`: where the simulator spends its CPU under the benchmark's load (GET /v1/credits, wrk -t1
+ * -c50, 5,000 seeded keys rotated). Runs the compiled simulator under `node --cpu-prof`, then sums the profile's
+ * self time by where the code lives (the simulator's own modules, its libraries, Node internals, GC) and by
+ * function: the flat summary of a flame graph. Prints it and writes bench/PROFILE.md; the .cpuprofile stays in
+ * reports/profile/ for a viewer (Chrome DevTools, speedscope).
+ *   npm run bench:profile [-- --seconds 10 --keys 5000]
+ */
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { parseArgs } from "node:util";
+import { seededKeys } from "./lib/seed.js";
+import { root, simulatorArgs, start, stop } from "./lib/servers.js";
+import { wrk } from "./lib/wrk.js";
+
+const { values } = parseArgs({
+  options: { seconds: { type: "string", default: "10" }, keys: { type: "string", default: "5000" } },
+});
+
+interface ProfileNode {
+  id: number;
+  callFrame: { functionName: string; url: string; lineNumber: number };
+}
+interface CpuProfile {
+  nodes: ProfileNode[];
+  samples: number[];
+}
+
+/** Where a frame's code lives: a simulator module, a package, a Node internal, or V8's own buckets. */
+function place(url: string, name: string): string {
+  if (!url) return name.startsWith("(") ? name : "(native)";
+  if (url.startsWith("node:")) return url;
+  const pkg = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1];
+  if (pkg) return pkg;
+  const own = /\/dist\/(src\/.*)$/.exec(url)?.[1];
+  return own ?? url;
+}
+
+function table(title: string, counts: Map<string, number>, total: number, rows = 15): string[] {
+  const sorted = [...counts].sort((a, b) => b[1] - a[1]).slice(0, rows);
+  return [
+    `| ${title} | self % |`,
+    "|---|---|",
+    ...sorted.map(([k, n]) => `| ${k.replaceAll("|", "\\|")} | ${((100 * n) / total).toFixed(1)} |`),
+  ];
+}
+
+/** Self-time shares by place and by function, from a V8 CPU profile. */
+export function summarise(profile: CpuProfile): string[] {
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const places = new Map<string, number>();
+  const functions = new Map<string, number>();
+  const busy = profile.samples.filter((id) => byId.get(id)?.callFrame.functionName !== "(idle)");
+  for (const id of busy) {
+    const frame = byId.get(id)?.callFrame;
+    if (!frame) continue;
+    const where = place(frame.url, frame.functionName);
+    places.set(where, (places.get(where) ?? 0) + 1);
+    const fn = `${frame.functionName || "(anonymous)"} ${where}:${frame.lineNumber + 1}`;
+    functions.set(fn, (functions.get(fn) ?? 0) + 1);
+  }
+  return [
+    `${busy.length} busy samples (idle left out).`,
+    "",
+    ...table("where (self time)", places, busy.length),
+    "",
+    ...table("function", functions, busy.length, 20),
+  ];
+}
+
+async function main() {
+  const dir = join(root, "reports/profile");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const seeded = seededKeys(Number(values.keys));
+  const server = await start(
+    "simulator",
+    process.execPath,
+    (port) => ["--cpu-prof", "--cpu-prof-dir", dir, ...simulatorArgs("--seed", seeded.seedFile)(port)],
+    { key: seeded.firstKey },
+  );
+  try {
+    const settings = { seconds: 3, connections: 50, keysFile: seeded.keysFile };
+    wrk(server, settings); // warm-up
+    const sample = wrk(server, { ...settings, seconds: Number(values.seconds) });
+    stop(server, "SIGINT");
+    await new Promise((r) => server.child.once("exit", r));
+    const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));
+    if (!file) throw new Error(`no .cpuprofile written in ${dir}`);
+    const profile = JSON.parse(readFileSync(join(dir, file), "utf8")) as CpuProfile;
+    const report = [
+      "# Where the simulator spends its CPU",
+      "",
+      `Command: \`npm run bench:profile -- --seconds ${values.seconds} --keys ${values.keys}\``,
+      `Run: ${new Date().toISOString()}, Node ${process.version}. GET /v1/credits, wrk -t1 -c50, ${values.keys} keys rotated: ${sample.rps.toFixed(0)} req/s under the profiler (p99 ${sample.p99.toFixed(2)} ms).`,
+      "",
+      ...summarise(profile),
+      "",
+    ].join("\n");
+    process.stdout.write(report);
+    if (!process.env.BENCH_NO_WRITE) writeFileSync(join(root, "bench/PROFILE.md"), report);
+  } finally {
+    stop(server);
+    seeded.remove();
+  }
+}
+
+await main();
