@@ -1,8 +1,13 @@
-/** Serves a simulator core over node:http (via @hono/node-server) on a loopback address by default. */
-import { STATUS_CODES } from "node:http";
+/**
+ * Serves a simulator over node:http, on a loopback address by default. The fast path: each request becomes the
+ * pipeline's plain record (no fetch `Request`), and each answer is written with one `writeHead` and one `end`, so
+ * headers and body leave in one write.
+ */
+import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { networkInterfaces } from "node:os";
-import { serve } from "@hono/node-server";
+import { type ApiRequest, joinChunks, normalisedPath } from "./http/exchange.js";
+import { payloadTooLarge } from "./masko-error.js";
 import type { Simulator } from "./simulator.js";
 
 /** A listening simulator. */
@@ -26,52 +31,107 @@ function isOwnAddress(url: URL, bound: AddressInfo): boolean {
   return wildcard && local.includes(host);
 }
 
+/**
+ * Reads a request body up to `limit` bytes. Past the limit it rejects with 413 at once and discards the rest, and
+ * the connection is closed after the answer (`Connection: close`) rather than kept for a client still sending.
+ */
+function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Promise<Uint8Array> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    const onData = (chunk: Buffer) => {
+      size += chunk.byteLength;
+      if (size <= limit) return void chunks.push(chunk);
+      req.off("data", onData).off("end", onEnd).off("error", reject);
+      res.shouldKeepAlive = false;
+      req.resume();
+      reject(payloadTooLarge(limit));
+    };
+    const onEnd = () => resolve(joinChunks(chunks, size));
+    req.on("data", onData).once("end", onEnd).once("error", reject);
+  });
+}
+
+/** The pipeline's record of a node:http request. */
+export function fromNode(req: IncomingMessage, res: ServerResponse): ApiRequest {
+  const url = req.url ?? "/";
+  const q = url.indexOf("?");
+  const headers = req.headers;
+  let controller: AbortController | undefined;
+  return {
+    method: req.method ?? "GET",
+    path: normalisedPath(q < 0 ? url : url.slice(0, q)),
+    query: q < 0 ? "" : url.slice(q + 1),
+    header: (name) => {
+      const value = headers[name];
+      return Array.isArray(value) ? value.join(", ") : value;
+    },
+    address: req.socket.remoteAddress,
+    body: {
+      present:
+        (headers["content-length"] !== undefined && headers["content-length"] !== "0") ||
+        headers["transfer-encoding"] !== undefined,
+      read: (limit) => readBody(req, res, limit),
+    },
+    signal: () => {
+      if (!controller) {
+        const made = new AbortController();
+        controller = made;
+        if (res.closed && !res.writableFinished) made.abort();
+        else res.once("close", () => res.writableFinished || made.abort());
+      }
+      return controller.signal;
+    },
+  };
+}
+
 /** Listens on `host:port` (port 0 picks a free one) and resolves once it accepts connections. */
 export function listen(
   simulator: Simulator,
   options: { host?: string; port?: number } = {},
 ): Promise<SimulatorServer> {
   const host = options.host ?? "127.0.0.1";
-  return new Promise((resolve, reject) => {
-    const server = serve(
-      { fetch: simulator.fetch, hostname: host, port: options.port ?? 4010 },
-      (info: AddressInfo) => {
-        const shownHost = info.family === "IPv6" ? `[${info.address}]` : info.address;
-        simulator.services.webhooks.refuseSelf((url) => isOwnAddress(url, info));
-        resolve({
-          url: `http://${shownHost}:${info.port}`,
-          close: () =>
-            new Promise<void>((done) => {
-              simulator.close();
-              server.close(() => done());
-              (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-            }),
-        });
+  const server = createServer((req, res) => {
+    simulator.answer(fromNode(req, res)).then(
+      (answer) => {
+        res.writeHead(answer.status, answer.headers);
+        res.end(answer.body);
       },
+      () => res.destroy(),
     );
+  });
+  // Requests node:http refuses before any handler runs (oversized headers, unknown methods, bad request lines)
+  // still get the API's envelope and rate-limit headers, not a bare "400 Bad Request".
+  server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
+    if (!socket.writable || error.code === "ECONNRESET") {
+      socket.destroy();
+      return;
+    }
+    simulator.malformedRequest(socket.remoteAddress, error.code === "HPE_HEADER_OVERFLOW").then(
+      ({ status, headers, body = "" }) => {
+        const head = Object.entries({ ...headers, Connection: "close" })
+          .map(([name, value]) => `${name}: ${value}`)
+          .join("\r\n");
+        socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? "Bad Request"}\r\n${head}\r\n\r\n${body}`);
+      },
+      () => socket.destroy(),
+    );
+  });
+  return new Promise((resolve, reject) => {
     server.once("error", reject);
-    // Requests node:http refuses before any handler runs (oversized headers, unknown methods, bad request lines)
-    // still get the API's envelope and rate-limit headers, not a bare "400 Bad Request".
-    server.on("clientError", (error: NodeJS.ErrnoException, socket: Socket) => {
-      if (!socket.writable || (error as { code?: string }).code === "ECONNRESET") {
-        socket.destroy();
-        return;
-      }
-      const headersTooLarge = error.code === "HPE_HEADER_OVERFLOW";
-      simulator.malformedRequest(socket.remoteAddress, headersTooLarge).then(
-        ({ status, headers, body }) => {
-          const head = Object.entries({
-            ...headers,
-            "Content-Length": String(Buffer.byteLength(body)),
-            Connection: "close",
-          })
-            .map(([name, value]) => `${name}: ${value}`)
-            .join("\r\n");
-          const reason = STATUS_CODES[status] ?? "Bad Request";
-          socket.end(`HTTP/1.1 ${status} ${reason}\r\n${head}\r\n\r\n${body}`);
-        },
-        () => socket.destroy(),
-      );
+    server.listen(options.port ?? 4010, host, () => {
+      const info = server.address() as AddressInfo;
+      const shownHost = info.family === "IPv6" ? `[${info.address}]` : info.address;
+      simulator.services.webhooks.refuseSelf((url) => isOwnAddress(url, info));
+      resolve({
+        url: `http://${shownHost}:${info.port}`,
+        close: () =>
+          new Promise<void>((done) => {
+            simulator.close();
+            server.close(() => done());
+            server.closeAllConnections();
+          }),
+      });
     });
   });
 }

@@ -25,7 +25,7 @@ async function control(
       },
       ...(init.body !== undefined ? { body: init.body } : {}),
     }),
-    { incoming: { socket: { remoteAddress: "127.0.0.1" } } },
+    { address: "127.0.0.1" },
   );
   const text = await response.text();
   return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };

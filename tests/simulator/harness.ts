@@ -79,7 +79,7 @@ export async function createHarness(options: SimulatorOptions = {}): Promise<Har
 
   const call: Harness["call"] = async (method, path, opts = {}) => {
     const request = new Request(`http://simulator.test${path}`, requestInit(method, opts, sim.demo.api_key));
-    const env = { incoming: { socket: { remoteAddress: opts.address ?? "127.0.0.1" } } };
+    const env = { address: opts.address ?? "127.0.0.1" };
     const answer = await readAnswer(await sim.fetch(request, env));
     if (!path.startsWith("/__mock") && validator.match(method, path) && answer.status !== 405) {
       expect(validator.validateResponse(method, path, answer), `${method} ${path} honours the spec`).toEqual(

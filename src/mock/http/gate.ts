@@ -1,52 +1,87 @@
 /**
- * The first step of every Masko API request: who is calling (by the SHA-256 of the bearer key), whether the
- * rate limit admits the request (per key, or per client address without a valid key), then 401 if needed.
+ * Stage 2, gate: who is calling (by the SHA-256 of the bearer key) and whether the rate limit admits the request
+ * — per key, or per client address without a valid key — read and counted in one store step; then 429, then 401
+ * unless the path is public. An admitted caller's due jobs are settled and any injected latency is waited out.
+ * CORS preflights stop here: answered 204, counted against the client address.
  */
-
-import { MaskoError } from "../masko-error.js";
+import { settleDueJobs } from "../job-settlement.js";
+import { badRequest, MaskoError, unauthorized } from "../masko-error.js";
+import { sleep } from "../platform.js";
 import { hashApiKey, isWellFormedKey } from "../rules/api-keys.js";
 import type { RateLimitDecision } from "../rules/rate-limit.js";
 import type { Caller, Services } from "../services.js";
+import type { Cors } from "./cors.js";
+import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";
+import { exhaustedHeaders, rateLimited, rateLimitHeaders } from "./rate-limit-headers.js";
 
-/**
- * The caller of a bearer token (undefined for a missing, malformed, unknown or revoked key) and the limiter's
- * decision for it — per key, or per client `address` without a valid key — read and counted in one store step.
- */
-export async function admit(
-  services: Services,
-  authorization: string | undefined,
-  address: string,
-): Promise<{ caller: Caller | undefined; decision: RateLimitDecision }> {
-  const token = authorization ? /^Bearer +(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
-  const hash =
-    token && isWellFormedKey(token, services.policies.keyPolicy) ? await hashApiKey(token) : undefined;
-  const { credentials, decision } = await services.store.admit(
-    hash,
-    address,
-    services.policies.rateLimits.windows,
-    services.clock.now(),
-  );
-  return { caller: credentials && { ...credentials, role: credentials.user.role }, decision };
+/** What the gate learnt of a request; the later stages and the error answer read it. */
+export interface Admission {
+  caller?: Caller;
+  decision?: RateLimitDecision;
+  /** This response's own header record (CORS, then the rate-limit headers). */
+  readonly headers: Record<string, string>;
 }
 
-/** The rate-limit headers every Masko API response carries. */
-export function rateLimitHeaders(
-  decision: RateLimitDecision,
-  into: Record<string, string> = {},
-): Record<string, string> {
-  into["X-RateLimit-Remaining"] = String(decision.remaining);
-  into["X-RateLimit-Reset"] = String(decision.resetSeconds);
-  if (decision.retryAfterSeconds !== undefined) into["Retry-After"] = String(decision.retryAfterSeconds);
-  return into;
+/** The rate-limit identity of a request without a valid key. */
+export const addressKey = (address: string | undefined) => `addr:${address ?? "unknown"}`;
+
+/** The gate over `services`; `publicPaths` answer without a key. */
+export function createGate(services: Services, cors: Cors, publicPaths: ReadonlySet<string>) {
+  const windows = services.policies.rateLimits.windows;
+  const keyPolicy = services.policies.keyPolicy;
+  return {
+    /** A fresh admission for one request, its headers starting with CORS. */
+    open: (): Admission => ({ headers: cors.headers() }),
+
+    /** Fills `admission` in order; throws 429 or 401 (the admission then holds what the answer needs). */
+    async admit(request: ApiRequest, admission: Admission): Promise<void> {
+      const authorization = request.header("authorization");
+      const token = authorization ? /^Bearer +(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
+      const hash = token && isWellFormedKey(token, keyPolicy) ? await hashApiKey(token) : undefined;
+      const { credentials, decision } = await services.store.admit(
+        hash,
+        addressKey(request.address),
+        windows,
+        services.clock.now(),
+      );
+      admission.decision = decision;
+      if (!decision.allowed) throw rateLimited(decision);
+      if (!credentials && !publicPaths.has(request.path)) throw unauthorized();
+      rateLimitHeaders(decision, admission.headers);
+      if (!credentials) return;
+      const caller: Caller = { ...credentials, role: credentials.user.role };
+      admission.caller = caller;
+      if (caller.openJobs) await settleDueJobs(services, caller.workspace.id);
+      if (caller.faults.latencyMs > 0) await sleep(caller.faults.latencyMs);
+    },
+
+    /** The 204 answer to a CORS preflight, with the rate-limit headers of the client address it counts against. */
+    async preflight(request: ApiRequest): Promise<ApiResponse> {
+      const decision = await services.store.hitRateLimit(
+        addressKey(request.address),
+        windows,
+        services.clock.now(),
+      );
+      return cors.preflight(rateLimitHeaders(decision));
+    },
+
+    /**
+     * The answer to a request the HTTP parser itself refused (oversized headers: 431, anything else: 400), in the
+     * envelope with the rate-limit headers of the client address, which it counts against.
+     */
+    async malformed(address: string | undefined, headersTooLarge: boolean): Promise<ApiResponse> {
+      const error = headersTooLarge
+        ? new MaskoError(431, "bad_request", "Request header fields too large.")
+        : badRequest("The request could not be parsed as HTTP.");
+      const now = services.clock.now();
+      const limits = await services.store
+        .hitRateLimit(addressKey(address), windows, now)
+        .then((decision) => rateLimitHeaders(decision))
+        .catch(() => exhaustedHeaders(now));
+      return jsonAnswer(error.status, error.body(), { ...cors.headers(), ...limits });
+    },
+  };
 }
 
-/** The 429 for a refused request. */
-export function rateLimited(decision: RateLimitDecision): MaskoError {
-  const window = decision.window;
-  return new MaskoError(
-    429,
-    "rate_limited",
-    `Rate limit exceeded (${window} window). Retry in ${decision.retryAfterSeconds} seconds.`,
-    { window },
-  );
-}
+/** The gate of one simulator. */
+export type Gate = ReturnType<typeof createGate>;

@@ -1,5 +1,6 @@
 /** Reading a request body: content type (415), size (413), JSON syntax (400) — before any schema check. */
 import { badRequest, payloadTooLarge, unsupportedMediaType } from "../masko-error.js";
+import type { ApiRequest } from "./exchange.js";
 import { illFormedAt } from "./well-formed.js";
 
 /** Largest JSON body accepted, in bytes (1 MiB). */
@@ -16,16 +17,17 @@ export type ReadBody =
  * is `optional` (the operation's requestBody is not required), an empty one reads as none.
  */
 export async function readBody(
-  request: Request,
+  request: ApiRequest,
   accepted: readonly string[],
   maxBytes: Record<string, number>,
   optional = false,
 ): Promise<ReadBody> {
-  const mediaType = (request.headers.get("content-type") ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+  const contentType = request.header("content-type") ?? "";
+  const mediaType = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
   const limit = maxBytes[mediaType] ?? MAX_JSON_BYTES;
-  const declared = Number(request.headers.get("content-length") ?? Number.NaN);
+  const declared = Number(request.header("content-length") ?? Number.NaN);
   if (!mediaType) {
-    if (declared === 0 || request.body === null) {
+    if (declared === 0 || !request.body.present) {
       if (optional) return { mediaType: "none", value: undefined };
       throw badRequest("a request body is required");
     }
@@ -33,7 +35,7 @@ export async function readBody(
   }
   if (!accepted.includes(mediaType)) throw unsupportedMediaType(accepted);
   if (declared > limit) throw payloadTooLarge(limit);
-  const bytes = await readLimited(request, limit);
+  const bytes = await request.body.read(limit);
   if (mediaType === "application/json") {
     if (bytes.byteLength === 0) {
       if (optional) return { mediaType: "none", value: undefined };
@@ -52,7 +54,7 @@ export async function readBody(
   let form: FormData;
   try {
     form = await new Response(bytes as Uint8Array<ArrayBuffer>, {
-      headers: { "content-type": request.headers.get("content-type") ?? "" },
+      headers: { "content-type": contentType },
     }).formData();
   } catch {
     throw badRequest("the body is not valid multipart/form-data");
@@ -60,28 +62,4 @@ export async function readBody(
   const file = form.get("file");
   if (!(file instanceof File)) throw badRequest("is required", "file");
   return { mediaType: "multipart/form-data", value: file };
-}
-
-async function readLimited(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
-  if (!request.body) return new Uint8Array();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  const reader = request.body.getReader();
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > limit) {
-      await reader.cancel().catch(() => {});
-      throw payloadTooLarge(limit);
-    }
-    chunks.push(value);
-  }
-  const out = new Uint8Array(size);
-  let offset = 0;
-  for (const c of chunks) {
-    out.set(c, offset);
-    offset += c.byteLength;
-  }
-  return out;
 }

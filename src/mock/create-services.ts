@@ -1,0 +1,61 @@
+/**
+ * The simulator's services: the store, the policies (rate limits scaled when asked), the clock, the spec
+ * validator, and the scheduler that runs due work — jobs to finish (any instance may; the store makes each finish
+ * happen once) and webhooks to deliver.
+ */
+import { specValidator } from "../contract/bundled-spec.js";
+import { type MaskoPolicies, policies as specPolicies } from "../policy/policies.js";
+import { createClock, type SimulatorClock } from "./clock.js";
+import { settleDueJobs } from "./job-settlement.js";
+import { Scheduler } from "./scheduler.js";
+import { type Services, uuid } from "./services.js";
+import { createMemoryStore } from "./store/memory-store.js";
+import type { Store } from "./store/store.js";
+import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, WebhookDeliveries } from "./webhook-delivery.js";
+
+/** What the services are built from (each has a default). */
+export interface ServiceOptions {
+  store?: Store;
+  clock?: SimulatorClock;
+  policies?: MaskoPolicies;
+  /** Multiplies every rate-limit window's limit (benchmarks raise limits this way). */
+  rateLimitScale?: number;
+  /** Longest a `wait=true` request is held, in real milliseconds (default 30 000). */
+  longPollMaxMs?: number;
+  /** Webhook retry policy (default: 4 attempts, 0.5 s doubling). */
+  webhookDelivery?: DeliveryPolicy;
+  /** How often an instance on a shared store looks for due work another instance left (default 250 ms). */
+  pollMs?: number;
+}
+
+export function createServices(options: ServiceOptions): Services {
+  const base = options.policies ?? specPolicies;
+  const scale = options.rateLimitScale ?? 1;
+  const policies: MaskoPolicies = {
+    ...base,
+    rateLimits: { windows: base.rateLimits.windows.map((w) => ({ ...w, limit: w.limit * scale })) },
+  };
+  const store = options.store ?? createMemoryStore();
+  const scheduler = new Scheduler(
+    async () => {
+      for (const workspaceId of await store.dueJobWorkspaces(services.clock.now())) {
+        await settleDueJobs(services, workspaceId);
+      }
+      await services.webhooks.sendDue();
+    },
+    store.shared ? (options.pollMs ?? 250) : undefined,
+  );
+  const services: Services = {
+    store,
+    policies,
+    clock: options.clock ?? store.clock ?? createClock(),
+    validator: specValidator(),
+    longPollMaxMs: options.longPollMaxMs ?? 30_000,
+    newId: uuid,
+    webhooks: new WebhookDeliveries(store, options.webhookDelivery ?? DEFAULT_DELIVERY_POLICY, (delayMs) =>
+      scheduler.soon(delayMs),
+    ),
+    scheduler,
+  };
+  return services;
+}

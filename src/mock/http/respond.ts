@@ -1,0 +1,42 @@
+/**
+ * Stage 6, respond: a handler's result as the answer (JSON, with the admission's CORS and rate-limit headers), and
+ * any error as the API's envelope. A `MaskoError` keeps its status; the store being unreachable is 503; anything
+ * else is reported and answered 500 — never a crash, never a stack trace.
+ */
+import { internalError, MaskoError, storeUnavailable } from "../masko-error.js";
+import type { OperationResult } from "../services.js";
+import { StoreUnavailableError } from "../store/store-unavailable-error.js";
+import { type ApiResponse, jsonAnswer } from "./exchange.js";
+import type { Admission } from "./gate.js";
+import { exhaustedHeaders, rateLimitHeaders } from "./rate-limit-headers.js";
+
+/** The error as a known `MaskoError`; unexpected ones go to `onError` and become a 500. */
+export function asMaskoError(error: unknown, onError?: (error: unknown) => void): MaskoError {
+  if (error instanceof MaskoError) return error;
+  if (error instanceof StoreUnavailableError) return storeUnavailable();
+  onError?.(error);
+  return internalError();
+}
+
+/** The answer to a request the gate admitted. */
+export function success(result: OperationResult, admission: Admission): ApiResponse {
+  return jsonAnswer(result.status, result.body, admission.headers);
+}
+
+/**
+ * The envelope of `error` with the admission's headers. Without a limiter decision, or when the store failed (503),
+ * the rate-limit headers say "nothing left, try in a second".
+ */
+export function failure(
+  error: unknown,
+  admission: Admission,
+  nowMs: number,
+  onError?: (error: unknown) => void,
+): ApiResponse {
+  const answer = asMaskoError(error, onError);
+  const limits =
+    admission.decision && answer.status !== 503
+      ? rateLimitHeaders(admission.decision)
+      : exhaustedHeaders(nowMs);
+  return jsonAnswer(answer.status, answer.body(), { ...admission.headers, ...answer.headers, ...limits });
+}

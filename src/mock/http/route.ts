@@ -1,0 +1,88 @@
+/**
+ * Stage 3, route: which spec operation a request is for, and its path parameters; 405 (with `Allow`) for a known
+ * path under another method, 404 for anything else. The table is built from the spec at start-up, so an operation
+ * without a handler stops the simulator from starting.
+ */
+import { RegExpRouter } from "hono/router/reg-exp-router";
+import type { SpecValidator } from "../../contract/spec-validator.js";
+import { MaskoError } from "../masko-error.js";
+import type { OperationHandler } from "../services.js";
+import type { ApiRequest } from "./exchange.js";
+import { compileRequestCheck, type RequestCheck } from "./validate.js";
+
+/** One operation's place in the table: its handler and its compiled request check. */
+export interface Route {
+  readonly operationId: string;
+  readonly handler: OperationHandler;
+  readonly check: RequestCheck;
+}
+
+/** A route found for a request, with its (decoded) path parameters. */
+export interface RouteMatch {
+  readonly route: Route;
+  readonly params: Record<string, string>;
+}
+
+function decode(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    return raw;
+  }
+}
+
+/** A method/path table over `{param}` templates (Hono's RegExpRouter, one regular expression for all paths). */
+export function routeTable<T>(entries: Iterable<{ method: string; pathTemplate: string; value: T }>) {
+  const router = new RegExpRouter<T>();
+  const methods = new Set<string>();
+  for (const { method, pathTemplate, value } of entries) {
+    router.add(method.toUpperCase(), pathTemplate.replace(/\{([^}]+)\}/g, ":$1"), value);
+    methods.add(method.toUpperCase());
+  }
+  const find = (method: string, path: string): { value: T; params: Record<string, string> } | undefined => {
+    const [matches, stash] = router.match(method === "HEAD" ? "GET" : method, path);
+    const first = matches[0];
+    if (!first) return undefined;
+    const [value, indexes] = first;
+    const params: Record<string, string> = {};
+    for (const name in indexes) {
+      const raw = stash ? stash[indexes[name] as unknown as number] : (indexes[name] as unknown as string);
+      if (raw !== undefined) params[name] = decode(raw);
+    }
+    return { value, params };
+  };
+  /** The methods `path` answers, for 405's `Allow`. */
+  const allowed = (path: string) => [...methods].filter((m) => find(m, path) !== undefined);
+  return { find, allowed };
+}
+
+/** The router of the Masko API: every spec operation to its handler. */
+export function createRouter(validator: SpecValidator, handlers: Readonly<Record<string, OperationHandler>>) {
+  const table = routeTable<Route>(
+    validator.operations().map((op) => {
+      const handler = handlers[op.operationId];
+      if (!handler) throw new Error(`No simulator handler for operation ${op.operationId}`);
+      return {
+        ...op,
+        value: { operationId: op.operationId, handler, check: compileRequestCheck(validator, op) },
+      };
+    }),
+  );
+  return (request: ApiRequest): RouteMatch => {
+    const found = table.find(request.method, request.path);
+    if (found) return { route: found.value, params: found.params };
+    const allowed = table.allowed(request.path);
+    if (allowed.length > 0) {
+      throw new MaskoError(
+        405,
+        "method_not_allowed",
+        `${request.method} is not allowed here.`,
+        {},
+        {
+          Allow: allowed.join(", "),
+        },
+      );
+    }
+    throw new MaskoError(404, "not_found", `No route for ${request.method} ${request.path}.`);
+  };
+}
