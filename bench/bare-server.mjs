@@ -1,9 +1,10 @@
-// The baseline: a bare node:http server answering GET /v1/credits with the simulator's exact body and headers.
+// The baseline: a bare node:http server answering GET /v1/credits with the simulator's body and headers.
+import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 
-const body = JSON.stringify({
-  data: { balance: 100, workspace_id: "5b2c7c43-3a1e-4d8e-9f4a-2c6d8e0f1a2b", workspace_type: "personal" },
-});
+const body = JSON.stringify(
+  JSON.parse(readFileSync(new URL("./credits-body.json", import.meta.url), "utf8")),
+);
 const port = Number(process.argv[2] ?? 4020);
 createServer((_req, res) => {
   res.writeHead(200, {

@@ -34,8 +34,12 @@ export async function start(
     env: { ...process.env, ...options.env },
   });
   let output = "";
-  child.stdout?.on("data", (d: Buffer) => (output += d));
-  child.stderr?.on("data", (d: Buffer) => (output += d));
+  // Kept for the demo key and for errors; capped, since some servers log every request.
+  const keep = (d: Buffer) => {
+    if (output.length < 65_536) output += d;
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
   const url = `http://127.0.0.1:${port}`;
   const deadline = Date.now() + (options.timeoutMs ?? 120_000);
   for (;;) {

@@ -38,10 +38,15 @@ export interface SeedFile {
 
 /** Control operations over the simulator's state. */
 export class SimulatorControl {
+  /** The seed file kept as its JSON text (one string, not an object per workspace) and read again at each reset. */
+  private readonly seedText: string | undefined;
+
   constructor(
     private readonly services: Services,
-    private readonly seed: SeedFile | undefined,
-  ) {}
+    seed: SeedFile | undefined,
+  ) {
+    this.seedText = seed && JSON.stringify(seed);
+  }
 
   /** Empties every store, clears faults and the clock offset, then seeds the demo workspace again. */
   async reset(): Promise<CreatedWorkspace> {
@@ -61,7 +66,8 @@ export class SimulatorControl {
 
   private async seedDemoAndFile(): Promise<CreatedWorkspace> {
     const demo = await this.createWorkspace({ type: "personal", credits: DEMO_CREDITS }, DEMO_API_KEY);
-    for (const ws of this.seed?.workspaces ?? []) {
+    const seed: SeedFile | undefined = this.seedText ? JSON.parse(this.seedText) : undefined;
+    for (const ws of seed?.workspaces ?? []) {
       const [first, ...rest] = ws.members;
       const created = await this.createWorkspace(
         { type: ws.type, credits: ws.credits, role: first?.role },

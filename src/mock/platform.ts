@@ -8,9 +8,7 @@ const nodeCrypto =
 const encoder = new TextEncoder();
 
 function toHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
 /** Lowercase hex SHA-256 of a UTF-8 string (synchronous under Node). */
@@ -37,8 +35,12 @@ export function randomHex(bytes: number): string {
   return toHex(crypto.getRandomValues(new Uint8Array(bytes)));
 }
 
-/** A random UUID v4. */
-export const randomId = (): string => crypto.randomUUID();
+/**
+ * A random UUID v4, as one flat string. `crypto.randomUUID()` under Node concatenates 20 pieces, and V8 keeps such
+ * a string as a tree of 19 small strings (about 600 bytes) for as long as it is stored; ids are stored by the
+ * hundred thousand, and `join` makes them flat (about 60 bytes).
+ */
+export const randomId = (): string => crypto.randomUUID().split("-").join("-");
 
 /** UTF-8 length of a string. */
 export function byteLength(text: string): number {

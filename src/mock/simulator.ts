@@ -62,6 +62,8 @@ const EXPOSED_HEADERS = ["X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-Af
 
 /** Builds the simulator and seeds its demo workspace. */
 export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  // Only these options outlive start-up (closures below must not keep `options`, whose seed may be large).
+  const { onError, log } = options;
   const services = createServices(options);
   const { validator, clock } = services;
   const control = new SimulatorControl(services, options.seed);
@@ -81,7 +83,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
           control,
           options.adminToken,
           operations.map((op) => op.operationId),
-          options.onError,
+          onError,
         )
       : undefined;
 
@@ -93,10 +95,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       const input = await match.route.check(request, match.params);
       return success(await handle(match, input, admission.caller, request, services), admission);
     } catch (error) {
-      return failure(error, admission, clock.now(), options.onError);
+      return failure(error, admission, clock.now(), onError);
     }
   };
-  const log = options.log;
   const answer = async (request: ApiRequest): Promise<ApiResponse> => {
     if (controlApi?.owns(request.path)) return controlApi.answer(request);
     if (!log) return pipeline(request);

@@ -18,7 +18,8 @@ export function hashApiKey(key: string): string | Promise<string> {
 
 /** `masko_…` plus the key's last four characters, for lists. */
 export function displayHint(key: string, policy: KeyPolicy): string {
-  return `${policy.prefix}…${key.slice(-4)}`;
+  // Joined rather than concatenated: a flat string, not a tree of pieces kept with every stored key.
+  return [policy.prefix, key.slice(-4)].join("…");
 }
 
 /** Whether a bearer token is shaped like a key (checked before any lookup). */

@@ -5,7 +5,7 @@
 import type { RateLimitWindow } from "../../policy/policies.js";
 import { type FaultState, mergeFaults, NO_FAULTS } from "../faults.js";
 import { decideCharge } from "../rules/credit-cost.js";
-import { decideRateLimit, type RateLimitDecision, type RateLimitState } from "../rules/rate-limit.js";
+import { decideRateLimit, type RateLimitState, type WindowCounter } from "../rules/rate-limit.js";
 import type {
   ApiKeyRecord,
   ResourceKind,
@@ -18,6 +18,25 @@ import type { ChargeResult, DeliveryRecord, Store } from "./store.js";
 
 type AnyRecord = ResourceRecords[ResourceKind];
 
+/** Counters as the rule reads them from their packed form. */
+function unpack(packed: readonly number[]): RateLimitState {
+  const state: (WindowCounter | undefined)[] = [];
+  for (let i = 0; i < packed.length; i += 2) {
+    const count = packed[i + 1] ?? 0;
+    state.push(count > 0 ? { startMs: packed[i] ?? 0, count } : undefined);
+  }
+  return state;
+}
+
+/** Counters written into `into` (a new array the first time). */
+function pack(state: RateLimitState, into: number[] = []): number[] {
+  state.forEach((counter, i) => {
+    into[2 * i] = counter?.startMs ?? 0;
+    into[2 * i + 1] = counter?.count ?? 0;
+  });
+  return into;
+}
+
 /** Creates an empty in-memory store. */
 export function createMemoryStore(): Store {
   let workspaces = new Map<string, WorkspaceRecord>();
@@ -25,7 +44,11 @@ export function createMemoryStore(): Store {
   let keysById = new Map<string, ApiKeyRecord>();
   let keysByHash = new Map<string, ApiKeyRecord>();
   let activeKeys = new Map<string, number>();
-  let limits = new Map<string, RateLimitState>();
+  // Rate-limit counters: [startMs, count] for each window in one array of doubles, updated in place (count 0: not
+  // open) — about 80 bytes an identity, and no new objects kept per request for the collector to promote and sweep
+  // later. Keys are counted by their stored record (no identity string per key), client addresses by string.
+  let keyLimits = new Map<ApiKeyRecord, number[]>();
+  let limits = new Map<string, number[]>();
   let resources = new Map<ResourceKind, Map<string, AnyRecord>>();
   let unfinished = new Map<string, Set<string>>();
   let faults: FaultState = structuredClone(NO_FAULTS);
@@ -50,6 +73,29 @@ export function createMemoryStore(): Store {
     }
   };
 
+  const credentialsOf = (hash: string) => {
+    const key = keysByHash.get(hash);
+    if (!key || key.revoked_at) return undefined;
+    const user = users.get(key.user_id);
+    const workspace = workspaces.get(key.workspace_id);
+    if (!user || !workspace) return undefined;
+    const openJobs = (unfinished.get(workspace.id)?.size ?? 0) > 0;
+    // Returned as stored: the caller is read-only to every handler (typed Readonly in Services).
+    return { key, user, workspace, openJobs, faults };
+  };
+  const hitRateLimit = <T>(
+    table: Map<T, number[]>,
+    identity: T,
+    windows: readonly RateLimitWindow[],
+    nowMs: number,
+  ) => {
+    const packed = table.get(identity);
+    const decision = decideRateLimit(packed ? unpack(packed) : [], windows, nowMs);
+    if (decision.allowed && !packed) table.set(identity, pack(decision.state));
+    else if (decision.allowed && packed) pack(decision.state, packed);
+    return decision;
+  };
+
   return {
     async reset() {
       workspaces = new Map();
@@ -57,6 +103,7 @@ export function createMemoryStore(): Store {
       keysById = new Map();
       keysByHash = new Map();
       activeKeys = new Map();
+      keyLimits = new Map();
       limits = new Map();
       resources = new Map();
       unfinished = new Map();
@@ -70,7 +117,10 @@ export function createMemoryStore(): Store {
         workspaces: [...workspaces.values()],
         users: [...users.values()],
         keys: [...keysById.values()],
-        limits: [...limits],
+        limits: [
+          ...[...keyLimits].map(([key, packed]) => [`key:${key.id}`, unpack(packed)]),
+          ...[...limits].map(([identity, packed]) => [identity, unpack(packed)]),
+        ],
         tables,
       });
     },
@@ -101,14 +151,7 @@ export function createMemoryStore(): Store {
       return "inserted";
     },
     async findCredentials(hash) {
-      const key = keysByHash.get(hash);
-      if (!key || key.revoked_at) return undefined;
-      const user = users.get(key.user_id);
-      const workspace = workspaces.get(key.workspace_id);
-      if (!user || !workspace) return undefined;
-      const openJobs = (unfinished.get(workspace.id)?.size ?? 0) > 0;
-      // Returned as stored: the caller is read-only to every handler (typed Readonly in Services).
-      return { key, user, workspace, openJobs, faults };
+      return credentialsOf(hash);
     },
     async getApiKey(id) {
       const k = keysById.get(id);
@@ -129,18 +172,14 @@ export function createMemoryStore(): Store {
     },
 
     async admit(hash, address, windows, nowMs) {
-      const credentials = hash === undefined ? undefined : await this.findCredentials(hash);
-      const identity = credentials ? `key:${credentials.key.id}` : address;
-      return { credentials, decision: await this.hitRateLimit(identity, windows, nowMs) };
+      const credentials = hash === undefined ? undefined : credentialsOf(hash);
+      const decision = credentials
+        ? hitRateLimit(keyLimits, credentials.key, windows, nowMs)
+        : hitRateLimit(limits, address, windows, nowMs);
+      return { credentials, decision };
     },
-    async hitRateLimit(
-      identity: string,
-      windows: readonly RateLimitWindow[],
-      nowMs: number,
-    ): Promise<RateLimitDecision> {
-      const decision = decideRateLimit(limits.get(identity) ?? [], windows, nowMs);
-      limits.set(identity, decision.state);
-      return decision;
+    async hitRateLimit(identity, windows, nowMs) {
+      return hitRateLimit(limits, identity, windows, nowMs);
     },
 
     async putResource(w) {

@@ -1,0 +1,82 @@
+/** bench/RESULTS.md from one run's rows: the tables, the ratios, and each target met or missed. */
+
+/** One server's medians over the rounds. */
+export interface Row {
+  name: string;
+  rps: number;
+  p50: number;
+  p99: number;
+  non2xx: number;
+  rss: number;
+  first: number;
+}
+
+/** One size of the growth run. */
+export interface GrowthRow {
+  keys: number;
+  rps: number;
+  p99: number;
+  rss: number;
+}
+
+/** A target of the issue: what it measures, the figure, and the bound it must hold. */
+export interface Target {
+  what: string;
+  value: number;
+  unit: "×" | "ms" | "MB";
+  bound: number;
+  /** `min`: the value must reach the bound; `max`: it must not pass it. */
+  kind: "min" | "max";
+}
+
+const fmt = (value: number, unit: Target["unit"]) =>
+  unit === "×" ? `${value.toFixed(2)}×` : `${value.toFixed(unit === "ms" ? 2 : 0)} ${unit}`;
+
+export const met = (t: Target) => (t.kind === "min" ? t.value >= t.bound : t.value <= t.bound);
+
+export function report(input: {
+  command: string;
+  setting: string;
+  rows: Row[];
+  targets: Target[];
+  growth: GrowthRow[];
+}): string {
+  const { rows, targets, growth } = input;
+  return [
+    "# Benchmark results",
+    "",
+    `Command: \`${input.command}\``,
+    `Run: ${new Date().toISOString()}, Node ${process.version}. ${input.setting}`,
+    "The simulator runs its whole pipeline (CORS, auth by SHA-256, two-window limiter with limits raised by `--rate-limit-scale`, store, JSON); the peers answer one static response.",
+    "",
+    "| server | req/s (median) | p50 ms | p99 ms | non-2xx | RSS after load MB | first answer ms |",
+    "|---|---|---|---|---|---|---|",
+    ...rows.map(
+      (r) =>
+        `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.non2xx} | ${r.rss.toFixed(0)} | ${r.first.toFixed(0)} |`,
+    ),
+    "",
+    "| target | measured | bound | |",
+    "|---|---|---|---|",
+    ...targets.map(
+      (t) =>
+        `| ${t.what} | **${fmt(t.value, t.unit)}** | ${t.kind === "min" ? "≥" : "≤"} ${fmt(t.bound, t.unit)} | ${met(t) ? "met" : "MISSED"} |`,
+    ),
+    "",
+    "## Growth: cost per request as the number of keys grows",
+    "",
+    "Each size is a fresh simulator seeded with that many workspaces (one key each); wrk rotates over every key",
+    "(Lua script), first long enough to put every key in the limiter, then for the measurement.",
+    "",
+    "| seeded workspaces, every key in the limiter | req/s | p99 ms | RSS after load MB |",
+    "|---|---|---|---|",
+    ...growth.map(
+      (g) =>
+        `| ${g.keys.toLocaleString("en")} | ${g.rps.toFixed(0)} | ${g.p99.toFixed(2)} | ${g.rss.toFixed(0)} |`,
+    ),
+    "",
+    "Start-up (launch to first answer) is measured by `npm run bench:start`: see [START.md](START.md); where the",
+    "CPU goes, by `npm run bench:profile`: see [PROFILE.md](PROFILE.md).",
+    "",
+  ].join("\n");
+}
