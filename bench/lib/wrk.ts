@@ -36,8 +36,8 @@ export function wrk(server: Server, settings: WrkSettings): Sample {
   const out = execFileSync("wrk", args, { encoding: "utf8", env });
   return {
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
-    p50: parseMs(/50%\s+(\S+)/.exec(out)?.[1] ?? ""),
-    p99: parseMs(/99%\s+(\S+)/.exec(out)?.[1] ?? ""),
+    p50: parseMs(/^\s*50%\s+(\S+)/m.exec(out)?.[1] ?? ""),
+    p99: parseMs(/^\s*99%\s+(\S+)/m.exec(out)?.[1] ?? ""),
     non2xx: Number(/Non-2xx or 3xx responses:\s+(\d+)/.exec(out)?.[1] ?? 0),
   };
 }

@@ -13,6 +13,8 @@ function toHex(bytes: Uint8Array): string {
 
 /** Lowercase hex SHA-256 of a UTF-8 string (synchronous under Node). */
 export function sha256Hex(text: string): string | Promise<string> {
+  // Node ≥ 20.12 hashes in one call (about twice as fast as createHash for a key).
+  if (nodeCrypto?.hash) return nodeCrypto.hash("sha256", text, "hex");
   if (nodeCrypto) return nodeCrypto.createHash("sha256").update(text).digest("hex");
   return crypto.subtle.digest("SHA-256", encoder.encode(text)).then((d) => toHex(new Uint8Array(d)));
 }

@@ -3,7 +3,6 @@ import type { SpecValidator } from "../contract/spec-validator.js";
 import type { MaskoPolicies } from "../policy/policies.js";
 import type { SimulatorClock } from "./clock.js";
 import type { FaultState } from "./faults.js";
-import type { Role } from "./rules/api-keys.js";
 import type { Scheduler } from "./scheduler.js";
 import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "./store/records.js";
 import type { Store } from "./store/store.js";
@@ -30,7 +29,6 @@ export interface Caller {
   readonly key: Readonly<ApiKeyRecord>;
   readonly user: Readonly<UserRecord>;
   readonly workspace: Readonly<WorkspaceRecord>;
-  readonly role: Role;
   /** Whether the workspace had unfinished jobs when the request arrived. */
   readonly openJobs: boolean;
   /** The faults in force when the request arrived. */

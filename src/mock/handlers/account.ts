@@ -17,13 +17,17 @@ export function presentKey(key: ApiKeyRecord, workspaceType: string) {
 }
 
 function assertMayManageKeys({ caller, services }: OperationInput<unknown>) {
-  if (!mayManageKeys(caller.role, caller.workspace.type, services.policies.keyPolicy)) {
+  if (!mayManageKeys(caller.user.role, caller.workspace.type, services.policies.keyPolicy)) {
     throw forbidden("Only owners and admins may manage organization API keys.");
   }
 }
 
 export const getCredits: OperationHandler = async ({ caller, services }) => {
-  const workspace = await services.store.getWorkspace(caller.workspace.id);
+  // The balance read with the credentials (in the gate's one store step) is current, unless the gate has just
+  // settled the workspace's jobs: a failed one was refunded since.
+  const workspace = caller.openJobs
+    ? await services.store.getWorkspace(caller.workspace.id)
+    : caller.workspace;
   return {
     status: 200,
     body: {

@@ -1,6 +1,7 @@
 /**
  * CORS for browser apps on another origin: preflights answered with 204, and the rate-limit headers exposed to
- * page scripts. The constant headers are computed once; each answer gets a copy to add its own to.
+ * page scripts. Each answer gets a fresh record of the constant headers (an object literal: the fastest copy) to add
+ * its own to.
  */
 import type { ApiResponse } from "./exchange.js";
 
@@ -10,11 +11,7 @@ const ALLOW_HEADERS = "Authorization, Content-Type, X-Mock-Admin-Token, Prefer";
 /** CORS headers for one origin (`*` by default). */
 export function createCors(origin: string, exposeHeaders: readonly string[]) {
   const vary: Record<string, string> = origin === "*" ? {} : { Vary: "Origin" };
-  const base = Object.freeze({
-    "Access-Control-Allow-Origin": origin,
-    ...vary,
-    "Access-Control-Expose-Headers": exposeHeaders.join(", "),
-  });
+  const expose = exposeHeaders.join(", ");
   const preflight = Object.freeze({
     "Access-Control-Allow-Origin": origin,
     ...vary,
@@ -29,7 +26,17 @@ export function createCors(origin: string, exposeHeaders: readonly string[]) {
       headers: { ...extra, ...preflight },
     }),
     /** A fresh header record for one answer, to which the pipeline adds the rate-limit headers. */
-    headers: (): Record<string, string> => ({ ...base }),
+    headers:
+      origin === "*"
+        ? (): Record<string, string> => ({
+            "Access-Control-Allow-Origin": "*",
+            "Access-Control-Expose-Headers": expose,
+          })
+        : (): Record<string, string> => ({
+            "Access-Control-Allow-Origin": origin,
+            Vary: "Origin",
+            "Access-Control-Expose-Headers": expose,
+          }),
   };
 }
 

@@ -49,10 +49,9 @@ export function createGate(services: Services, cors: Cors, publicPaths: Readonly
       if (!credentials && !publicPaths.has(request.path)) throw unauthorized();
       rateLimitHeaders(decision, admission.headers);
       if (!credentials) return;
-      const caller: Caller = { ...credentials, role: credentials.user.role };
-      admission.caller = caller;
-      if (caller.openJobs) await settleDueJobs(services, caller.workspace.id);
-      if (caller.faults.latencyMs > 0) await sleep(caller.faults.latencyMs);
+      admission.caller = credentials;
+      if (credentials.openJobs) await settleDueJobs(services, credentials.workspace.id);
+      if (credentials.faults.latencyMs > 0) await sleep(credentials.faults.latencyMs);
     },
 
     /** The 204 answer to a CORS preflight, with the rate-limit headers of the client address it counts against. */

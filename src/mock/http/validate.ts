@@ -45,9 +45,9 @@ export function compileRequestCheck(
     (pointer ? (v: SpecValidator, body: unknown) => validateBody(v, pointer, body) : undefined);
   return async (request, pathParams) => {
     const params = checkParams(pathParams, request.query ? new URLSearchParams(request.query) : undefined);
-    if (mediaTypes.length === 0) return { ...params, body: undefined };
+    if (mediaTypes.length === 0) return { path: params.path, query: params.query, body: undefined };
     const read = await readBody(request, mediaTypes, SIZE_LIMITS, bodyOptional);
     if (read.mediaType === "application/json") checkJson?.(validator, read.value);
-    return { ...params, body: read.value };
+    return { path: params.path, query: params.query, body: read.value };
   };
 }

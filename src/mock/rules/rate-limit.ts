@@ -34,20 +34,20 @@ export function decideRateLimit(
   windows: readonly RateLimitWindow[],
   nowMs: number,
 ): RateLimitDecision {
-  const live = windows.map((w, i) => {
+  // Counters whose window has passed are closed; the request is allowed when every open window has room.
+  const next: (WindowCounter | undefined)[] = [];
+  let allowed = true;
+  for (const [i, w] of windows.entries()) {
     const counter = state[i];
-    return counter && nowMs < counter.startMs + w.windowSeconds * 1000 ? counter : undefined;
-  });
-  const allowed = windows.every((w, i) => (live[i]?.count ?? 0) < w.limit);
-  const next = allowed
-    ? windows.map((_w, i) => {
-        const counter = live[i];
-        return counter
-          ? { startMs: counter.startMs, count: counter.count + 1 }
-          : { startMs: nowMs, count: 1 };
-      })
-    : live;
-
+    const open = counter && nowMs < counter.startMs + w.windowSeconds * 1000 ? counter : undefined;
+    if ((open?.count ?? 0) >= w.limit) allowed = false;
+    next.push(open);
+  }
+  if (allowed) {
+    for (const [i, open] of next.entries()) {
+      next[i] = open ? { startMs: open.startMs, count: open.count + 1 } : { startMs: nowMs, count: 1 };
+    }
+  }
   return summarizeRateLimit(allowed, next, windows, nowMs);
 }
 
@@ -66,7 +66,7 @@ export function summarizeRateLimit(
   let resetMs = 0;
   let binding = windows[0]?.name ?? "";
   let retryAfterMs = 0;
-  windows.forEach((w, i) => {
+  for (const [i, w] of windows.entries()) {
     const counter = next[i];
     const left = w.limit - (counter?.count ?? 0);
     const windowResetMs = (counter?.startMs ?? nowMs) + w.windowSeconds * 1000;
@@ -76,7 +76,7 @@ export function summarizeRateLimit(
       binding = w.name;
     }
     if (!allowed && left <= 0) retryAfterMs = Math.max(retryAfterMs, windowResetMs - nowMs);
-  });
+  }
   return {
     allowed,
     state: next,
