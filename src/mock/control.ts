@@ -36,17 +36,21 @@ export interface SeedFile {
   }>;
 }
 
+/**
+ * The seed: the file's contents, or a function that reads them, called at start-up and at each reset (the CLI
+ * passes one that reads the file again, so a large seed is not kept in memory and a reset applies its edits).
+ */
+export type Seed = SeedFile | (() => SeedFile);
+
+/** The name of a member's first key (one string per role, shared by every key of that role). */
+const KEY_NAMES: Record<Role, string> = { owner: "owner key", admin: "admin key", member: "member key" };
+
 /** Control operations over the simulator's state. */
 export class SimulatorControl {
-  /** The seed file kept as its JSON text (one string, not an object per workspace) and read again at each reset. */
-  private readonly seedText: string | undefined;
-
   constructor(
     private readonly services: Services,
-    seed: SeedFile | undefined,
-  ) {
-    this.seedText = seed && JSON.stringify(seed);
-  }
+    private readonly seed: Seed | undefined,
+  ) {}
 
   /** Empties every store, clears faults and the clock offset, then seeds the demo workspace again. */
   async reset(): Promise<CreatedWorkspace> {
@@ -66,7 +70,7 @@ export class SimulatorControl {
 
   private async seedDemoAndFile(): Promise<CreatedWorkspace> {
     const demo = await this.createWorkspace({ type: "personal", credits: DEMO_CREDITS }, DEMO_API_KEY);
-    const seed: SeedFile | undefined = this.seedText ? JSON.parse(this.seedText) : undefined;
+    const seed = typeof this.seed === "function" ? this.seed() : this.seed;
     for (const ws of seed?.workspaces ?? []) {
       const [first, ...rest] = ws.members;
       const created = await this.createWorkspace(
@@ -111,7 +115,7 @@ export class SimulatorControl {
       key,
       {
         id: this.services.newId(),
-        name: `${role} key`,
+        name: KEY_NAMES[role],
         workspaceId,
         userId: user_id,
         createdAt: isoNow(this.services),

@@ -9,10 +9,10 @@ import * as meta from "./handlers/meta.js";
 import * as projects from "./handlers/projects.js";
 import * as uploads from "./handlers/uploads.js";
 import * as webhooks from "./handlers/webhooks.js";
-import type { OperationHandler } from "./services.js";
+import type { OperationHandlers } from "./services.js";
 
 /** operationId → handler. */
-export const OPERATION_HANDLERS: Record<string, OperationHandler> = {
+export const OPERATION_HANDLERS: OperationHandlers = {
   getCredits: account.getCredits,
   listApiKeys: account.listApiKeys,
   createApiKey: account.createApiKey,

@@ -1,5 +1,6 @@
 /** What every handler may use: state, policies, time, the spec validator and the fault switchboard. */
 import type { SpecValidator } from "../contract/spec-validator.js";
+import type { operations } from "../generated/masko-api.js";
 import type { MaskoPolicies } from "../policy/policies.js";
 import type { SimulatorClock } from "./clock.js";
 import type { FaultState } from "./faults.js";
@@ -35,12 +36,41 @@ export interface Caller {
   readonly faults: FaultState;
 }
 
-/** The input of one operation, validated against the spec. */
-export interface OperationInput<Body = unknown> {
+/** Operations the API performs on its users' servers (webhooks it sends): the simulator sends, never serves them. */
+type SentOperationId = "receiveJobEvent";
+
+/** The operations the simulator serves, by operationId. */
+export type OperationId = Exclude<keyof operations, SentOperationId>;
+
+/** An operation's `path` or `query` parameters as the generated types declare them (`{}` when it has none). */
+type ParamsOf<K extends OperationId, In extends "path" | "query"> = [
+  NonNullable<operations[K]["parameters"][In]>,
+] extends [never]
+  ? Record<string, never>
+  : NonNullable<operations[K]["parameters"][In]>;
+
+type ContentOf<K extends OperationId> = operations[K] extends { requestBody?: { content: infer C } }
+  ? C
+  : never;
+
+/**
+ * An operation's request body: the generated type of each media type it accepts (a multipart form arrives as its
+ * `file`), `undefined` when it has none or when the body is optional.
+ */
+type BodyOf<K extends OperationId> =
+  | ([ContentOf<K>] extends [never]
+      ? undefined
+      : {
+          [M in keyof ContentOf<K>]: M extends "multipart/form-data" ? File : ContentOf<K>[M];
+        }[keyof ContentOf<K>])
+  | (operations[K] extends { requestBody: unknown } ? never : undefined);
+
+/** The input of operation `K`, validated against the spec, typed by the generated `operations`. */
+export interface OperationInput<K extends OperationId = OperationId> {
   readonly caller: Caller;
-  readonly path: Record<string, string>;
-  readonly query: Record<string, unknown>;
-  readonly body: Body;
+  readonly path: ParamsOf<K, "path">;
+  readonly query: ParamsOf<K, "query">;
+  readonly body: BodyOf<K>;
   readonly services: Services;
   /** The request's abort signal, created on first use (it is costly on the hot path). */
   readonly signal: () => AbortSignal;
@@ -52,12 +82,23 @@ export interface OperationResult {
   readonly body?: unknown;
 }
 
-/** A handler of one spec operation. */
-export type OperationHandler = (input: OperationInput<never>) => Promise<OperationResult>;
+/** The handler of operation `K`. */
+export type OperationHandler<K extends OperationId> = (input: OperationInput<K>) => Promise<OperationResult>;
 
-/** ISO-8601 string of simulated time. */
+/** One handler for every operation of the spec: a missing one does not compile. */
+export type OperationHandlers = { readonly [K in OperationId]: OperationHandler<K> };
+
+let lastMs = Number.NaN;
+let lastIso = "";
+
+/** ISO-8601 string of simulated time (one string per instant: seeding 100,000 keys in one millisecond shares it). */
 export function isoNow(services: Services): string {
-  return new Date(services.clock.now()).toISOString();
+  const now = services.clock.now();
+  if (now !== lastMs) {
+    lastMs = now;
+    lastIso = new Date(now).toISOString();
+  }
+  return lastIso;
 }
 
 /** Default id factory. */

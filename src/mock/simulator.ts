@@ -4,7 +4,7 @@
  *   1 control API (/__mock) · 2 gate (CORS preflight, key, rate limit, 429/401, due jobs, latency) ·
  *   3 route (404/405) · 4 validate (400/413/415) · 5 handle (403/404/409/402, injected 500) · 6 respond
  */
-import { type CreatedWorkspace, type SeedFile, SimulatorControl } from "./control.js";
+import { type CreatedWorkspace, type Seed, SimulatorControl } from "./control.js";
 import { createServices, type ServiceOptions } from "./create-services.js";
 import { controlRoutes } from "./http/control-routes.js";
 import { createCors } from "./http/cors.js";
@@ -33,7 +33,8 @@ export interface SimulatorOptions extends ServiceOptions {
   control?: boolean;
   /** `Access-Control-Allow-Origin` (default `*`). */
   corsOrigin?: string;
-  seed?: SeedFile;
+  /** Extra workspaces, seeded at start-up and at each reset. */
+  seed?: Seed;
   /** Called once per Masko API request. */
   log?: (line: RequestLogLine) => void;
   /** Keep what the store already holds (a shared Redis) instead of resetting it; seed only when it is empty. */

@@ -16,13 +16,13 @@ export function presentKey(key: ApiKeyRecord, workspaceType: string) {
   };
 }
 
-function assertMayManageKeys({ caller, services }: OperationInput<unknown>) {
+function assertMayManageKeys({ caller, services }: Pick<OperationInput, "caller" | "services">) {
   if (!mayManageKeys(caller.user.role, caller.workspace.type, services.policies.keyPolicy)) {
     throw forbidden("Only owners and admins may manage organization API keys.");
   }
 }
 
-export const getCredits: OperationHandler = async ({ caller, services }) => {
+export const getCredits: OperationHandler<"getCredits"> = async ({ caller, services }) => {
   // The balance read with the credentials (in the gate's one store step) is current, unless the gate has just
   // settled the workspace's jobs: a failed one was refunded since.
   const workspace = caller.openJobs
@@ -40,15 +40,15 @@ export const getCredits: OperationHandler = async ({ caller, services }) => {
   };
 };
 
-export const listApiKeys: OperationHandler = async ({ caller, services, query }) => {
+export const listApiKeys: OperationHandler<"listApiKeys"> = async ({ caller, services, query }) => {
   const keys = await services.store.listActiveApiKeys(caller.workspace.id);
-  const page = paginate(keys, query.limit as number, query.offset as number);
+  const page = paginate(keys, query);
   return { status: 200, body: { ...page, data: page.data.map((k) => presentKey(k, caller.workspace.type)) } };
 };
 
-export const createApiKey: OperationHandler = async (input) => {
+export const createApiKey: OperationHandler<"createApiKey"> = async (input) => {
   const { caller, services } = input;
-  const body = input.body as { name: string };
+  const body = input.body;
   assertMayManageKeys(input);
   const policy = services.policies.keyPolicy;
   const raw = generateApiKey(policy);
@@ -70,7 +70,7 @@ export const createApiKey: OperationHandler = async (input) => {
   return { status: 201, body: { data: { ...presentKey(record, caller.workspace.type), key: raw } } };
 };
 
-export const revokeApiKey: OperationHandler = async (input) => {
+export const revokeApiKey: OperationHandler<"revokeApiKey"> = async (input) => {
   const { caller, services, path } = input;
   const key = await services.store.getApiKey(path.keyId ?? "");
   if (!key || key.revoked_at) throw notFound("API key");

@@ -29,8 +29,13 @@ function plannedJob(part: PlannedPart, canvas: Canvas, urlOf: (nodeId: string) =
   };
 }
 
-export const generateCanvasAssets: OperationHandler = async ({ caller, services, path, body: raw }) => {
-  const body = (raw ?? {}) as Schemas["GenerateAllBody"];
+export const generateCanvasAssets: OperationHandler<"generateCanvasAssets"> = async ({
+  caller,
+  services,
+  path,
+  body: raw,
+}) => {
+  const body = raw ?? {};
   const options: GenerateAllOptions = {
     dryRun: body.dry_run ?? false,
     targets: body.targets ?? "all",
@@ -114,7 +119,7 @@ export const generateCanvasAssets: OperationHandler = async ({ caller, services,
   return { status: options.dryRun ? 200 : 202, body: { data: result } };
 };
 
-export const exportCanvas: OperationHandler = async ({ caller, services, path }) => {
+export const exportCanvas: OperationHandler<"exportCanvas"> = async ({ caller, services, path }) => {
   const { canvas } = await loadCanvas(services, caller, path);
   const jobs = await partJobs(services, canvas);
   const todo = partsToGenerate(canvas.nodes, canvas.edges);

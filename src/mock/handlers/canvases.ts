@@ -91,8 +91,13 @@ function applyTemplate(
   );
 }
 
-export const createCanvas: OperationHandler = async ({ caller, services, path, body: raw }) => {
-  const body = raw as Schemas["CreateCanvasBody"];
+export const createCanvas: OperationHandler<"createCanvas"> = async ({
+  caller,
+  services,
+  path,
+  body: raw,
+}) => {
+  const body = raw;
   const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
   const now = isoNow(services);
   let canvas: Canvas = {
@@ -118,18 +123,23 @@ export const createCanvas: OperationHandler = async ({ caller, services, path, b
   return { status: 201, body: { data: await presentCanvas(services, canvas) } };
 };
 
-export const getCanvas: OperationHandler = async ({ caller, services, path }) => {
+export const getCanvas: OperationHandler<"getCanvas"> = async ({ caller, services, path }) => {
   const { canvas } = await loadCanvas(services, caller, path);
   return { status: 200, body: { data: await presentCanvas(services, canvas) } };
 };
 
-export const getCanvasStatus: OperationHandler = async ({ caller, services, path }) => {
+export const getCanvasStatus: OperationHandler<"getCanvasStatus"> = async ({ caller, services, path }) => {
   const { canvas } = await loadCanvas(services, caller, path);
   return { status: 200, body: { data: progressOf(canvas, await partJobs(services, canvas)) } };
 };
 
-export const applyCanvasTemplate: OperationHandler = async ({ caller, services, path, body: raw }) => {
-  const body = raw as Schemas["ApplyTemplateBody"];
+export const applyCanvasTemplate: OperationHandler<"applyCanvasTemplate"> = async ({
+  caller,
+  services,
+  path,
+  body: raw,
+}) => {
+  const body = raw;
   const { collection, canvas } = await loadCanvas(services, caller, path);
   if (canvas.nodes.length > 0)
     throw conflict("This canvas already has nodes; templates apply to empty canvases.");
@@ -137,9 +147,9 @@ export const applyCanvasTemplate: OperationHandler = async ({ caller, services, 
   return { status: 202, body: { data: plans[0]?.applied } };
 };
 
-export const listCanvasTemplates: OperationHandler = async ({ query }) => {
+export const listCanvasTemplates: OperationHandler<"listCanvasTemplates"> = async ({ query }) => {
   // Saving templates is not part of the documented REST API, so a workspace has none of its own ("mine").
-  const source = query.source as string | undefined;
+  const source = query.source;
   const data = source === "mine" ? [] : BUILTIN_TEMPLATES;
   return { status: 200, body: { data } };
 };

@@ -2,7 +2,7 @@
 import type { components } from "../../generated/masko-api.js";
 import { badRequest, conflict, notFound } from "../masko-error.js";
 import { paginate } from "../rules/pagination.js";
-import { isoNow, type OperationHandler, type Services } from "../services.js";
+import { type Caller, isoNow, type OperationHandler, type Services } from "../services.js";
 import type { ResourceRecords } from "../store/records.js";
 import { loadOwned, present } from "./access.js";
 import { importFromUrl } from "./uploads.js";
@@ -20,7 +20,7 @@ function slugify(name: string, id: string): string {
 
 async function referenceIds(
   services: Services,
-  caller: Parameters<OperationHandler>[0]["caller"],
+  caller: Caller,
   assetIds: readonly string[],
   urls: readonly string[],
 ): Promise<string[]> {
@@ -30,17 +30,21 @@ async function referenceIds(
   return [...assetIds, ...imported];
 }
 
-export const listCollections: OperationHandler = async ({ caller, services, query }) => {
-  const projectId = query.project_id as string | undefined;
+export const listCollections: OperationHandler<"listCollections"> = async ({ caller, services, query }) => {
+  const projectId = query.project_id;
   if (projectId) await loadOwned(services, caller, "project", projectId);
   const all = await services.store.listResources("collection", caller.workspace.id);
   const matching = projectId ? all.filter((c) => c.project_id === projectId) : all;
-  const page = paginate(matching, query.limit as number, query.offset as number);
+  const page = paginate(matching, query);
   return { status: 200, body: { ...page, data: page.data.map((c) => present(c)) } };
 };
 
-export const createCollection: OperationHandler = async ({ caller, services, body: raw }) => {
-  const body = raw as Schemas["CreateCollectionBody"];
+export const createCollection: OperationHandler<"createCollection"> = async ({
+  caller,
+  services,
+  body: raw,
+}) => {
+  const body = raw;
   const assetIds = body.reference_asset_ids ?? [];
   const urls = body.reference_image_urls ?? [];
   const maxReferences = services.policies.maxReferencesPerCollection;
@@ -79,13 +83,18 @@ export const createCollection: OperationHandler = async ({ caller, services, bod
   return { status: 201, body: { data: present(collection) } };
 };
 
-export const getCollection: OperationHandler = async ({ caller, services, path }) => {
+export const getCollection: OperationHandler<"getCollection"> = async ({ caller, services, path }) => {
   const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
   return { status: 200, body: { data: present(collection) } };
 };
 
-export const updateCollection: OperationHandler = async ({ caller, services, path, body: raw }) => {
-  const body = raw as Schemas["UpdateCollectionBody"];
+export const updateCollection: OperationHandler<"updateCollection"> = async ({
+  caller,
+  services,
+  path,
+  body: raw,
+}) => {
+  const body = raw;
   const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
   if (body.name !== undefined) collection.name = body.name;
   if (body.description !== undefined) {
@@ -99,8 +108,13 @@ export const updateCollection: OperationHandler = async ({ caller, services, pat
   return { status: 200, body: { data: present(collection) } };
 };
 
-export const addCollectionReference: OperationHandler = async ({ caller, services, path, body: raw }) => {
-  const body = raw as Schemas["AddReferenceBody"];
+export const addCollectionReference: OperationHandler<"addCollectionReference"> = async ({
+  caller,
+  services,
+  path,
+  body: raw,
+}) => {
+  const body = raw;
   const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
   const assetId =
     "asset_id" in body
@@ -119,7 +133,11 @@ export const addCollectionReference: OperationHandler = async ({ caller, service
   return { status: 200, body: { data: present(collection) } };
 };
 
-export const removeCollectionReference: OperationHandler = async ({ caller, services, path }) => {
+export const removeCollectionReference: OperationHandler<"removeCollectionReference"> = async ({
+  caller,
+  services,
+  path,
+}) => {
   const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
   const references = collection.config.reference_asset_ids;
   const index = references.indexOf(path.assetId ?? "");
@@ -131,16 +149,21 @@ export const removeCollectionReference: OperationHandler = async ({ caller, serv
   return { status: 200, body: { data: present(collection) } };
 };
 
-export const listCollectionItems: OperationHandler = async ({ caller, services, path, query }) => {
+export const listCollectionItems: OperationHandler<"listCollectionItems"> = async ({
+  caller,
+  services,
+  path,
+  query,
+}) => {
   const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
   const items = (await services.store.listResources("item", caller.workspace.id)).filter(
     (item) => item.collection_id === collection.id,
   );
-  const page = paginate(items, query.limit as number, query.offset as number);
+  const page = paginate(items, query);
   return { status: 200, body: { ...page, data: page.data.map((i) => present(i)) } };
 };
 
-export const getAsset: OperationHandler = async ({ caller, services, path }) => {
+export const getAsset: OperationHandler<"getAsset"> = async ({ caller, services, path }) => {
   const asset = await loadOwned(services, caller, "asset", path.assetId ?? "");
   return { status: 200, body: { data: present(asset) } };
 };

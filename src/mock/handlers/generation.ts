@@ -8,6 +8,10 @@ import { loadOwned } from "./access.js";
 import { commitPlanned, newItem, planJob } from "./job-plan.js";
 
 type GenerateBody = components["schemas"]["GenerateBody"];
+/** Fields some kinds of generation body carry, read from any kind (absent on the others). */
+type SharedFields = Partial<
+  Record<"item_id" | "name" | "source_image_asset_id" | "end_image_asset_id", string>
+>;
 type Collection = ResourceRecords["collection"];
 
 interface Planned {
@@ -26,10 +30,10 @@ async function checkReferences(
   collection: Collection,
   body: GenerateBody,
 ) {
-  const fields = body as Record<string, unknown>;
-  await ownedAsset(services, caller, fields.source_image_asset_id as string | undefined);
-  await ownedAsset(services, caller, fields.end_image_asset_id as string | undefined);
-  const itemId = fields.item_id as string | undefined;
+  const fields: SharedFields = body;
+  await ownedAsset(services, caller, fields.source_image_asset_id);
+  await ownedAsset(services, caller, fields.end_image_asset_id);
+  const itemId = fields.item_id;
   if (itemId === undefined) return undefined;
   const item = await loadOwned(services, caller, "item", itemId);
   if (item.collection_id !== collection.id) throw notFound("Item");
@@ -43,14 +47,14 @@ async function plan(
   body: GenerateBody,
 ): Promise<Planned> {
   const existing = await checkReferences(services, caller, collection, body);
-  const fields = body as Record<string, unknown>;
+  const fields: SharedFields = body;
   const itemType =
     body.type === "edit" ? (existing?.type ?? "image") : body.type === "logo" ? "logo" : body.type;
   const item = existing ?? newItem(services, caller, collection, String(fields.name), itemType);
   const form = body.type === "animation" ? animationForm(fields) : null;
   const duration = body.type === "animation" ? body.duration : 0;
   // A transition's `loop` is accepted and forced to false: nothing of it is kept.
-  const reverse = form === "transition" && fields.auto_reverse === true;
+  const reverse = body.type === "animation" && "auto_reverse" in body && body.auto_reverse === true;
   const cost = creditCost(body, services.policies.creditCost);
   const reverseCost = services.policies.creditCost.animation.reverse;
   const sizes = body.sizes;
@@ -106,19 +110,23 @@ async function acceptAll(services: Services, caller: Caller, collectionId: strin
   );
 }
 
-export const generate: OperationHandler = async ({ caller, services, path, body }) => {
-  const { plans } = await acceptAll(services, caller, path.collectionId ?? "", [body as GenerateBody]);
+export const generate: OperationHandler<"generate"> = async ({ caller, services, path, body }) => {
+  const { plans } = await acceptAll(services, caller, path.collectionId ?? "", [body]);
   return { status: 202, body: { data: plans[0]?.accepted } };
 };
 
-export const generateBatch: OperationHandler = async ({ caller, services, path, body }) => {
-  const { requests } = body as { requests: GenerateBody[] };
+export const generateBatch: OperationHandler<"generateBatch"> = async ({ caller, services, path, body }) => {
+  const { requests } = body;
   const { plans, total } = await acceptAll(services, caller, path.collectionId ?? "", requests);
   return { status: 202, body: { data: { jobs: plans.map((p) => p.accepted), cost_credits: total } } };
 };
 
-export const generatePreview: OperationHandler = async ({ caller, services, body: raw }) => {
-  const body = raw as components["schemas"]["PreviewBody"];
+export const generatePreview: OperationHandler<"generatePreview"> = async ({
+  caller,
+  services,
+  body: raw,
+}) => {
+  const body = raw;
   const collection = await loadOwned(services, caller, "collection", body.collection_id);
   const cost = services.policies.creditCost.preview;
   const { plans } = await commitPlanned(
@@ -165,7 +173,7 @@ const ACTIONS = [
   "Surprised",
 ];
 
-export const suggestActions: OperationHandler = async ({ caller, services, path }) => {
+export const suggestActions: OperationHandler<"suggestActions"> = async ({ caller, services, path }) => {
   const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
   const shift = Number.parseInt(collection.id.slice(0, 2), 16) % ACTIONS.length;
   const count = 6 + (shift % 3);

@@ -17,9 +17,8 @@ export function presentJob(job: JobRecord, nowMs: number) {
   return { ...present(job, JOB_PRIVATE_FIELDS), status, updated_at: new Date(updatedMs).toISOString() };
 }
 
-export const listJobs: OperationHandler = async ({ caller, services, query }) => {
-  if (query.collection_id !== undefined)
-    await loadOwned(services, caller, "collection", query.collection_id as string);
+export const listJobs: OperationHandler<"listJobs"> = async ({ caller, services, query }) => {
+  if (query.collection_id !== undefined) await loadOwned(services, caller, "collection", query.collection_id);
   const now = services.clock.now();
   const jobs = (await services.store.listResources("job", caller.workspace.id))
     .map((job) => presentJob(job, now))
@@ -30,10 +29,10 @@ export const listJobs: OperationHandler = async ({ caller, services, query }) =>
         (query.type === undefined || job.type === query.type),
     )
     .reverse();
-  return { status: 200, body: paginate(jobs, query.limit as number, query.offset as number) };
+  return { status: 200, body: paginate(jobs, query) };
 };
 
-export const getJob: OperationHandler = async ({ caller, services, path, query, signal }) => {
+export const getJob: OperationHandler<"getJob"> = async ({ caller, services, path, query, signal }) => {
   const id = path.jobId ?? "";
   let job = await loadOwned(services, caller, "job", id);
   if (query.wait === true) {

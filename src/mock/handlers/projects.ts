@@ -4,17 +4,17 @@ import { isoNow, type OperationHandler } from "../services.js";
 import type { ResourceRecords } from "../store/records.js";
 import { loadOwned, present } from "./access.js";
 
-export const listProjects: OperationHandler = async ({ caller, services, query }) => {
+export const listProjects: OperationHandler<"listProjects"> = async ({ caller, services, query }) => {
   const projects = await services.store.listResources("project", caller.workspace.id);
-  const page = paginate(projects, query.limit as number, query.offset as number);
+  const page = paginate(projects, query);
   return { status: 200, body: { ...page, data: page.data.map((p) => present(p)) } };
 };
 
-export const createProject: OperationHandler = async ({ caller, services, body }) => {
+export const createProject: OperationHandler<"createProject"> = async ({ caller, services, body }) => {
   const now = isoNow(services);
   const project: ResourceRecords["project"] = {
     id: services.newId(),
-    name: (body as { name: string }).name,
+    name: body.name,
     organization_id: caller.workspace.type === "organization" ? caller.workspace.id : null,
     created_at: now,
     updated_at: now,
@@ -24,7 +24,7 @@ export const createProject: OperationHandler = async ({ caller, services, body }
   return { status: 201, body: { data: present(project) } };
 };
 
-export const getProject: OperationHandler = async ({ caller, services, path }) => {
+export const getProject: OperationHandler<"getProject"> = async ({ caller, services, path }) => {
   const project = await loadOwned(services, caller, "project", path.projectId ?? "");
   return { status: 200, body: { data: present(project) } };
 };

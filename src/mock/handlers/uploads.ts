@@ -49,14 +49,13 @@ function presentUpload(asset: ResourceRecords["asset"]) {
   return { asset_id: id, url, content_type, created_at };
 }
 
-export const uploadImage: OperationHandler = async ({ caller, services, body: raw }) => {
-  const body = raw as unknown;
+export const uploadImage: OperationHandler<"uploadImage"> = async ({ caller, services, body }) => {
   if (body instanceof File) {
     const type = body.type.split(";")[0]?.trim() ?? "";
     if (!Object.values(IMAGE_TYPES).includes(type)) throw unsupportedMediaType(Object.values(IMAGE_TYPES));
     if (body.size === 0) throw badRequest("must not be empty", "file");
     return { status: 201, body: { data: presentUpload(await storeUpload(services, caller, type)) } };
   }
-  const asset = await importFromUrl(services, caller, (body as { url: string }).url);
+  const asset = await importFromUrl(services, caller, body.url);
   return { status: 201, body: { data: presentUpload(asset) } };
 };

@@ -6,14 +6,14 @@ import { isoNow, type OperationHandler } from "../services.js";
 import type { ResourceRecords } from "../store/records.js";
 import { loadOwned, present } from "./access.js";
 
-export const listWebhooks: OperationHandler = async ({ caller, services, query }) => {
+export const listWebhooks: OperationHandler<"listWebhooks"> = async ({ caller, services, query }) => {
   const hooks = await services.store.listResources("webhook", caller.workspace.id);
-  const page = paginate(hooks, query.limit as number, query.offset as number);
+  const page = paginate(hooks, query);
   return { status: 200, body: { ...page, data: page.data.map((h) => present(h, ["secret"])) } };
 };
 
-export const createWebhook: OperationHandler = async ({ caller, services, body: raw }) => {
-  const body = raw as components["schemas"]["CreateWebhookBody"];
+export const createWebhook: OperationHandler<"createWebhook"> = async ({ caller, services, body: raw }) => {
+  const body = raw;
   const hook: ResourceRecords["webhook"] = {
     id: services.newId(),
     url: body.url,
@@ -26,7 +26,7 @@ export const createWebhook: OperationHandler = async ({ caller, services, body: 
   return { status: 201, body: { data: present(hook) } };
 };
 
-export const deleteWebhook: OperationHandler = async ({ caller, services, path }) => {
+export const deleteWebhook: OperationHandler<"deleteWebhook"> = async ({ caller, services, path }) => {
   const hook = await loadOwned(services, caller, "webhook", path.webhookId ?? "");
   await services.store.deleteResource("webhook", hook.id);
   return { status: 204 };

@@ -6,14 +6,15 @@
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import type { SpecValidator } from "../../contract/spec-validator.js";
 import { MaskoError } from "../masko-error.js";
-import type { OperationHandler } from "../services.js";
+import type { OperationResult } from "../services.js";
 import type { ApiRequest } from "./exchange.js";
 import { compileRequestCheck, type RequestCheck } from "./validate.js";
 
 /** One operation's place in the table: its handler and its compiled request check. */
 export interface Route {
   readonly operationId: string;
-  readonly handler: OperationHandler;
+  /** The operation's handler, which the handle stage calls with input the validate stage checked. */
+  readonly handler: (input: never) => Promise<OperationResult>;
   readonly check: RequestCheck;
 }
 
@@ -57,7 +58,7 @@ export function routeTable<T>(entries: Iterable<{ method: string; pathTemplate: 
 }
 
 /** The router of the Masko API: every spec operation to its handler. */
-export function createRouter(validator: SpecValidator, handlers: Readonly<Record<string, OperationHandler>>) {
+export function createRouter(validator: SpecValidator, handlers: Readonly<Record<string, Route["handler"]>>) {
   const table = routeTable<Route>(
     validator.operations().map((op) => {
       const handler = handlers[op.operationId];

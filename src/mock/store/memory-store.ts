@@ -37,17 +37,30 @@ function pack(state: RateLimitState, into: number[] = []): number[] {
   return into;
 }
 
+/** The decision for `packed` counters, and the counters to keep (updated in place; new when there were none). */
+function decide(packed: number[] | undefined, windows: readonly RateLimitWindow[], nowMs: number) {
+  const decision = decideRateLimit(packed ? unpack(packed) : [], windows, nowMs);
+  return { decision, packed: decision.allowed ? pack(decision.state, packed) : packed };
+}
+
+/**
+ * A stored key and its rate-limit counters: [startMs, count] for each window in one array of doubles, updated in
+ * place (count 0: not open) — about 80 bytes, and no new objects kept per request for the collector to promote.
+ */
+interface KeyEntry {
+  readonly key: ApiKeyRecord;
+  limits?: number[];
+}
+
 /** Creates an empty in-memory store. */
 export function createMemoryStore(): Store {
   let workspaces = new Map<string, WorkspaceRecord>();
   let users = new Map<string, UserRecord>();
-  let keysById = new Map<string, ApiKeyRecord>();
-  let keysByHash = new Map<string, ApiKeyRecord>();
+  // A key's entry holds its record and its rate-limit counters: no identity string or map entry of its own.
+  let keysById = new Map<string, KeyEntry>();
+  let keysByHash = new Map<string, KeyEntry>();
   let activeKeys = new Map<string, number>();
-  // Rate-limit counters: [startMs, count] for each window in one array of doubles, updated in place (count 0: not
-  // open) — about 80 bytes an identity, and no new objects kept per request for the collector to promote and sweep
-  // later. Keys are counted by their stored record (no identity string per key), client addresses by string.
-  let keyLimits = new Map<ApiKeyRecord, number[]>();
+  // Rate-limit counters of client addresses (a key's are in its entry).
   let limits = new Map<string, number[]>();
   let resources = new Map<ResourceKind, Map<string, AnyRecord>>();
   let unfinished = new Map<string, Set<string>>();
@@ -73,8 +86,8 @@ export function createMemoryStore(): Store {
     }
   };
 
-  const credentialsOf = (hash: string) => {
-    const key = keysByHash.get(hash);
+  const credentialsOf = (entry: KeyEntry | undefined) => {
+    const key = entry?.key;
     if (!key || key.revoked_at) return undefined;
     const user = users.get(key.user_id);
     const workspace = workspaces.get(key.workspace_id);
@@ -83,16 +96,15 @@ export function createMemoryStore(): Store {
     // Returned as stored: the caller is read-only to every handler (typed Readonly in Services).
     return { key, user, workspace, openJobs, faults };
   };
-  const hitRateLimit = <T>(
-    table: Map<T, number[]>,
-    identity: T,
-    windows: readonly RateLimitWindow[],
-    nowMs: number,
-  ) => {
-    const packed = table.get(identity);
-    const decision = decideRateLimit(packed ? unpack(packed) : [], windows, nowMs);
-    if (decision.allowed && !packed) table.set(identity, pack(decision.state));
-    else if (decision.allowed && packed) pack(decision.state, packed);
+  /** Decides a request against a key's counters, or a client address's, updating them when it is allowed. */
+  const hitKeyLimit = (entry: KeyEntry, windows: readonly RateLimitWindow[], nowMs: number) => {
+    const { decision, packed } = decide(entry.limits, windows, nowMs);
+    entry.limits = packed;
+    return decision;
+  };
+  const hitAddressLimit = (address: string, windows: readonly RateLimitWindow[], nowMs: number) => {
+    const { decision, packed } = decide(limits.get(address), windows, nowMs);
+    if (packed) limits.set(address, packed);
     return decision;
   };
 
@@ -103,7 +115,6 @@ export function createMemoryStore(): Store {
       keysById = new Map();
       keysByHash = new Map();
       activeKeys = new Map();
-      keyLimits = new Map();
       limits = new Map();
       resources = new Map();
       unfinished = new Map();
@@ -116,9 +127,9 @@ export function createMemoryStore(): Store {
       return JSON.stringify({
         workspaces: [...workspaces.values()],
         users: [...users.values()],
-        keys: [...keysById.values()],
+        keys: [...keysById.values()].map((entry) => entry.key),
         limits: [
-          ...[...keyLimits].map(([key, packed]) => [`key:${key.id}`, unpack(packed)]),
+          ...[...keysById.values()].flatMap((e) => (e.limits ? [[`key:${e.key.id}`, unpack(e.limits)]] : [])),
           ...[...limits].map(([identity, packed]) => [identity, unpack(packed)]),
         ],
         tables,
@@ -144,27 +155,28 @@ export function createMemoryStore(): Store {
     async insertApiKey(key, maxActive) {
       const active = activeKeys.get(key.workspace_id) ?? 0;
       if (active >= maxActive) return "limit_reached";
-      const stored = { ...key };
-      keysById.set(key.id, stored);
-      keysByHash.set(key.hash, stored);
+      const entry: KeyEntry = { key: { ...key } };
+      keysById.set(key.id, entry);
+      keysByHash.set(key.hash, entry);
       activeKeys.set(key.workspace_id, active + 1);
       return "inserted";
     },
     async findCredentials(hash) {
-      return credentialsOf(hash);
+      return credentialsOf(keysByHash.get(hash));
     },
     async getApiKey(id) {
-      const k = keysById.get(id);
+      const k = keysById.get(id)?.key;
       return k && { ...k };
     },
     async listActiveApiKeys(workspaceId) {
       return [...keysById.values()]
+        .map((entry) => entry.key)
         .filter((k) => k.workspace_id === workspaceId && !k.revoked_at)
         .reverse()
         .map((k) => ({ ...k }));
     },
     async revokeApiKey(id, at) {
-      const k = keysById.get(id);
+      const k = keysById.get(id)?.key;
       if (!k || k.revoked_at) return false;
       k.revoked_at = at;
       activeKeys.set(k.workspace_id, (activeKeys.get(k.workspace_id) ?? 1) - 1);
@@ -172,14 +184,14 @@ export function createMemoryStore(): Store {
     },
 
     async admit(hash, address, windows, nowMs) {
-      const credentials = hash === undefined ? undefined : credentialsOf(hash);
-      const decision = credentials
-        ? hitRateLimit(keyLimits, credentials.key, windows, nowMs)
-        : hitRateLimit(limits, address, windows, nowMs);
+      const entry = hash === undefined ? undefined : keysByHash.get(hash);
+      const credentials = credentialsOf(entry);
+      const decision =
+        entry && credentials ? hitKeyLimit(entry, windows, nowMs) : hitAddressLimit(address, windows, nowMs);
       return { credentials, decision };
     },
     async hitRateLimit(identity, windows, nowMs) {
-      return hitRateLimit(limits, identity, windows, nowMs);
+      return hitAddressLimit(identity, windows, nowMs);
     },
 
     async putResource(w) {
