@@ -1,13 +1,9 @@
-/** Collections, their references, items and assets. */
-import type { components } from "../../generated/masko-api.js";
 import { badRequest, conflict, notFound } from "../masko-error.js";
 import { paginate } from "../rules/pagination.js";
 import { type Caller, isoNow, type OperationHandler, type Services } from "../services.js";
 import type { ResourceRecords } from "../store/records.js";
 import { loadOwned, present } from "./access.js";
 import { importFromUrl } from "./uploads.js";
-
-type Schemas = components["schemas"];
 
 function slugify(name: string, id: string): string {
   const base = name

@@ -1,5 +1,3 @@
-/** Webhooks: registration (with a signing secret shown once), listing and deletion. */
-import type { components } from "../../generated/masko-api.js";
 import { randomHex } from "../platform.js";
 import { paginate } from "../rules/pagination.js";
 import { isoNow, type OperationHandler } from "../services.js";
