@@ -15,7 +15,6 @@ const STAGES = [
   "lint",
   "lint:workflows",
   "typecheck",
-  "typecheck:k6",
   "test:unit",
   "test:consumer",
   "test:contract",

@@ -1,4 +1,6 @@
 import { spawnSync } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policies } from "../../src/policy/policies.js";
@@ -103,6 +105,43 @@ describe("npm run mock (the simulator process)", () => {
       expect(credits.status).toBe(200);
     } finally {
       await prod.stop();
+    }
+  });
+
+  it("reads the seed file again at each reset, and answers 400 naming it once it is gone", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "masko-seed-"));
+    const seedFile = join(dir, "seed.json");
+    const seedWith = (apiKey: string) =>
+      writeFileSync(
+        seedFile,
+        JSON.stringify({
+          workspaces: [{ type: "personal", credits: 7, members: [{ role: "owner", api_key: apiKey }] }],
+        }),
+      );
+    const [first, second] = [`masko_${"1".repeat(64)}`, `masko_${"2".repeat(64)}`];
+    seedWith(first);
+    const seeded = await startSimulatorProcess(["--seed", seedFile, "--log-level", "warn"]);
+    const reset = () =>
+      fetch(`${seeded.baseUrl}/__mock/reset`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+      });
+    const creditsOf = async (key: string) =>
+      (await fetch(`${seeded.baseUrl}/v1/credits`, { headers: { authorization: `Bearer ${key}` } })).status;
+    try {
+      expect(await creditsOf(first)).toBe(200);
+      seedWith(second);
+      expect((await reset()).status).toBe(204);
+      expect([await creditsOf(first), await creditsOf(second)]).toEqual([401, 200]);
+      rmSync(seedFile);
+      const gone = await reset();
+      expect(gone.status).toBe(400);
+      const body = (await gone.json()) as { error: { code: string; message: string } };
+      expect(body.error.code).toBe("bad_request");
+      expect(body.error.message).toContain(seedFile);
+    } finally {
+      await seeded.stop();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 
