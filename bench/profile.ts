@@ -4,18 +4,23 @@
  * self time by where the code lives (the simulator's own modules, its libraries, Node internals, GC) and by
  * function: the flat summary of a flame graph. Prints it and writes bench/PROFILE.md; the .cpuprofile stays in
  * reports/profile/ for a viewer (Chrome DevTools, speedscope).
- *   npm run bench:profile [-- --seconds 10 --keys 5000]
+ *   npm run bench:profile [-- --seconds 10 --keys 5000 --store memory|redis]
  */
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { startOwnRedis } from "../support/redis-server.js";
 import { type CpuProfile, summarise } from "./lib/cpu-profile.js";
 import { seededKeys } from "./lib/seed.js";
 import { root, simulatorArgs, start, stop } from "./lib/servers.js";
 import { wrk } from "./lib/wrk.js";
 
 const { values } = parseArgs({
-  options: { seconds: { type: "string", default: "10" }, keys: { type: "string", default: "5000" } },
+  options: {
+    seconds: { type: "string", default: "10" },
+    keys: { type: "string", default: "5000" },
+    store: { type: "string", default: "memory" },
+  },
 });
 
 async function main() {
@@ -23,10 +28,12 @@ async function main() {
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const seeded = seededKeys(Number(values.keys));
+  const redis = values.store === "redis" ? await startOwnRedis({ persist: false }) : undefined;
+  const storeArgs = redis ? ["--store", "redis", "--redis-url", redis.url] : [];
   const server = await start(
     "simulator",
     process.execPath,
-    (port) => ["--cpu-prof", "--cpu-prof-dir", dir, ...simulatorArgs("--seed", seeded.seedFile)(port)],
+    (port) => ["--cpu-prof", "--cpu-prof-dir", dir, ...simulatorArgs("--seed", seeded.seedFile, ...storeArgs)(port)],
     { key: seeded.firstKey },
   );
   try {
@@ -41,17 +48,19 @@ async function main() {
     const report = [
       "# Where the simulator spends its CPU",
       "",
-      `Command: \`npm run bench:profile -- --seconds ${values.seconds} --keys ${values.keys}\``,
+      `Command: \`npm run bench:profile -- --seconds ${values.seconds} --keys ${values.keys} --store ${values.store}\``,
       `Run: ${new Date().toISOString()}, Node ${process.version}. GET /v1/credits, wrk -t1 -c50, ${values.keys} keys rotated: ${sample.rps.toFixed(0)} req/s under the profiler (p99 ${sample.p99.toFixed(2)} ms).`,
       "",
       ...summarise(profile),
       "",
     ].join("\n");
     process.stdout.write(report);
-    if (!process.env.BENCH_NO_WRITE) writeFileSync(join(root, "bench/PROFILE.md"), report);
+    const out = values.store === "redis" ? "bench/PROFILE-redis.md" : "bench/PROFILE.md";
+    if (!process.env.BENCH_NO_WRITE) writeFileSync(join(root, out), report);
   } finally {
     stop(server);
     seeded.remove();
+    await redis?.remove();
   }
 }
 

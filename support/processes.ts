@@ -49,7 +49,8 @@ export async function startServer(
   const baseUrl = `http://127.0.0.1:${options.port}`;
   /** Sends `signal` to the whole group and waits for the exit; SIGTERM falls back to SIGKILL after 3 s. */
   const end = async (signal: "SIGTERM" | "SIGKILL") => {
-    if (child.exitCode !== null || child.pid === undefined) return;
+    // A child ended by a signal has `signalCode` set and `exitCode` null: its "exit" event will not come again.
+    if (child.exitCode !== null || child.signalCode !== null || child.pid === undefined) return;
     const exited = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     try {
       process.kill(-child.pid, signal);

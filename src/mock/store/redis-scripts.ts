@@ -22,8 +22,9 @@ local function rate_limit(keys, offset_key, args)
   for i = 1, n do
     local limit = tonumber(args[2 * i - 1])
     local window = tonumber(args[2 * i])
-    local start = tonumber(redis.call('HGET', keys[i], 'start') or '-1')
-    local count = tonumber(redis.call('HGET', keys[i], 'count') or '0')
+    local counter = redis.call('HMGET', keys[i], 'start', 'count')
+    local start = tonumber(counter[1] or '-1')
+    local count = tonumber(counter[2] or '0')
     if start < 0 or now >= start + window then start = -1; count = 0 end
     starts[i] = start; counts[i] = count
     if count >= limit then allowed = false end

@@ -36,27 +36,41 @@ type Commands = Redis & {
   claimDeliveries(...args: (string | number)[]): Promise<string[]>;
 };
 
-/** The limiter scripts' arguments: limit_1, windowMs_1, limit_2, windowMs_2, ... */
-const limiterArgs = (windows: readonly RateLimitWindow[]) =>
-  windows.flatMap((w) => [w.limit, w.windowSeconds * 1000]);
+/** The limiter scripts' arguments: limit_1, windowMs_1, limit_2, windowMs_2, ... (made once per policy). */
+const LIMITER_ARGS = new WeakMap<readonly RateLimitWindow[], number[]>();
+function limiterArgs(windows: readonly RateLimitWindow[]): number[] {
+  let args = LIMITER_ARGS.get(windows);
+  if (!args) {
+    args = windows.flatMap((w) => [w.limit, w.windowSeconds * 1000]);
+    LIMITER_ARGS.set(windows, args);
+  }
+  return args;
+}
 
 /**
- * The credentials at the head of a script's output { keyJson, userJson, type, balance, openJobs, nFaultValues,
- * faultPairs... } and how many values they took.
+ * The credentials in a script's output from index `at` { keyJson, userJson, type, balance, openJobs,
+ * nFaultValues, faultPairs... } and the index just after them.
  */
-function credentialsFrom(out: ReadonlyArray<string | number>): { credentials: Credentials; length: number } {
-  const [keyJson, userJson, type, balance, open, faultCount] = out.slice(0, 6).map(String);
-  const key = JSON.parse(keyJson as string) as ApiKeyRecord;
-  const pairs = out.slice(6, 6 + Number(faultCount)).map(String);
+function credentialsFrom(
+  out: ReadonlyArray<string | number>,
+  at = 0,
+): { credentials: Credentials; next: number } {
+  const key = JSON.parse(String(out[at])) as ApiKeyRecord;
+  const faultCount = Number(out[at + 5]);
+  const pairs = out.slice(at + 6, at + 6 + faultCount).map(String);
   return {
     credentials: {
       key,
-      user: JSON.parse(userJson as string) as UserRecord,
-      workspace: { id: key.workspace_id, type: type as WorkspaceRecord["type"], balance: Number(balance) },
-      openJobs: Number(open) > 0,
+      user: JSON.parse(String(out[at + 1])) as UserRecord,
+      workspace: {
+        id: key.workspace_id,
+        type: String(out[at + 2]) as WorkspaceRecord["type"],
+        balance: Number(out[at + 3]),
+      },
+      openJobs: Number(out[at + 4]) > 0,
       faults: faultsFromHash(pairs),
     },
-    length: 6 + pairs.length,
+    next: at + 6 + faultCount,
   };
 }
 
@@ -270,9 +284,8 @@ export function createRedisStore(
     admit: (hash, address, windows) =>
       guard(async () => {
         const out = await redis.admit(P, hash ?? "", address, ...limiterArgs(windows));
-        const found =
-          Number(out[0]) === 1 ? credentialsFrom(out.slice(1)) : { credentials: undefined, length: 0 };
-        const limiter = out.slice(1 + found.length).map(Number);
+        const found = Number(out[0]) === 1 ? credentialsFrom(out, 1) : { credentials: undefined, next: 1 };
+        const limiter = out.slice(found.next).map(Number);
         return { credentials: found.credentials, decision: limiterDecision(limiter, windows) };
       }),
     hitRateLimit: (identity: string, windows: readonly RateLimitWindow[]) =>
