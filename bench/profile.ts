@@ -33,7 +33,12 @@ async function main() {
   const server = await start(
     "simulator",
     process.execPath,
-    (port) => ["--cpu-prof", "--cpu-prof-dir", dir, ...simulatorArgs("--seed", seeded.seedFile, ...storeArgs)(port)],
+    (port) => [
+      "--cpu-prof",
+      "--cpu-prof-dir",
+      dir,
+      ...simulatorArgs("--seed", seeded.seedFile, ...storeArgs)(port),
+    ],
     { key: seeded.firstKey },
   );
   try {

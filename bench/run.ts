@@ -17,7 +17,7 @@ import { startOwnRedis } from "../support/redis-server.js";
 import { ensurePeers, MOCKOON_VERSION, WIREMOCK_VERSION, wiremockRoot } from "./lib/peers.js";
 import { type GrowthRow, met, type Row, report, type Target } from "./lib/report.js";
 import { seededKeys } from "./lib/seed.js";
-import { root, rssMb, type Server, serverPid, simulatorArgs, start, stop } from "./lib/servers.js";
+import { root, rssMb, type Server, serverPid, settle, simulatorArgs, start, stop } from "./lib/servers.js";
 import { median, type Sample, type WrkSettings, wrk } from "./lib/wrk.js";
 
 const { values } = parseArgs({
@@ -37,20 +37,64 @@ const GROWTH = values.growth.split(",").map(Number);
 const SPEC = join(root, "src/generated/openapi.json");
 const node = process.execPath;
 
-/** One simulator seeded with `count` workspaces: throughput, p99 and RSS with every key in the limiter. */
-async function growthRun(count: number): Promise<GrowthRow> {
-  const seeded = seededKeys(count);
-  const server = await start(`simulator, ${count} keys`, node, simulatorArgs("--seed", seeded.seedFile), {
-    key: seeded.firstKey,
+/** A server to measure, with its wrk settings and how long to warm it up. */
+interface Measured {
+  server: Server;
+  settings: WrkSettings;
+  warmSeconds: number;
+}
+
+/**
+ * Warm-up, then ROUNDS alternating rounds over `measured` (each server idle again before the next is measured):
+ * the medians per server, and its memory after the load.
+ */
+async function measure(measured: Measured[]): Promise<Row[]> {
+  for (const { server, settings, warmSeconds } of measured) {
+    wrk(server, { ...settings, seconds: warmSeconds });
+    await settle(server);
+  }
+  const samples = new Map<Server, Sample[]>(measured.map((m) => [m.server, []]));
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const { server, settings } of measured) {
+      samples.get(server)?.push(wrk(server, settings));
+      await settle(server);
+    }
+    process.stdout.write(`round ${round + 1}/${ROUNDS} done\n`);
+  }
+  return measured.map(({ server }) => {
+    const list = samples.get(server) ?? [];
+    return {
+      name: server.name,
+      rps: median(list.map((x) => x.rps)),
+      p50: median(list.map((x) => x.p50)),
+      p99: median(list.map((x) => x.p99)),
+      non2xx: list.reduce((n, x) => n + x.non2xx, 0),
+      rss: rssMb(serverPid(server)),
+      first: server.firstAnswerMs,
+    };
   });
+}
+
+/** Simulators seeded with each size of GROWTH, measured side by side with every key in the limiter. */
+async function growthRun(): Promise<GrowthRow[]> {
+  const sizes = GROWTH.map((count) => ({ count, seeded: seededKeys(count) }));
+  const servers: Server[] = [];
   try {
-    const settings = { seconds: SECONDS, connections: CONNECTIONS, keysFile: seeded.keysFile };
-    wrk(server, { ...settings, seconds: Math.max(3, Math.ceil(count / 12_000)) }); // every key enters the limiter
-    const sample = wrk(server, settings);
-    return { keys: count, rps: sample.rps, p99: sample.p99, rss: rssMb(serverPid(server)) };
+    for (const { count, seeded } of sizes) {
+      const args = simulatorArgs("--seed", seeded.seedFile);
+      servers.push(await start(`simulator, ${count} keys`, node, args, { key: seeded.firstKey }));
+    }
+    const rows = await measure(
+      sizes.map(({ count, seeded }, i) => ({
+        server: servers[i] as Server,
+        settings: { seconds: SECONDS, connections: CONNECTIONS, keysFile: seeded.keysFile },
+        warmSeconds: Math.max(3, Math.ceil(count / 12_000)), // every key enters the limiter
+      })),
+    );
+    return rows.map((row, i) => ({ keys: sizes[i]?.count ?? 0, rps: row.rps, p99: row.p99, rss: row.rss }));
   } finally {
-    stop(server);
-    seeded.remove();
+    for (const server of servers) stop(server);
+    for (const { seeded } of sizes) seeded.remove();
   }
 }
 
@@ -94,27 +138,9 @@ async function main() {
       ]),
     );
     const settings: WrkSettings = { seconds: SECONDS, connections: CONNECTIONS, keysFile: seeded.keysFile };
-    const samples = new Map<string, Sample[]>(servers.map((s) => [s.name, []]));
-    for (const s of servers) wrk(s, { ...settings, seconds: 3 }); // warm-up: let the JITs settle
-    for (let round = 0; round < ROUNDS; round++) {
-      for (const s of servers) samples.get(s.name)?.push(wrk(s, settings));
-      process.stdout.write(`round ${round + 1}/${ROUNDS} done\n`);
-    }
-    const rows: Row[] = servers.map((s) => {
-      const list = samples.get(s.name) ?? [];
-      return {
-        name: s.name,
-        rps: median(list.map((x) => x.rps)),
-        p50: median(list.map((x) => x.p50)),
-        p99: median(list.map((x) => x.p99)),
-        non2xx: list.reduce((n, x) => n + x.non2xx, 0),
-        rss: rssMb(serverPid(s)),
-        first: s.firstAnswerMs,
-      };
-    });
-    await stopAll(); // the growth run measures one server at a time
-    const growth: GrowthRow[] = [];
-    for (const count of GROWTH) growth.push(await growthRun(count));
+    const rows = await measure(servers.map((server) => ({ server, settings, warmSeconds: 3 })));
+    await stopAll(); // the growth run's servers are measured without these
+    const growth = await growthRun();
 
     const [sim, simRedis, bare, wiremock, prism, mockoon] = rows as [Row, Row, Row, Row, Row, Row];
     const smallest = growth[0] as GrowthRow;
@@ -150,7 +176,7 @@ async function main() {
     ];
     const text = report({
       command: `npm run bench -- --seconds ${SECONDS} --rounds ${ROUNDS} --connections ${CONNECTIONS} --keys ${KEYS} --growth ${GROWTH.join(",")}`,
-      setting: `GET /v1/credits, wrk -t1 -c${CONNECTIONS} rotating ${KEYS} seeded keys, ${ROUNDS} alternating rounds of ${SECONDS} s per server (medians); the bare node:http server (p50 ${bare.p50.toFixed(2)} ms, p99 ${bare.p99.toFixed(2)} ms in this run) is the machine's ceiling.`,
+      setting: `GET /v1/credits, wrk -t1 -c${CONNECTIONS} rotating ${KEYS} seeded keys, ${ROUNDS} alternating rounds of ${SECONDS} s per server (medians; each server idle again before the next one is measured); the bare node:http server (p50 ${bare.p50.toFixed(2)} ms, p99 ${bare.p99.toFixed(2)} ms in this run) is the machine's ceiling.`,
       rows,
       targets,
       growth,

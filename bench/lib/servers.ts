@@ -98,3 +98,25 @@ export const simulatorArgs =
     "1000000",
     ...extra,
   ];
+
+/** User + system CPU time of a process so far, in clock ticks. */
+function cpuTicks(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
+  return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
+}
+
+/**
+ * Waits until `server` is idle (under 2 % of a core for 500 ms, at most `maxMs`): a server that fell behind keeps
+ * working on requests already sent after wrk stops, and would take CPU from the next server measured.
+ */
+export async function settle(server: Server, maxMs = 10_000): Promise<void> {
+  const pid = serverPid(server);
+  const deadline = Date.now() + maxMs;
+  let before = cpuTicks(pid);
+  while (Date.now() < deadline) {
+    await new Promise((r) => setTimeout(r, 500));
+    const now = cpuTicks(pid);
+    if (now - before <= 1) return;
+    before = now;
+  }
+}
