@@ -50,6 +50,9 @@ function decide(packed: number[] | undefined, windows: readonly RateLimitWindow[
 interface KeyEntry {
   readonly key: ApiKeyRecord;
   limits?: number[];
+  /** The key's user and workspace, found once (records are updated in place, never replaced, until a reset). */
+  user?: UserRecord;
+  workspace?: WorkspaceRecord;
 }
 
 /** Creates an empty in-memory store. */
@@ -89,8 +92,8 @@ export function createMemoryStore(): Store {
   const credentialsOf = (entry: KeyEntry | undefined) => {
     const key = entry?.key;
     if (!key || key.revoked_at) return undefined;
-    const user = users.get(key.user_id);
-    const workspace = workspaces.get(key.workspace_id);
+    const user = (entry.user ??= users.get(key.user_id));
+    const workspace = (entry.workspace ??= workspaces.get(key.workspace_id));
     if (!user || !workspace) return undefined;
     const openJobs = (unfinished.get(workspace.id)?.size ?? 0) > 0;
     // Returned as stored: the caller is read-only to every handler (typed Readonly in Services).
