@@ -92,8 +92,9 @@ export function createMemoryStore(): Store {
   const credentialsOf = (entry: KeyEntry | undefined) => {
     const key = entry?.key;
     if (!key || key.revoked_at) return undefined;
-    const user = (entry.user ??= users.get(key.user_id));
-    const workspace = (entry.workspace ??= workspaces.get(key.workspace_id));
+    entry.user ??= users.get(key.user_id);
+    entry.workspace ??= workspaces.get(key.workspace_id);
+    const { user, workspace } = entry;
     if (!user || !workspace) return undefined;
     const openJobs = (unfinished.get(workspace.id)?.size ?? 0) > 0;
     // Returned as stored: the caller is read-only to every handler (typed Readonly in Services).
