@@ -27,7 +27,7 @@ function parseMs(text: string): number {
 }
 
 /** Runs wrk -t1 against `GET {server}/v1/credits`. */
-export function wrk(server: Server, settings: WrkSettings): Sample {
+export function wrk(server: Pick<Server, "url" | "key">, settings: WrkSettings): Sample {
   const args = ["-t1", `-c${settings.connections}`, `-d${settings.seconds}s`, "--latency"];
   if (settings.keysFile) args.push("-s", join(root, "bench/rotate-keys.lua"));
   else args.push("-H", `Authorization: Bearer ${server.key}`);

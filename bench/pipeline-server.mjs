@@ -1,0 +1,39 @@
+// The servers of `npm run bench:pipeline`, run by plain node on the compiled simulator (as `npm run mock` runs it):
+// the same simulator behind three answers, each on its own loopback port; prints { urls, key } as one JSON line.
+import { listen } from "../dist/src/mock/node-server.js";
+import { createSimulator } from "../dist/src/mock/simulator.js";
+
+const body = JSON.stringify({
+  data: { balance: 100, workspace_id: "5b2c7c43-3a1e-4d8e-9f4a-2c6d8e0f1a2b", workspace_type: "personal" },
+});
+const constant = () => ({
+  status: 200,
+  headers: {
+    "Access-Control-Allow-Origin": "*",
+    "X-RateLimit-Remaining": "59",
+    "X-RateLimit-Reset": "1774692060",
+    "Content-Type": "application/json",
+    "Content-Length": String(body.length),
+  },
+  body,
+});
+
+const simulator = await createSimulator({ rateLimitScale: 1_000_000 });
+const variants = {
+  // The adapter and node:http alone (the authorization header is read, as the pipeline does).
+  constant: async (request) => {
+    request.header("authorization");
+    return constant();
+  },
+  // The whole pipeline runs, then the same constant is sent.
+  "pipeline+constant": async (request) => {
+    await simulator.answer(request);
+    return constant();
+  },
+  simulator: simulator.answer,
+};
+const urls = {};
+for (const [name, answer] of Object.entries(variants)) {
+  urls[name] = (await listen({ ...simulator, answer }, { port: 0 })).url;
+}
+process.stdout.write(`${JSON.stringify({ urls, key: simulator.demo.api_key })}\n`);
