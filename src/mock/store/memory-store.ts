@@ -49,10 +49,19 @@ function decide(packed: number[] | undefined, windows: readonly RateLimitWindow[
  */
 interface KeyEntry {
   readonly key: ApiKeyRecord;
+  /** The workspace's key created before this one. */
+  readonly previous: KeyEntry | undefined;
   limits?: number[];
   /** The key's user and workspace, found once (records are updated in place, never replaced, until a reset). */
   user?: UserRecord;
   workspace?: WorkspaceRecord;
+}
+
+/** The unrevoked keys of the chain that starts at `newest`, newest first. */
+function activeKeysOf(newest: KeyEntry | undefined): ApiKeyRecord[] {
+  const keys: ApiKeyRecord[] = [];
+  for (let entry = newest; entry; entry = entry.previous) if (!entry.key.revoked_at) keys.push(entry.key);
+  return keys;
 }
 
 /** Creates an empty in-memory store. */
@@ -62,7 +71,8 @@ export function createMemoryStore(): Store {
   // A key's entry holds its record and its rate-limit counters: no identity string or map entry of its own.
   let keysById = new Map<string, KeyEntry>();
   let keysByHash = new Map<string, KeyEntry>();
-  let activeKeys = new Map<string, number>();
+  // Each workspace's newest key; its entry links to the one before (a chain per workspace, newest first).
+  let newestKey = new Map<string, KeyEntry>();
   // Rate-limit counters of client addresses (a key's are in its entry).
   let limits = new Map<string, number[]>();
   let resources = new Map<ResourceKind, Map<string, AnyRecord>>();
@@ -118,7 +128,7 @@ export function createMemoryStore(): Store {
       users = new Map();
       keysById = new Map();
       keysByHash = new Map();
-      activeKeys = new Map();
+      newestKey = new Map();
       limits = new Map();
       resources = new Map();
       unfinished = new Map();
@@ -157,12 +167,12 @@ export function createMemoryStore(): Store {
     },
 
     async insertApiKey(key, maxActive) {
-      const active = activeKeys.get(key.workspace_id) ?? 0;
-      if (active >= maxActive) return "limit_reached";
-      const entry: KeyEntry = { key: { ...key } };
+      const newest = newestKey.get(key.workspace_id);
+      if (activeKeysOf(newest).length >= maxActive) return "limit_reached";
+      const entry: KeyEntry = { key: { ...key }, previous: newest };
       keysById.set(key.id, entry);
       keysByHash.set(key.hash, entry);
-      activeKeys.set(key.workspace_id, active + 1);
+      newestKey.set(key.workspace_id, entry);
       return "inserted";
     },
     async findCredentials(hash) {
@@ -173,17 +183,12 @@ export function createMemoryStore(): Store {
       return k && { ...k };
     },
     async listActiveApiKeys(workspaceId) {
-      return [...keysById.values()]
-        .map((entry) => entry.key)
-        .filter((k) => k.workspace_id === workspaceId && !k.revoked_at)
-        .reverse()
-        .map((k) => ({ ...k }));
+      return activeKeysOf(newestKey.get(workspaceId)).map((k) => ({ ...k }));
     },
     async revokeApiKey(id, at) {
       const k = keysById.get(id)?.key;
       if (!k || k.revoked_at) return false;
       k.revoked_at = at;
-      activeKeys.set(k.workspace_id, (activeKeys.get(k.workspace_id) ?? 1) - 1);
       return true;
     },
 
