@@ -91,13 +91,7 @@ function applyTemplate(
   );
 }
 
-export const createCanvas: OperationHandler<"createCanvas"> = async ({
-  caller,
-  services,
-  path,
-  body: raw,
-}) => {
-  const body = raw;
+export const createCanvas: OperationHandler<"createCanvas"> = async ({ caller, services, path, body }) => {
   const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
   const now = isoNow(services);
   let canvas: Canvas = {
@@ -137,9 +131,8 @@ export const applyCanvasTemplate: OperationHandler<"applyCanvasTemplate"> = asyn
   caller,
   services,
   path,
-  body: raw,
+  body,
 }) => {
-  const body = raw;
   const { collection, canvas } = await loadCanvas(services, caller, path);
   if (canvas.nodes.length > 0)
     throw conflict("This canvas already has nodes; templates apply to empty canvases.");

@@ -35,12 +35,7 @@ export const listCollections: OperationHandler<"listCollections"> = async ({ cal
   return { status: 200, body: { ...page, data: page.data.map((c) => present(c)) } };
 };
 
-export const createCollection: OperationHandler<"createCollection"> = async ({
-  caller,
-  services,
-  body: raw,
-}) => {
-  const body = raw;
+export const createCollection: OperationHandler<"createCollection"> = async ({ caller, services, body }) => {
   const assetIds = body.reference_asset_ids ?? [];
   const urls = body.reference_image_urls ?? [];
   const maxReferences = services.policies.maxReferencesPerCollection;
@@ -88,9 +83,8 @@ export const updateCollection: OperationHandler<"updateCollection"> = async ({
   caller,
   services,
   path,
-  body: raw,
+  body,
 }) => {
-  const body = raw;
   const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
   if (body.name !== undefined) collection.name = body.name;
   if (body.description !== undefined) {
@@ -108,9 +102,8 @@ export const addCollectionReference: OperationHandler<"addCollectionReference"> 
   caller,
   services,
   path,
-  body: raw,
+  body,
 }) => {
-  const body = raw;
   const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
   const assetId =
     "asset_id" in body

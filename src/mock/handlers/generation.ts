@@ -121,12 +121,7 @@ export const generateBatch: OperationHandler<"generateBatch"> = async ({ caller,
   return { status: 202, body: { data: { jobs: plans.map((p) => p.accepted), cost_credits: total } } };
 };
 
-export const generatePreview: OperationHandler<"generatePreview"> = async ({
-  caller,
-  services,
-  body: raw,
-}) => {
-  const body = raw;
+export const generatePreview: OperationHandler<"generatePreview"> = async ({ caller, services, body }) => {
   const collection = await loadOwned(services, caller, "collection", body.collection_id);
   const cost = services.policies.creditCost.preview;
   const { plans } = await commitPlanned(

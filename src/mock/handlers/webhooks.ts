@@ -10,8 +10,7 @@ export const listWebhooks: OperationHandler<"listWebhooks"> = async ({ caller, s
   return { status: 200, body: { ...page, data: page.data.map((h) => present(h, ["secret"])) } };
 };
 
-export const createWebhook: OperationHandler<"createWebhook"> = async ({ caller, services, body: raw }) => {
-  const body = raw;
+export const createWebhook: OperationHandler<"createWebhook"> = async ({ caller, services, body }) => {
   const hook: ResourceRecords["webhook"] = {
     id: services.newId(),
     url: body.url,
