@@ -1,11 +1,13 @@
 // The servers of `npm run bench:pipeline`, run by plain node on the compiled simulator (as `npm run mock` runs it):
 // the same simulator behind three answers, each on its own loopback port; prints { urls, key } as one JSON line.
+import { readFileSync } from "node:fs";
 import { listen } from "../dist/src/mock/node-server.js";
 import { createSimulator } from "../dist/src/mock/simulator.js";
 
-const body = JSON.stringify({
-  data: { balance: 100, workspace_id: "5b2c7c43-3a1e-4d8e-9f4a-2c6d8e0f1a2b", workspace_type: "personal" },
-});
+// The body every benchmark server answers (bench/bare-server.mjs and the WireMock stub read it too).
+const body = JSON.stringify(
+  JSON.parse(readFileSync(new URL("./credits-body.json", import.meta.url), "utf8")),
+);
 const constant = () => ({
   status: 200,
   headers: {
