@@ -7,6 +7,7 @@ import { specValidator } from "../contract/bundled-spec.js";
 import { type MaskoPolicies, policies as specPolicies } from "../policy/policies.js";
 import { createClock, type SimulatorClock } from "./clock.js";
 import { settleDueJobs } from "./job-settlement.js";
+import { AssetsBase } from "./media/assets-base.js";
 import { Scheduler } from "./scheduler.js";
 import { type Services, uuid } from "./services.js";
 import { createMemoryStore } from "./store/memory-store.js";
@@ -26,6 +27,8 @@ export interface ServiceOptions {
   webhookDelivery?: DeliveryPolicy;
   /** How often an instance on a shared store looks for due work another instance left (default 250 ms). */
   pollMs?: number;
+  /** Base of the asset URLs handed out (default: the server's own `/assets` once listening, else the real CDN). */
+  assetsBaseUrl?: string;
 }
 
 export function createServices(options: ServiceOptions): Services {
@@ -56,6 +59,7 @@ export function createServices(options: ServiceOptions): Services {
       scheduler.soon(delayMs),
     ),
     scheduler,
+    assets: new AssetsBase(options.assetsBaseUrl),
   };
   return services;
 }

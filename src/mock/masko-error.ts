@@ -1,8 +1,12 @@
 /** The simulator's one error type, and the one place that turns it into the API's error envelope. */
 import type { components } from "../generated/masko-api.js";
 
-/** Codes of the spec, plus the simulator's own 405 and 503 (not Masko API operations). */
-export type ErrorCode = components["schemas"]["ErrorCode"] | "method_not_allowed" | "service_unavailable";
+/** Codes of the spec, plus the simulator's own 405, 416 (its asset server) and 503 (not Masko API operations). */
+export type ErrorCode =
+  | components["schemas"]["ErrorCode"]
+  | "method_not_allowed"
+  | "range_not_satisfiable"
+  | "service_unavailable";
 
 /** An error response waiting to be sent: status, code, message and extra `error` fields. */
 export class MaskoError extends Error {

@@ -123,6 +123,9 @@ export function listen(
       const info = server.address() as AddressInfo;
       const shownHost = info.family === "IPv6" ? `[${info.address}]` : info.address;
       simulator.services.webhooks.refuseSelf((url) => isOwnAddress(url, info));
+      // Asset URLs point here unless a base was configured; a wildcard bind is reached on loopback.
+      const reachable = info.address === "0.0.0.0" || info.address === "::" ? "127.0.0.1" : shownHost;
+      simulator.services.assets.serveFrom(`http://${reachable}:${info.port}`);
       resolve({
         url: `http://${shownHost}:${info.port}`,
         close: () =>

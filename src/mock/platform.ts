@@ -11,12 +11,15 @@ function toHex(bytes: Uint8Array): string {
   return Array.from(bytes, (b) => b.toString(16).padStart(2, "0")).join("");
 }
 
-/** Lowercase hex SHA-256 of a UTF-8 string (synchronous under Node). */
-export function sha256Hex(text: string): string | Promise<string> {
+/** Lowercase hex SHA-256 of a UTF-8 string or of bytes (synchronous under Node). */
+export function sha256Hex(input: string | Uint8Array): string | Promise<string> {
   // Node ≥ 20.12 hashes in one call (about twice as fast as createHash for a key).
-  if (nodeCrypto?.hash) return nodeCrypto.hash("sha256", text, "hex");
-  if (nodeCrypto) return nodeCrypto.createHash("sha256").update(text).digest("hex");
-  return crypto.subtle.digest("SHA-256", encoder.encode(text)).then((d) => toHex(new Uint8Array(d)));
+  if (nodeCrypto?.hash) return nodeCrypto.hash("sha256", input, "hex");
+  if (nodeCrypto) return nodeCrypto.createHash("sha256").update(input).digest("hex");
+  const bytes = typeof input === "string" ? encoder.encode(input) : input;
+  return crypto.subtle
+    .digest("SHA-256", bytes as Uint8Array<ArrayBuffer>)
+    .then((d) => toHex(new Uint8Array(d)));
 }
 
 /** Lowercase hex HMAC-SHA256 of `body` under `secret`. */
@@ -51,3 +54,12 @@ export function byteLength(text: string): number {
 
 /** Resolves after `ms` milliseconds. */
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The bytes of a base64 string. */
+export function fromBase64(text: string): Uint8Array {
+  if (typeof Buffer !== "undefined") {
+    const buffer = Buffer.from(text, "base64");
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
+  return Uint8Array.from(atob(text), (c) => c.charCodeAt(0));
+}

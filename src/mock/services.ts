@@ -4,6 +4,7 @@ import type { operations } from "../generated/masko-api.js";
 import type { MaskoPolicies } from "../policy/policies.js";
 import type { SimulatorClock } from "./clock.js";
 import type { FaultState } from "./faults.js";
+import type { AssetsBase } from "./media/assets-base.js";
 import type { Scheduler } from "./scheduler.js";
 import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "./store/records.js";
 import type { Store } from "./store/store.js";
@@ -23,6 +24,8 @@ export interface Services {
   readonly webhooks: WebhookDeliveries;
   /** Runs due work (finishing jobs, delivering webhooks) on time without anybody polling. */
   readonly scheduler: Scheduler;
+  /** Where asset URLs point. */
+  readonly assets: AssetsBase;
 }
 
 /** The authenticated caller of a request. */

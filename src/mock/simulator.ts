@@ -1,7 +1,7 @@
 /**
  * The Masko simulator: the request pipeline wired from its stages (docs/architecture.md gives the order), served
  * by the Node adapter (node-server.ts) from node:http records, or through the fetch standard (MSW, tests).
- *   1 control API (/__mock) · 2 gate (CORS preflight, key, rate limit, 429/401, due jobs, latency) ·
+ *   1 control API (/__mock), asset media (/assets/…) · 2 gate (CORS preflight, key, rate limit, 429/401, due jobs, latency) ·
  *   3 route (404/405) · 4 validate (400/413/415) · 5 handle (403/404/409/402, injected 500) · 6 respond
  */
 import { type CreatedWorkspace, type Seed, SimulatorControl } from "./control.js";
@@ -11,6 +11,7 @@ import { createCors } from "./http/cors.js";
 import { type ApiRequest, type ApiResponse, fromFetch, toFetch } from "./http/exchange.js";
 import { createGate } from "./http/gate.js";
 import { handle } from "./http/handle.js";
+import { mediaRoutes } from "./http/media-routes.js";
 import { failure, success } from "./http/respond.js";
 import { createRouter } from "./http/route.js";
 import { OPERATION_HANDLERS } from "./operations.js";
@@ -49,6 +50,8 @@ export interface Simulator {
   answer(request: ApiRequest): Promise<ApiResponse>;
   /** Answers a fetch `Request`; `client.address` is the client's address when the host knows it. */
   fetch(request: Request, client?: { address?: string }): Promise<Response>;
+  /** Answers a fetch `Request` for an asset's media by its CDN path (MSW's handler for the assets host). */
+  fetchAsset(request: Request, path: string): Promise<Response>;
   /** The answer to a request the HTTP parser refused (431 for oversized headers, else 400). */
   malformedRequest(address: string | undefined, headersTooLarge: boolean): Promise<ApiResponse>;
   readonly control: SimulatorControl;
@@ -59,6 +62,8 @@ export interface Simulator {
   close(): void;
 }
 
+/** Where a listening simulator serves asset media (its default assets base). */
+const ASSETS_PATH = "/assets/";
 const EXPOSED_HEADERS = ["X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "WWW-Authenticate"];
 
 /** Builds the simulator and seeds its demo workspace. */
@@ -99,8 +104,11 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       return failure(error, admission, clock.now(), onError);
     }
   };
+  const media = mediaRoutes(services, options.corsOrigin ?? "*", onError);
   const answer = async (request: ApiRequest): Promise<ApiResponse> => {
     if (controlApi?.owns(request.path)) return controlApi.answer(request);
+    if (request.path.startsWith(ASSETS_PATH))
+      return media.answer(request, request.path.slice(ASSETS_PATH.length));
     if (!log) return pipeline(request);
     const started = performance.now();
     const admission = gate.open();
@@ -120,6 +128,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     answer,
     fetch: async (request, client) =>
       toFetch(await answer(fromFetch(request, client?.address)), request.method),
+    fetchAsset: async (request, path) =>
+      toFetch(await media.answer(fromFetch(request), path), request.method),
     malformedRequest: gate.malformed,
     control,
     demo,

@@ -7,7 +7,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { specValidator } from "../../src/contract/bundled-spec.js";
 import { policies } from "../../src/policy/policies.js";
-import { launchChromium } from "../helpers/chromium.js";
+import { launchChromium } from "../../support/chromium.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const outDir = mkdtempSync(join(tmpdir(), "masko-docs-"));

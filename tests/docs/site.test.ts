@@ -11,7 +11,7 @@ import { tmpdir } from "node:os";
 import { extname, join, resolve } from "node:path";
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { launchChromium } from "../helpers/chromium.js";
+import { launchChromium } from "../../support/chromium.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const out = mkdtempSync(join(tmpdir(), "masko-site-"));

@@ -66,6 +66,12 @@ export const FLAGS = {
     default: "*",
     help: "Access-Control-Allow-Origin",
   },
+  "assets-base-url": {
+    type: "string",
+    env: "MASKO_MOCK_ASSETS_BASE_URL",
+    default: "",
+    help: "base of the asset URLs handed out (default: this server's /assets)",
+  },
   "rate-limit-scale": {
     type: "string",
     env: "MASKO_MOCK_RATE_LIMIT_SCALE",
@@ -184,7 +190,15 @@ export async function runMock(args: string[]): Promise<void> {
   const control = option("control");
   if (control !== "on" && control !== "off") fail(`--control must be on or off, not ${control}`);
 
+  const assetsBaseUrl = option("assets-base-url");
+  if (
+    (assetsBaseUrl && !/^https?:\/\/[^/]/.test(assetsBaseUrl)) ||
+    (assetsBaseUrl && !URL.canParse(assetsBaseUrl))
+  ) {
+    fail(`--assets-base-url must be an absolute http(s) URL, not ${JSON.stringify(assetsBaseUrl)}`);
+  }
   const simulator = await createSimulator({
+    ...(assetsBaseUrl ? { assetsBaseUrl } : {}),
     control: control === "on",
     ...(store ? { store, keepState: true } : {}),
     ...(seed ? { seed } : {}),
@@ -216,6 +230,7 @@ export async function runMock(args: string[]): Promise<void> {
         control === "on"
           ? `  control API:  ${server.url}/__mock${option("admin-token") ? " (X-Mock-Admin-Token required)" : ""}`
           : "  control API:  off (/__mock answers 404)",
+        `  asset media:  ${simulator.services.assets.url}/…${assetsBaseUrl ? ` (served here at ${server.url}/assets/…)` : ""}`,
         `  demo API key: ${simulator.demo.api_key} (personal workspace, 100 credits)`,
         "",
       ].join("\n"),

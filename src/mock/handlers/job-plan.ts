@@ -84,7 +84,9 @@ export function planJob(services: Services, caller: Caller, spec: JobSpec): Plan
   for (const type of assetTypesFor(spec.type, spec.form ?? undefined)) {
     const id = services.newId();
     const { ext, contentType } = ASSET_FORMATS[type];
-    const url = `https://assets.masko.ai/${collection.user_prefix}/${collection.slug}/${slug}-${id.slice(0, 8)}.${ext}`;
+    const url = services.assets.urlOf(
+      `${collection.user_prefix}/${collection.slug}/${slug}-${id.slice(0, 8)}.${ext}`,
+    );
     assetIds[type] = id;
     urls[type] = url;
     writes.push({

@@ -21,7 +21,7 @@ async function storeUpload(services: Services, caller: Caller, contentType: stri
     id,
     type: "upload",
     status: "ready",
-    url: `https://assets.masko.ai/${caller.workspace.id.slice(0, 8)}/uploads/${id.slice(0, 8)}.${ext}`,
+    url: services.assets.urlOf(`${caller.workspace.id.slice(0, 8)}/uploads/${id.slice(0, 8)}.${ext}`),
     content_type: contentType as ResourceRecords["asset"]["content_type"],
     item_id: null,
     collection_id: null,

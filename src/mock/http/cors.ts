@@ -8,15 +8,19 @@ import type { ApiResponse } from "./exchange.js";
 const ALLOW_METHODS = "GET, POST, PUT, PATCH, DELETE, OPTIONS";
 const ALLOW_HEADERS = "Authorization, Content-Type, X-Mock-Admin-Token, Prefer";
 
-/** CORS headers for one origin (`*` by default). */
-export function createCors(origin: string, exposeHeaders: readonly string[]) {
+/** CORS headers for one origin (`*` by default); `allow` replaces the API's methods and request headers. */
+export function createCors(
+  origin: string,
+  exposeHeaders: readonly string[],
+  allow: { methods: string; headers: string } = { methods: ALLOW_METHODS, headers: ALLOW_HEADERS },
+) {
   const vary: Record<string, string> = origin === "*" ? {} : { Vary: "Origin" };
   const expose = exposeHeaders.join(", ");
   const preflight = Object.freeze({
     "Access-Control-Allow-Origin": origin,
     ...vary,
-    "Access-Control-Allow-Methods": ALLOW_METHODS,
-    "Access-Control-Allow-Headers": ALLOW_HEADERS,
+    "Access-Control-Allow-Methods": allow.methods,
+    "Access-Control-Allow-Headers": allow.headers,
     "Access-Control-Max-Age": "600",
   });
   return {

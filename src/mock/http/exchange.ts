@@ -28,8 +28,8 @@ export interface ApiRequest {
 export interface ApiResponse {
   status: number;
   headers: Record<string, string>;
-  /** JSON text, or nothing (204, preflights). */
-  body?: string;
+  /** JSON text, media bytes (the asset server), or nothing (204, 304, preflights). */
+  body?: string | Uint8Array;
 }
 
 /** `body` as JSON (or an empty answer when it is undefined), its content headers added to `headers`. */
@@ -102,6 +102,8 @@ export function fromFetch(request: Request, address?: string): ApiRequest {
 
 /** A fetch `Response` of the pipeline's answer (no body for HEAD). */
 export function toFetch(response: ApiResponse, method: string): Response {
-  const body = method === "HEAD" ? null : (response.body ?? null);
+  const raw = method === "HEAD" ? undefined : response.body;
+  // A byte body is copied into its own buffer (the Response owns it; an asset's bytes are shared).
+  const body = raw instanceof Uint8Array ? raw.slice() : (raw ?? null);
   return new Response(body, { status: response.status, headers: response.headers });
 }

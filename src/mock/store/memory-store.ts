@@ -4,6 +4,7 @@
  */
 import type { RateLimitWindow } from "../../policy/policies.js";
 import { type FaultState, mergeFaults, NO_FAULTS } from "../faults.js";
+import { cdnPath } from "../rules/cdn-path.js";
 import { decideCharge } from "../rules/credit-cost.js";
 import { decideRateLimit, type RateLimitState, type WindowCounter } from "../rules/rate-limit.js";
 import type {
@@ -76,6 +77,8 @@ export function createMemoryStore(): Store {
   // Rate-limit counters of client addresses (a key's are in its entry).
   let limits = new Map<string, number[]>();
   let resources = new Map<ResourceKind, Map<string, AnyRecord>>();
+  /** Asset ids by CDN path (rules/cdn-path.ts), kept with every asset write. */
+  let assetPaths = new Map<string, string>();
   let unfinished = new Map<string, Set<string>>();
   let faults: FaultState = structuredClone(NO_FAULTS);
   let deliveries = new Map<string, { record: DeliveryRecord; dueAtMs: number | null }>();
@@ -90,6 +93,10 @@ export function createMemoryStore(): Store {
   };
   const write = ({ kind, record }: ResourceWrite) => {
     table(kind).set(record.id, structuredClone(record));
+    if (kind === "asset") {
+      const path = cdnPath((record as ResourceRecords["asset"]).url);
+      if (path) assetPaths.set(path, record.id);
+    }
     if (kind === "job") {
       const set = unfinished.get(record.workspace_id) ?? new Set<string>();
       const status = (record as ResourceRecords["job"]).status;
@@ -131,6 +138,7 @@ export function createMemoryStore(): Store {
       newestKey = new Map();
       limits = new Map();
       resources = new Map();
+      assetPaths = new Map();
       unfinished = new Map();
       faults = structuredClone(NO_FAULTS);
       deliveries = new Map();
@@ -210,7 +218,16 @@ export function createMemoryStore(): Store {
       const r = table(kind).get(id);
       return r && (structuredClone(r) as ResourceRecords[K]);
     },
+    async findAssetByPath(path) {
+      const id = assetPaths.get(path);
+      const asset = id === undefined ? undefined : table("asset").get(id);
+      return asset && (structuredClone(asset) as ResourceRecords["asset"]);
+    },
     async deleteResource(kind, id) {
+      if (kind === "asset") {
+        const path = cdnPath((table(kind).get(id) as ResourceRecords["asset"] | undefined)?.url ?? "");
+        if (path) assetPaths.delete(path);
+      }
       table(kind).delete(id);
     },
     async listResources<K extends ResourceKind>(kind: K, workspaceId: string) {

@@ -81,7 +81,8 @@ return 1
 /**
  * Charge `cost` and write records, or nothing when the balance is short. KEYS[1] = workspace hash, KEYS[2] = seq.
  * ARGV = prefix, cost, then per record: kind, id, workspace, json, due (for an unfinished job: when it is due, in
- * simulated ms; else empty). Unfinished jobs join the workspace's open set and the shared due index.
+ * simulated ms; else empty), CDN path (an asset's, else empty). Unfinished jobs join the workspace's open set and
+ * the shared due index; an asset is found by its CDN path.
  * Returns { ok, balance }.
  */
 export const CHARGE_AND_WRITE = `
@@ -91,9 +92,10 @@ local balance = tonumber(redis.call('HGET', KEYS[1], 'balance') or '-1')
 if balance < 0 then return { 0, 0 } end
 if balance < cost then return { 0, balance } end
 balance = redis.call('HINCRBY', KEYS[1], 'balance', -cost)
-for i = 3, #ARGV, 5 do
-  local kind, id, ws, json, due = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4]
+for i = 3, #ARGV, 6 do
+  local kind, id, ws, json, due, path = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   redis.call('SET', P .. 'res:' .. kind .. ':' .. id, json)
+  if path ~= '' then redis.call('SET', P .. 'asset-path:' .. path, id) end
   redis.call('ZADD', P .. 'idx:' .. kind .. ':' .. ws, 'NX', redis.call('INCR', KEYS[2]), id)
   if due ~= '' then
     redis.call('SADD', P .. 'open:' .. ws, id)
@@ -103,9 +105,13 @@ end
 return { 1, balance }
 `;
 
-/** Put one resource (and keep the open-jobs set right). KEYS: resource, index, open set, seq. ARGV: id, json, open. */
+/**
+ * Put one resource (and keep the open-jobs set and the asset's CDN path right). KEYS: resource, index, open set,
+ * seq, CDN path key. ARGV: id, json, open, has a CDN path ("1" or "").
+ */
 export const PUT_RESOURCE = `
 redis.call('SET', KEYS[1], ARGV[2])
+if ARGV[4] == '1' then redis.call('SET', KEYS[5], ARGV[1]) end
 redis.call('ZADD', KEYS[2], 'NX', redis.call('INCR', KEYS[4]), ARGV[1])
 if ARGV[3] == '1' then redis.call('SADD', KEYS[3], ARGV[1]) elseif ARGV[3] == '0' then redis.call('SREM', KEYS[3], ARGV[1]) end
 return 1

@@ -8,6 +8,7 @@ import { Redis } from "ioredis";
 import type { RateLimitWindow } from "../../policy/policies.js";
 import type { SimulatorClock } from "../clock.js";
 import type { FaultState } from "../faults.js";
+import { cdnPath } from "../rules/cdn-path.js";
 import { type RateLimitState, summarizeRateLimit } from "../rules/rate-limit.js";
 import type {
   ApiKeyRecord,
@@ -91,6 +92,8 @@ const isOpenJob = (w: ResourceWrite) =>
 /** When an unfinished job is due (simulated ms), or empty for any other record. */
 const dueOf = (w: ResourceWrite) =>
   w.kind === "job" && isOpenJob(w) ? String(w.record.accepted_at_ms + w.record.done_after_ms) : "";
+/** An asset's CDN path (how the asset route finds it), or empty for any other record. */
+const pathOf = (w: ResourceWrite) => (w.kind === "asset" ? (cdnPath(w.record.url) ?? "") : "");
 
 /** Options of the Redis store. */
 export interface RedisStoreOptions {
@@ -124,7 +127,7 @@ export function createRedisStore(
   redis.defineCommand("insertKey", { numberOfKeys: 5, lua: scripts.INSERT_KEY });
   redis.defineCommand("revokeKey", { numberOfKeys: 2, lua: scripts.REVOKE_KEY });
   redis.defineCommand("chargeAndWrite", { numberOfKeys: 2, lua: scripts.CHARGE_AND_WRITE });
-  redis.defineCommand("putResource", { numberOfKeys: 4, lua: scripts.PUT_RESOURCE });
+  redis.defineCommand("putResource", { numberOfKeys: 5, lua: scripts.PUT_RESOURCE });
   redis.defineCommand("finishJob", { numberOfKeys: 3, lua: scripts.FINISH_JOB });
   redis.defineCommand("findCredentials", { numberOfKeys: 0, lua: scripts.FIND_CREDENTIALS });
   redis.defineCommand("dueJobs", { numberOfKeys: 2, lua: scripts.DUE_JOBS });
@@ -300,21 +303,32 @@ export function createRedisStore(
     putResource: (w) =>
       guard(async () => {
         const open = w.kind === "job" ? (isOpenJob(w) ? "1" : "0") : "";
+        const path = pathOf(w);
         await redis.putResource(
           resKey(w.kind, w.record.id),
           `${P}idx:${w.kind}:${w.record.workspace_id}`,
           `${P}open:${w.record.workspace_id}`,
           `${P}seq`,
+          `${P}asset-path:${path}`,
           w.record.id,
           JSON.stringify(w.record),
           open,
+          path ? "1" : "",
         );
       }),
     deleteResource: (kind, id) =>
       guard(async () => {
-        const record = parse<{ workspace_id: string }>(await redis.get(resKey(kind, id)));
+        const record = parse<{ workspace_id: string; url?: string }>(await redis.get(resKey(kind, id)));
         if (!record) return;
-        await redis.multi().del(resKey(kind, id)).zrem(`${P}idx:${kind}:${record.workspace_id}`, id).exec();
+        const path = kind === "asset" && record.url ? cdnPath(record.url) : undefined;
+        const multi = redis.multi().del(resKey(kind, id)).zrem(`${P}idx:${kind}:${record.workspace_id}`, id);
+        if (path) multi.del(`${P}asset-path:${path}`);
+        await multi.exec();
+      }),
+    findAssetByPath: (path) =>
+      guard(async () => {
+        const id = await redis.get(`${P}asset-path:${path}`);
+        return id ? parse<ResourceRecords["asset"]>(await redis.get(resKey("asset", id))) : undefined;
       }),
     getResource: <K extends ResourceKind>(kind: K, id: string) =>
       guard(async () => parse<ResourceRecords[K]>(await redis.get(resKey(kind, id)))),
@@ -336,6 +350,7 @@ export function createRedisStore(
           w.record.workspace_id,
           JSON.stringify(w.record),
           dueOf(w),
+          pathOf(w),
         ]);
         const [ok, balance] = await redis.chargeAndWrite(
           `${P}ws:${workspaceId}`,

@@ -1,0 +1,101 @@
+/**
+ * The simulator's asset server: `GET`/`HEAD {base}/{user_prefix}/{collection_slug}/{file}` serves an asset's
+ * media (media/asset-media.ts) the way a CDN does, for `<img>`, `<video>` and `fetch` on any origin: Content-Type,
+ * Content-Length, a strong ETag (304 on `If-None-Match`), Cache-Control, byte ranges (206, 416; `If-Range`), and
+ * CORS. Pending assets are revalidated on every use (`no-cache`); ready ones are cacheable. Not the API: no key, no
+ * rate limit. Unknown paths answer 404 in the API's error envelope.
+ */
+import parseRange from "range-parser";
+import { MaskoError, notFound } from "../masko-error.js";
+import { type AssetMedia, assetMedia } from "../media/asset-media.js";
+import { sha256Hex } from "../platform.js";
+import type { Services } from "../services.js";
+import { createCors } from "./cors.js";
+import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";
+import { asMaskoError } from "./respond.js";
+
+const EXPOSED = ["Content-Length", "Content-Range", "Accept-Ranges", "ETag", "X-Masko-Asset-Status"];
+const ALLOW = { methods: "GET, HEAD, OPTIONS", headers: "Range, If-None-Match, If-Range" };
+/** How long a ready asset may be reused without asking again. */
+const READY_CACHE_CONTROL = "public, max-age=300";
+
+/** The asset server of one simulator; `answer` takes the CDN path (what follows the assets base). */
+export function mediaRoutes(services: Services, corsOrigin: string, onError?: (error: unknown) => void) {
+  const cors = createCors(corsOrigin, EXPOSED, ALLOW);
+  const error = (e: MaskoError, headers: Record<string, string> = {}) =>
+    jsonAnswer(e.status, e.body(), { ...cors.headers(), ...e.headers, ...headers });
+  const etags = new WeakMap<Uint8Array, string>();
+  const etagOf = async (bytes: Uint8Array) => {
+    let etag = etags.get(bytes);
+    if (!etag) {
+      etag = `"${(await sha256Hex(bytes)).slice(0, 32)}"`;
+      etags.set(bytes, etag);
+    }
+    return etag;
+  };
+
+  const serve = async (request: ApiRequest, media: AssetMedia): Promise<ApiResponse> => {
+    const { bytes } = media;
+    const etag = await etagOf(bytes);
+    const headers: Record<string, string> = {
+      ...cors.headers(),
+      "Content-Type": media.contentType,
+      ETag: etag,
+      "Cache-Control": media.status === "ready" ? READY_CACHE_CONTROL : "no-cache",
+      "Accept-Ranges": "bytes",
+      "X-Masko-Asset-Status": media.status,
+    };
+    const ifNoneMatch = request.header("if-none-match");
+    if (
+      ifNoneMatch &&
+      (ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((t) => t.trim() === etag))
+    ) {
+      return { status: 304, headers };
+    }
+    const range = request.header("range");
+    const ifRange = request.header("if-range");
+    const ranges = range && (!ifRange || ifRange === etag) ? parseRange(bytes.byteLength, range) : undefined;
+    if (ranges === -1) {
+      const e = new MaskoError(
+        416,
+        "range_not_satisfiable",
+        `Range ${range} is outside the ${bytes.byteLength} bytes.`,
+      );
+      return error(e, { "Content-Range": `bytes */${bytes.byteLength}` });
+    }
+    // A malformed Range (-2) or several ranges are ignored: the whole file, as RFC 9110 allows.
+    if (Array.isArray(ranges) && ranges.length === 1 && ranges.type === "bytes") {
+      const { start, end } = ranges[0] as { start: number; end: number };
+      headers["Content-Range"] = `bytes ${start}-${end}/${bytes.byteLength}`;
+      headers["Content-Length"] = String(end - start + 1);
+      return { status: 206, headers, body: bytes.subarray(start, end + 1) };
+    }
+    headers["Content-Length"] = String(bytes.byteLength);
+    return { status: 200, headers, body: bytes };
+  };
+
+  return {
+    async answer(request: ApiRequest, path: string): Promise<ApiResponse> {
+      if (request.method === "OPTIONS") return cors.preflight();
+      if (request.method !== "GET" && request.method !== "HEAD") {
+        const e = new MaskoError(405, "method_not_allowed", `${request.method} is not allowed on an asset.`);
+        return error(e, { Allow: "GET, HEAD, OPTIONS" });
+      }
+      let media: AssetMedia | undefined;
+      try {
+        media = await assetMedia(services, decodeURIComponent(path));
+      } catch (e) {
+        // A malformed escape is no asset; the store being away is 503; anything else is reported, 500.
+        if (e instanceof URIError) return error(notFound("Asset"));
+        return error(asMaskoError(e, onError));
+      }
+      if (!media) return error(notFound("Asset"));
+      const answer = await serve(request, media);
+      // HEAD: the headers GET would send, without the body.
+      return request.method === "HEAD" ? { status: answer.status, headers: answer.headers } : answer;
+    },
+  };
+}
+
+/** The asset server of one simulator. */
+export type MediaRoutes = ReturnType<typeof mediaRoutes>;

@@ -1,0 +1,83 @@
+/**
+ * What an asset's URL serves: the bytes and type of its media, found by the asset's CDN path. Image assets are
+ * cards drawn for the asset (item and collection names); videos are the shipped sample clips; uploads serve a
+ * sample picture of their type (the simulator keeps no uploaded bytes). An asset whose job has not completed serves
+ * the "generating" placeholder of the same type, as the real CDN serves its branded placeholder until the file
+ * replaces it; one whose job failed keeps the placeholder (docs/decisions.md).
+ */
+import { settleDueJobs } from "../job-settlement.js";
+import { fromBase64 } from "../platform.js";
+import { originalOfSizeVariant } from "../rules/cdn-path.js";
+import type { Services } from "../services.js";
+import type { ResourceRecords } from "../store/records.js";
+import { drawCard } from "./card.js";
+import { CLIPS, UPLOAD_SAMPLES } from "./samples.generated.js";
+
+type Asset = ResourceRecords["asset"];
+
+/** One asset's media as served. */
+export interface AssetMedia {
+  readonly bytes: Uint8Array;
+  readonly contentType: string;
+  /** The asset's status: anything but `ready` serves the placeholder. */
+  readonly status: Asset["status"];
+}
+
+/** The asset at `path` (a size variant's path finds its original), its due job settled first. */
+async function findAsset(services: Services, path: string): Promise<Asset | undefined> {
+  const { store } = services;
+  const original = originalOfSizeVariant(path);
+  let asset =
+    (await store.findAssetByPath(path)) ?? (original ? await store.findAssetByPath(original) : undefined);
+  if (asset?.status === "pending") {
+    await settleDueJobs(services, asset.workspace_id);
+    asset = await store.getResource("asset", asset.id);
+  }
+  return asset;
+}
+
+const CARD_CACHE_SIZE = 64;
+const cards = new Map<string, Uint8Array>();
+
+/** A card, drawn once per content (a small cache: drawing takes tens of milliseconds). */
+function cachedCard(spec: Parameters<typeof drawCard>[0]): Uint8Array {
+  const key = JSON.stringify(spec);
+  let bytes = cards.get(key);
+  if (!bytes) {
+    bytes = drawCard(spec);
+    if (cards.size >= CARD_CACHE_SIZE) cards.delete(cards.keys().next().value as string);
+    cards.set(key, bytes);
+  }
+  return bytes;
+}
+
+/** The item's and the collection's names for an image card. */
+async function namesOf(services: Services, asset: Asset): Promise<{ title: string; caption: string }> {
+  const item = asset.item_id ? await services.store.getResource("item", asset.item_id) : undefined;
+  const collection = asset.collection_id
+    ? await services.store.getResource("collection", asset.collection_id)
+    : undefined;
+  return { title: item?.name ?? "preview", caption: collection?.name ?? "" };
+}
+
+/** The media an asset URL's CDN path serves, or undefined when no asset lives there. */
+export async function assetMedia(services: Services, path: string): Promise<AssetMedia | undefined> {
+  const asset = await findAsset(services, path);
+  if (!asset) return undefined;
+  const { status, content_type: contentType } = asset;
+  const placeholder = status !== "ready";
+  if (asset.type === "upload") {
+    const sample = UPLOAD_SAMPLES[contentType];
+    return sample ? { bytes: fromBase64(sample), contentType, status } : undefined;
+  }
+  if (asset.type === "image" || asset.type === "transparent_image") {
+    const names = await namesOf(services, asset);
+    const transparent = asset.type === "transparent_image";
+    const bytes = cachedCard({ ...names, transparent, placeholder, seed: asset.id });
+    return { bytes, contentType, status };
+  }
+  const clips = placeholder ? CLIPS.placeholder : CLIPS.ready;
+  const clip =
+    asset.type === "video" || asset.type === "webm" || asset.type === "hevc" ? clips[asset.type] : undefined;
+  return clip ? { bytes: fromBase64(clip), contentType, status } : undefined;
+}
