@@ -10,6 +10,11 @@ import { createSimulator, type SimulatorOptions } from "../mock/simulator.js";
 export interface MaskoSimulatorOptions {
   /** The API base URL your code calls (default https://api.masko.ai). */
   baseUrl?: string;
+  /**
+   * Base of the asset URLs the simulator hands out, which the handlers also answer (default the real CDN,
+   * https://assets.masko.ai, so URLs look as in production and `<img>`/`<video>` load through MSW).
+   */
+  assetsBaseUrl?: string;
   seed?: SeedFile;
   /** Multiply every rate limit. */
   rateLimitScale?: number;
@@ -25,12 +30,21 @@ export async function createMaskoSimulator(options: MaskoSimulatorOptions = {}) 
     ...(options.rateLimitScale ? { rateLimitScale: options.rateLimitScale } : {}),
     ...(options.longPollMaxMs !== undefined ? { longPollMaxMs: options.longPollMaxMs } : {}),
     ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
+    ...(options.assetsBaseUrl ? { assetsBaseUrl: options.assetsBaseUrl } : {}),
   });
+  const assetsBase = simulator.services.assets.url;
+  const assetsPath = new URL(assetsBase).pathname.replace(/\/+$/, "");
   const base = (options.baseUrl ?? "https://api.masko.ai").replace(/\/+$/, "");
   const { control } = simulator;
   return {
     /** Pass to `setupServer(...handlers)` or `setupWorker(...handlers)`. */
-    handlers: [http.all(`${base}/v1/*`, ({ request }) => simulator.fetch(request))],
+    handlers: [
+      http.all(`${base}/v1/*`, ({ request }) => simulator.fetch(request)),
+      // The media of every asset URL handed out: PNG cards, sample clips, placeholders while jobs run.
+      http.all(`${assetsBase}/*`, ({ request }) =>
+        simulator.fetchAsset(request, new URL(request.url).pathname.slice(assetsPath.length + 1)),
+      ),
+    ],
     /** The seeded demo workspace (100 credits) and its key. */
     demo: simulator.demo,
     /** A workspace with one member of `role` (owner by default) and that member's key. */

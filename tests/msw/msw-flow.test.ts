@@ -32,7 +32,11 @@ describe("the simulator as MSW handlers", () => {
     await sim.advanceClock(5);
     const job = await masko.waitForJob(accepted.data?.data.job_id as string, { timeoutMs: 5000 });
     expect(job.status).toBe("completed");
-    expect(job.urls?.image).toMatch(/^https:\/\//);
+    expect(job.urls?.image).toMatch(/^https:\/\/assets\.masko\.ai\//);
+    // The handlers answer the CDN host too: an <img> or fetch of the URL gets the PNG.
+    const png = await fetch(job.urls?.image as string);
+    expect(png.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
 
     const tooDear = await masko
       .POST("/v1/collections/{collectionId}/generate", {

@@ -31,6 +31,37 @@ const control = async (path: string, body: unknown) => {
 };
 
 describe("npm run mock (the simulator process)", () => {
+  it("hands out asset URLs on its own /assets path and serves their bytes over HTTP (whole, ranges, HEAD)", async () => {
+    expect(server.output()).toContain(`asset media:  ${server.baseUrl}/assets/…`);
+    const ws = await control("/workspaces", { type: "personal", credits: 5 });
+    const call = (method: string, path: string, body?: unknown) =>
+      fetch(`${server.baseUrl}${path}`, {
+        method,
+        headers: { authorization: `Bearer ${ws.api_key}`, "content-type": "application/json" },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      }).then((r) => r.json());
+    const project = await call("POST", "/v1/projects", { name: "Media" });
+    const collection = await call("POST", "/v1/collections", { project_id: project.data.id, name: "Fox" });
+    const accepted = await call("POST", `/v1/collections/${collection.data.id}/generate`, {
+      type: "image",
+      name: "Wave",
+      image_prompt: "waving",
+    });
+    const url: string = accepted.data.urls.image;
+    expect(url.startsWith(`${server.baseUrl}/assets/`)).toBe(true);
+
+    const whole = await fetch(url);
+    const bytes = new Uint8Array(await whole.arrayBuffer());
+    expect(whole.headers.get("content-type")).toBe("image/png");
+    expect(Number(whole.headers.get("content-length"))).toBe(bytes.byteLength);
+    expect(Buffer.from(bytes.subarray(1, 4)).toString()).toBe("PNG");
+    const part = await fetch(url, { headers: { range: "bytes=8-15" } });
+    expect(part.status).toBe(206);
+    expect(new Uint8Array(await part.arrayBuffer())).toEqual(bytes.subarray(8, 16));
+    const head = await fetch(url, { method: "HEAD" });
+    expect(head.headers.get("content-length")).toBe(String(bytes.byteLength));
+  });
+
   it("prints the base URL, the control API URL and the demo key, and serves the demo workspace", async () => {
     expect(server.output()).toContain(`listening on ${server.baseUrl}`);
     expect(server.output()).toContain(`control API:  ${server.baseUrl}/__mock`);
