@@ -932,7 +932,7 @@ export interface components {
             id: string;
             type: components["schemas"]["AssetType"];
             /**
-             * @description `pending` until the job that makes it completes; the URL then serves a placeholder.
+             * @description `pending` until the job that makes it completes. The URL works from the start: it serves a placeholder of the same type until the job completes, then the file (decision D29); a failed job's asset keeps the placeholder.
              * @enum {string}
              */
             status: "pending" | "ready" | "failed";

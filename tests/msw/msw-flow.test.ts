@@ -36,7 +36,11 @@ describe("the simulator as MSW handlers", () => {
     // The handlers answer the CDN host too: an <img> or fetch of the URL gets the PNG.
     const png = await fetch(job.urls?.image as string);
     expect(png.headers.get("content-type")).toBe("image/png");
-    expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");
+    expect(
+      Buffer.from(await png.arrayBuffer())
+        .subarray(1, 4)
+        .toString(),
+    ).toBe("PNG");
 
     const tooDear = await masko
       .POST("/v1/collections/{collectionId}/generate", {

@@ -6,7 +6,7 @@
  */
 import { decode, encode } from "fast-png";
 import { fromBase64 } from "../platform.js";
-import { ATLASES } from "./samples.generated.js";
+import { ATLASES, type Atlas } from "./samples.generated.js";
 
 export const CARD_SIZE = 256;
 
@@ -22,17 +22,16 @@ export interface CardSpec {
   seed: string;
 }
 
-type AtlasData = (typeof ATLASES)[keyof typeof ATLASES];
 interface Font {
-  readonly data: AtlasData;
+  readonly data: Atlas;
   readonly alpha: Uint8Array;
   readonly width: number;
   readonly index: Map<string, number>;
 }
-const fonts = new Map<AtlasData, Font>();
+const fonts = new Map<Atlas, Font>();
 
 /** An atlas decoded once. */
-function fontOf(data: AtlasData): Font {
+function fontOf(data: Atlas): Font {
   let font = fonts.get(data);
   if (!font) {
     const png = decode(fromBase64(data.png));
