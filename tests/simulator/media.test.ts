@@ -79,6 +79,40 @@ describe("asset media", () => {
     }
   });
 
+  it("serves the URLs of a canvas export, a preview and a batch too", async () => {
+    const h = await createHarness();
+    const ws = await h.workspace("personal", 300);
+    const { collectionId } = await h.collection(ws.key);
+    const base = `/v1/collections/${collectionId}/canvases`;
+    const canvas = await h.call("POST", base, {
+      key: ws.key,
+      body: { name: "Greeter", template_id: "greeter-3state" },
+    });
+    await h.advance(10);
+    await h.call("POST", `${base}/${canvas.body.data.id}/generate-all`, { key: ws.key, body: {} });
+    const preview = await h.call("POST", "/v1/generate/preview", {
+      key: ws.key,
+      body: { collection_id: collectionId, image_prompt: "a fox" },
+    });
+    const batch = await h.call("POST", `/v1/collections/${collectionId}/generate-batch`, {
+      key: ws.key,
+      body: { requests: [{ type: "image", name: "Sit", image_prompt: "sitting" }] },
+    });
+    await h.advance(60);
+    const exported = await h.call("GET", `${base}/${canvas.body.data.id}/export`, { key: ws.key });
+    expect(exported.status).toBe(200);
+    const previewJob = await h.call("GET", `/v1/jobs/${preview.body.data.job_id}`, { key: ws.key });
+
+    const urls = urlsIn([exported.body, previewJob.body, batch.body], "https://assets.masko.ai/");
+    expect(urls.filter((u) => u.endsWith(".webm")).length).toBeGreaterThanOrEqual(2);
+    expect(urls.filter((u) => u.endsWith(".png")).length).toBeGreaterThanOrEqual(5);
+    for (const url of urls) {
+      const { response, bytes } = await media(h, url);
+      expect(response.status, url).toBe(200);
+      expect(sniff(bytes), url).toBe(url.split(".").pop());
+    }
+  });
+
   it("draws image cards per asset: RGB for `image`, an alpha channel for `transparent_image`, the same bytes each time", async () => {
     const h = await createHarness();
     const ws = await h.workspace("personal", 100);
