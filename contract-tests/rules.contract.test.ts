@@ -151,7 +151,7 @@ describe.skipIf(!target.hasControl)(`rate limits ${NEEDS_CONTROL}`, () => {
 });
 
 describe.skipIf(!target.hasControl)(`jobs ${NEEDS_CONTROL}`, () => {
-  it("long-polls a job with wait=true until it completes", async () => {
+  it("long-polls a job with wait=true until it completes, and its image URL serves the PNG", async () => {
     const ws = await newWorkspace();
     const { collectionId } = await newCollection(ws.key);
     const job = await call("POST", `/v1/collections/${collectionId}/generate`, {
@@ -161,6 +161,11 @@ describe.skipIf(!target.hasControl)(`jobs ${NEEDS_CONTROL}`, () => {
     await advanceClock(2);
     const done = await call("GET", `/v1/jobs/${job.body.data.job_id}?wait=true`, { key: ws.key });
     expect(done.body.data.status).toBe("completed");
-    expect(done.body.data.urls.image).toMatch(/^https:\/\//);
+    const image = await fetch(done.body.data.urls.image);
+    expect(image.status).toBe(200);
+    expect(image.headers.get("content-type")).toBe("image/png");
+    expect(Buffer.from(await image.arrayBuffer()).subarray(0, 8)).toEqual(
+      Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    );
   });
 });

@@ -116,11 +116,23 @@ describe("the installed package", () => {
         "  expect(error).toBeInstanceOf(MaskoApiError);",
         '  expect(error).toMatchObject({ status: 402, code: "insufficient_credits", required: 1, balance: 0 });',
         "});",
+        'it("serves the PNG of a generated image at its CDN URL", async () => {',
+        "  const client = createMaskoClient({ apiKey: masko.demo.api_key, retry: false });",
+        '  const project = await client.POST("/v1/projects", { body: { name: "P" } });',
+        '  const collection = await client.POST("/v1/collections", { body: { project_id: project.data!.data.id, name: "Fox" } });',
+        '  const accepted = await client.POST("/v1/collections/{collectionId}/generate", {',
+        "    params: { path: { collectionId: collection.data!.data.id } },",
+        '    body: { type: "image", name: "Wave", image_prompt: "waving" },',
+        "  });",
+        "  const png = await fetch(accepted.data!.data.urls!.image!);",
+        '  expect(png.headers.get("content-type")).toBe("image/png");',
+        '  expect(Buffer.from(await png.arrayBuffer()).subarray(1, 4).toString()).toBe("PNG");',
+        "});",
         "",
       ].join("\n"),
     );
     const vitest = run(join(dir, "node_modules/.bin/vitest"), ["run", "msw.test.ts"]);
-    expect(vitest.stdout + vitest.stderr).toMatch(/1 passed/);
+    expect(vitest.stdout + vitest.stderr).toMatch(/2 passed/);
     expect(vitest.status).toBe(0);
   });
 
