@@ -205,5 +205,12 @@ describe("npm run mock (the simulator process)", () => {
     });
     expect(badControl.status).toBe(2);
     expect(badControl.stderr).toContain("--control must be on or off");
+    const badAssets = spawnSync(
+      process.execPath,
+      ["--import", "tsx", cli, "mock", "--assets-base-url", "cdn.example.test"],
+      { encoding: "utf8" },
+    );
+    expect(badAssets.status).toBe(2);
+    expect(badAssets.stderr).toContain("--assets-base-url: assets base URL must be an absolute http(s) URL");
   });
 });

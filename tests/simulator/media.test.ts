@@ -4,7 +4,7 @@
  */
 import { decode } from "fast-png";
 import { describe, expect, it } from "vitest";
-import { AssetsBase } from "../../src/mock/media/assets-base.js";
+import { AssetsBase } from "../../src/mock/assets-base.js";
 import { cdnPath } from "../../src/mock/rules/cdn-path.js";
 import { createHarness, type Harness } from "./harness.js";
 

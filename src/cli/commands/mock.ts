@@ -6,6 +6,7 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { setFlagsFromString } from "node:v8";
+import { AssetsBase } from "../../mock/assets-base.js";
 import type { SeedFile } from "../../mock/control.js";
 import { badRequest } from "../../mock/masko-error.js";
 import { listen } from "../../mock/node-server.js";
@@ -191,11 +192,10 @@ export async function runMock(args: string[]): Promise<void> {
   if (control !== "on" && control !== "off") fail(`--control must be on or off, not ${control}`);
 
   const assetsBaseUrl = option("assets-base-url");
-  if (
-    (assetsBaseUrl && !/^https?:\/\/[^/]/.test(assetsBaseUrl)) ||
-    (assetsBaseUrl && !URL.canParse(assetsBaseUrl))
-  ) {
-    fail(`--assets-base-url must be an absolute http(s) URL, not ${JSON.stringify(assetsBaseUrl)}`);
+  try {
+    if (assetsBaseUrl) new AssetsBase(assetsBaseUrl);
+  } catch (error) {
+    fail(`--assets-base-url: ${(error as Error).message}`);
   }
   const simulator = await createSimulator({
     ...(assetsBaseUrl ? { assetsBaseUrl } : {}),
