@@ -5,9 +5,9 @@
  */
 import { specValidator } from "../contract/bundled-spec.js";
 import { type MaskoPolicies, policies as specPolicies } from "../policy/policies.js";
+import { AssetsBase } from "./assets-base.js";
 import { createClock, type SimulatorClock } from "./clock.js";
 import { settleDueJobs } from "./job-settlement.js";
-import { AssetsBase } from "./assets-base.js";
 import { Scheduler } from "./scheduler.js";
 import { type Services, uuid } from "./services.js";
 import { createMemoryStore } from "./store/memory-store.js";

@@ -2,9 +2,9 @@
 import type { SpecValidator } from "../contract/spec-validator.js";
 import type { operations } from "../generated/masko-api.js";
 import type { MaskoPolicies } from "../policy/policies.js";
+import type { AssetsBase } from "./assets-base.js";
 import type { SimulatorClock } from "./clock.js";
 import type { FaultState } from "./faults.js";
-import type { AssetsBase } from "./assets-base.js";
 import type { Scheduler } from "./scheduler.js";
 import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "./store/records.js";
 import type { Store } from "./store/store.js";
