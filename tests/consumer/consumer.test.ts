@@ -207,5 +207,9 @@ describe("the installed package", () => {
     const test = run(bin, ["test", "--base-url", mock.baseUrl, "--api-key", key, "--admin-token", "wrong"]);
     expect(test.status).not.toBe(0);
     expect(test.stdout + test.stderr).toContain("answered 401");
+    const keyless = run(bin, ["test", "--base-url", mock.baseUrl]);
+    expect(keyless.status).toBe(2);
+    expect(keyless.stderr).toContain("--base-url needs --api-key (or MASKO_API_KEY)");
+    expect(keyless.stdout + keyless.stderr).not.toContain("No test files found");
   }, 120_000);
 });

@@ -73,6 +73,12 @@ export async function runTest(args: string[]): Promise<number> {
     const value = values[name];
     if (typeof value === "string" && f.env) process.env[f.env] = value;
   }
+  if (process.env.MASKO_BASE_URL && !process.env.MASKO_API_KEY) {
+    process.stderr.write(
+      `masko-contract test: --base-url needs --api-key (or MASKO_API_KEY): a key of that server.\n\n${usage()}`,
+    );
+    return 2;
+  }
   const junit = resolve(process.env.MASKO_CONTRACT_JUNIT ?? "reports/junit/contract.xml");
   const hitsDir = resolve(dirname(junit), "../coverage-hits");
   const targetFile = `${junit}.target.json`;
