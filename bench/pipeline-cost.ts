@@ -5,6 +5,8 @@
  *   constant          — the adapter answers a constant record (the adapter's and node:http's own cost)
  *   pipeline+constant — the whole pipeline runs for the request, then the same constant is sent
  *   simulator         — the simulator's real answer
+ *   busy loop+constant — the constant after a busy loop as long as the pipeline's in-process cost (a control: what
+ *                       that much CPU costs under HTTP load on this machine, whatever the code)
  * The per-request difference between the first two is the pipeline's cost in this setting (its code and data do
  * not stay in cache between requests as they do in a tight loop). Writes bench/PIPELINE.md.
  *   npm run bench:pipeline [-- --seconds 5 --rounds 3]
@@ -30,7 +32,11 @@ async function main() {
   const line = await new Promise<string>((resolve) =>
     child.stdout.once("data", (d: Buffer) => resolve(String(d))),
   );
-  const { urls, key } = JSON.parse(line) as { urls: Record<string, string>; key: string };
+  const { urls, key, inProcessMicros } = JSON.parse(line) as {
+    urls: Record<string, string>;
+    key: string;
+    inProcessMicros: number;
+  };
   const servers = Object.entries(urls).map(([name, url]) => ({ name, url, key }));
   try {
     const settings = { seconds: Number(values.seconds), connections: 50 };
@@ -40,20 +46,21 @@ async function main() {
       for (const server of servers) rps.get(server.name)?.push(wrk(server, settings).rps);
     }
     const rows = servers.map(({ name }) => ({ name, rps: median(rps.get(name) ?? []) }));
-    const [base, piped, real] = rows.map((r) => r.rps) as [number, number, number];
+    const [base, piped, real, busy] = rows.map((r) => r.rps) as [number, number, number, number];
     const micros = (r: number) => 1e6 / r;
     const report = [
       "# What the pipeline costs under HTTP load",
       "",
       `Command: \`npm run bench:pipeline -- --seconds ${values.seconds} --rounds ${values.rounds}\``,
-      `Run: ${new Date().toISOString()}, Node ${process.version}. GET /v1/credits with the demo key, wrk -t1 -c50, the three variants in one process, alternating rounds (medians).`,
+      `Run: ${new Date().toISOString()}, Node ${process.version}. GET /v1/credits with the demo key, wrk -t1 -c50, the four variants in one process, alternating rounds (medians).`,
       "",
       "| variant | req/s | µs a request |",
       "|---|---|---|",
       ...rows.map((r) => `| ${r.name} | ${r.rps.toFixed(0)} | ${micros(r.rps).toFixed(1)} |`),
       "",
-      `- the pipeline costs **${(micros(piped) - micros(base)).toFixed(1)} µs** a request here; the real answer ${(micros(real) - micros(base)).toFixed(1)} µs more than the constant one.`,
-      "- The same pipeline in a tight in-process loop takes a few µs: under HTTP its code and data do not stay in cache.",
+      `- In a tight in-process loop the whole answer takes **${inProcessMicros.toFixed(1)} µs**.`,
+      `- Under HTTP load the pipeline costs **${(micros(piped) - micros(base)).toFixed(1)} µs** a request; the real answer ${(micros(real) - micros(base)).toFixed(1)} µs more than the constant one.`,
+      `- A busy loop of the same ${inProcessMicros.toFixed(1)} µs costs **${(micros(busy) - micros(base)).toFixed(1)} µs** a request under the same load: on this machine each µs of CPU a server adds costs about ${((micros(busy) - micros(base)) / inProcessMicros).toFixed(1)} µs of throughput (the client and the kernel's loopback work share the two cores), and the pipeline ${((micros(piped) - micros(base)) / inProcessMicros).toFixed(1)} µs (its code and data also fall out of cache between requests).`,
       "",
     ].join("\n");
     process.stdout.write(report);

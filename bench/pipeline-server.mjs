@@ -21,6 +21,30 @@ const constant = () => ({
 });
 
 const simulator = await createSimulator({ rateLimitScale: 1_000_000 });
+
+/** The pipeline's own cost in a tight in-process loop (µs a request): the same record answered over and over. */
+async function tightLoopMicros(rounds = 50_000) {
+  const authorization = `Bearer ${simulator.demo.api_key}`;
+  const record = {
+    method: "GET",
+    path: "/v1/credits",
+    query: "",
+    header: (name) => (name === "authorization" ? authorization : undefined),
+    address: "127.0.0.1",
+    body: { present: false, read: async () => new Uint8Array() },
+    signal: () => new AbortController().signal,
+  };
+  for (let i = 0; i < 5_000; i++) await simulator.answer(record);
+  const started = process.hrtime.bigint();
+  for (let i = 0; i < rounds; i++) await simulator.answer(record);
+  return Number(process.hrtime.bigint() - started) / 1000 / rounds;
+}
+const inProcessMicros = await tightLoopMicros();
+/** Keeps the CPU busy for `micros` µs: plain work of the pipeline's in-process length, with no data of its own. */
+function busy(micros) {
+  const end = process.hrtime.bigint() + BigInt(Math.round(micros * 1000));
+  while (process.hrtime.bigint() < end);
+}
 const variants = {
   // The adapter and node:http alone (the authorization header is read, as the pipeline does).
   constant: async (request) => {
@@ -33,9 +57,16 @@ const variants = {
     return constant();
   },
   simulator: simulator.answer,
+  // The adapter's constant after a busy loop as long as the pipeline takes in process: what that much CPU costs
+  // under HTTP load on this machine, whatever the code.
+  "busy loop+constant": async (request) => {
+    request.header("authorization");
+    busy(inProcessMicros);
+    return constant();
+  },
 };
 const urls = {};
 for (const [name, answer] of Object.entries(variants)) {
   urls[name] = (await listen({ ...simulator, answer }, { port: 0 })).url;
 }
-process.stdout.write(`${JSON.stringify({ urls, key: simulator.demo.api_key })}\n`);
+process.stdout.write(`${JSON.stringify({ urls, key: simulator.demo.api_key, inProcessMicros })}\n`);
