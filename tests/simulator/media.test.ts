@@ -128,6 +128,10 @@ describe("asset media", () => {
     const alphaAt = (x: number, y: number) => transparent.data[(y * 256 + x) * 4 + 3];
     expect(alphaAt(2, 2)).toBe(0); // background
     expect(alphaAt(128, 92)).toBe(255); // the disc
+    // The same picture without its background: the disc has the same colour in both.
+    expect([...image.data.slice((92 * 256 + 128) * 3, (92 * 256 + 128) * 3 + 3)]).toEqual([
+      ...transparent.data.slice((92 * 256 + 128) * 4, (92 * 256 + 128) * 4 + 3),
+    ]);
 
     const again = await media(h, wave.urls.image);
     expect(again.bytes).toEqual((await media(h, wave.urls.image)).bytes);

@@ -73,7 +73,7 @@ export async function assetMedia(services: Services, path: string): Promise<Asse
   if (asset.type === "image" || asset.type === "transparent_image") {
     const names = await namesOf(services, asset);
     const transparent = asset.type === "transparent_image";
-    const bytes = cachedCard({ ...names, transparent, placeholder, seed: asset.id });
+    const bytes = cachedCard({ ...names, transparent, placeholder, seed: asset.item_id ?? asset.id });
     return { bytes, contentType, status };
   }
   const clips = placeholder ? CLIPS.placeholder : CLIPS.ready;

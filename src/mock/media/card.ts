@@ -1,7 +1,7 @@
 /**
  * The PNG an image asset serves: a 256×256 card with a coloured disc (the "mascot"), the item's name and the
  * collection's name, drawn from the DejaVu Sans glyph atlases made by `npm run media` and encoded with fast-png.
- * Deterministic: the same text and seed give the same bytes. Transparent cards have an alpha channel (only the disc
+ * Deterministic: the same text and seed (the item) give the same bytes; an item's two images share their colours. Transparent cards have an alpha channel (only the disc
  * and the text are opaque); placeholder cards are grey and say "generating…". Runs in Node and in browsers.
  */
 import { decode, encode } from "fast-png";
