@@ -1,4 +1,4 @@
-/** Starting and stopping helper servers (Prism, the simulator) on loopback ports for tests. */
+/** Starting and stopping helper servers (Prism, the simulator, benchmark peers) on loopback ports. */
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
 
@@ -19,6 +19,8 @@ export function freePort(): Promise<number> {
 /** A running child process reachable at `baseUrl`. */
 export interface RunningServer {
   readonly baseUrl: string;
+  /** The spawned process (the leader of its process group). */
+  readonly child: ChildProcess;
   readonly output: () => string;
   stop(): Promise<void>;
   /** Kills the process group at once (SIGKILL): a crash, nothing cleaned up. */
@@ -32,7 +34,18 @@ export interface RunningServer {
 export async function startServer(
   command: string,
   args: string[],
-  options: { port: number; readyPath: string; timeoutMs?: number; env?: NodeJS.ProcessEnv },
+  options: {
+    port: number;
+    readyPath: string;
+    timeoutMs?: number;
+    env?: NodeJS.ProcessEnv;
+    /** Headers of the readiness request (a benchmark sends the key it will use). */
+    readyHeaders?: Record<string, string>;
+    /** How often readiness is asked, in ms (default 100; a start-up timing asks more often). */
+    pollMs?: number;
+    /** Most characters of output kept (default all; servers that log every request are capped). */
+    maxOutput?: number;
+  },
 ): Promise<RunningServer> {
   const child: ChildProcess = spawn(command, args, {
     detached: true,
@@ -40,12 +53,11 @@ export async function startServer(
     env: { ...process.env, ...options.env },
   });
   let output = "";
-  child.stdout?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
-  child.stderr?.on("data", (chunk: Buffer) => {
-    output += chunk.toString();
-  });
+  const keep = (chunk: Buffer) => {
+    if (output.length < (options.maxOutput ?? Number.POSITIVE_INFINITY)) output += chunk.toString();
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
   const baseUrl = `http://127.0.0.1:${options.port}`;
   /** Sends `signal` to the whole group and waits for the exit; SIGTERM falls back to SIGKILL after 3 s. */
   const end = async (signal: "SIGTERM" | "SIGKILL") => {
@@ -71,10 +83,11 @@ export async function startServer(
   while (Date.now() < deadline) {
     if (child.exitCode !== null) throw new Error(`${command} exited with ${child.exitCode}:\n${output}`);
     try {
-      await fetch(`${baseUrl}${options.readyPath}`);
-      return { baseUrl, output: () => output, stop, kill };
+      const ready = await fetch(`${baseUrl}${options.readyPath}`, { headers: options.readyHeaders ?? {} });
+      await ready.arrayBuffer();
+      return { baseUrl, child, output: () => output, stop, kill };
     } catch {
-      await new Promise((r) => setTimeout(r, 100));
+      await new Promise((r) => setTimeout(r, options.pollMs ?? 100));
     }
   }
   await stop();

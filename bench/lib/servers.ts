@@ -1,8 +1,8 @@
 /** Starting the servers a benchmark measures, finding the process that listens, and reading its memory. */
-import { type ChildProcess, execFileSync, spawn } from "node:child_process";
+import { type ChildProcess, execFileSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { freePort } from "../../support/processes.js";
+import { freePort, startServer } from "../../support/processes.js";
 
 export const root = resolve(import.meta.dirname, "../..");
 
@@ -17,8 +17,9 @@ export interface Server {
 }
 
 /**
- * Spawns `command args(port)` in its own process group and waits for its first answer to `GET readyPath`.
- * `key` is sent on that request; without one, the simulator's demo key printed at start-up is kept.
+ * Spawns `command args(port)` in its own process group (support/processes.ts) and times its first answer to
+ * `GET readyPath`, asked every 5 ms. `key` is sent on that request; without one, the simulator's demo key printed
+ * at start-up is kept.
  */
 export async function start(
   name: string,
@@ -28,38 +29,22 @@ export async function start(
 ): Promise<Server> {
   const port = await freePort();
   const started = performance.now();
-  const child = spawn(command, args(port), {
-    stdio: ["ignore", "pipe", "pipe"],
-    detached: true,
-    env: { ...process.env, ...options.env },
+  const running = await startServer(command, args(port), {
+    port,
+    readyPath: options.readyPath ?? "/v1/credits",
+    readyHeaders: { authorization: `Bearer ${options.key ?? `masko_${"0".repeat(64)}`}` },
+    pollMs: 5,
+    timeoutMs: options.timeoutMs ?? 120_000,
+    // Kept for the demo key and for errors; capped, since some servers log every request.
+    maxOutput: 65_536,
+    ...(options.env ? { env: options.env } : {}),
+  }).catch((error: Error) => {
+    throw new Error(`${name} did not start: ${error.message}`);
   });
-  let output = "";
-  // Kept for the demo key and for errors; capped, since some servers log every request.
-  const keep = (d: Buffer) => {
-    if (output.length < 65_536) output += d;
-  };
-  child.stdout?.on("data", keep);
-  child.stderr?.on("data", keep);
-  const url = `http://127.0.0.1:${port}`;
-  const deadline = Date.now() + (options.timeoutMs ?? 120_000);
-  for (;;) {
-    try {
-      const res = await fetch(`${url}${options.readyPath ?? "/v1/credits"}`, {
-        headers: { authorization: `Bearer ${options.key ?? `masko_${"0".repeat(64)}`}` },
-      });
-      await res.arrayBuffer();
-      break;
-    } catch {
-      if (child.exitCode !== null || Date.now() > deadline) {
-        stop({ child });
-        throw new Error(`${name} did not start: ${output}`);
-      }
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
   const firstAnswerMs = performance.now() - started;
-  const demo = /demo API key: (masko_[0-9a-f]{64})/.exec(output)?.[1];
-  return { name, child, url, firstAnswerMs, key: options.key ?? demo ?? `masko_${"ab".repeat(32)}` };
+  const demo = /demo API key: (masko_[0-9a-f]{64})/.exec(running.output())?.[1];
+  const key = options.key ?? demo ?? `masko_${"ab".repeat(32)}`;
+  return { name, child: running.child, url: running.baseUrl, firstAnswerMs, key };
 }
 
 /** Stops a server's whole process group. */
