@@ -37,6 +37,30 @@ const call = (server: RunningServer, method: string, path: string, key: string, 
 const either = (i: number) => (i % 2 === 0 ? a : b);
 
 describe("two simulator instances on one Redis", () => {
+  it("serve each other's asset URLs: an image generated on one is served by the other at the same CDN path", async () => {
+    const ws = await control(a, "/workspaces", { type: "personal", credits: 5 });
+    const project = (await (await call(a, "POST", "/v1/projects", ws.api_key, { name: "p" })).json()) as {
+      data: { id: string };
+    };
+    const collection = (await (
+      await call(a, "POST", "/v1/collections", ws.api_key, { project_id: project.data.id, name: "c" })
+    ).json()) as { data: { id: string } };
+    const accepted = (await (
+      await call(a, "POST", `/v1/collections/${collection.data.id}/generate`, ws.api_key, {
+        type: "image",
+        name: "Wave",
+        image_prompt: "waving",
+      })
+    ).json()) as { data: { urls: { image: string } } };
+    const url = accepted.data.urls.image;
+    expect(url.startsWith(`${a.baseUrl}/assets/`)).toBe(true);
+    const fromA = await fetch(url);
+    const fromB = await fetch(url.replace(a.baseUrl, b.baseUrl));
+    expect(fromB.status).toBe(200);
+    expect(fromB.headers.get("content-type")).toBe("image/png");
+    expect(fromB.headers.get("etag")).toBe(fromA.headers.get("etag"));
+  });
+
   it("admit exactly the minute limit of 500 concurrent requests on one key split across both", async () => {
     const ws = await control(a, "/workspaces", { type: "personal", credits: 1 });
     const statuses = await Promise.all(
