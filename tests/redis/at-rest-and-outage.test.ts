@@ -71,6 +71,10 @@ describe("the Redis store", () => {
     });
     expect(down.headers.get("retry-after")).toBe("1");
     expect(down.headers.get("x-ratelimit-remaining")).toBe("0");
+    // The asset server too: the envelope, not a crash or a hang.
+    const media = await sim.fetch(new Request("http://mock/assets/ffffffff/fox/wave-00000000.png"));
+    expect(media.status).toBe(503);
+    expect(((await media.json()) as { error: { code: string } }).error.code).toBe("service_unavailable");
 
     await own.start();
     let back = 0;
