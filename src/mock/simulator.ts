@@ -36,7 +36,7 @@ export interface SimulatorOptions extends ServiceOptions {
   corsOrigin?: string;
   /** Extra workspaces, seeded at start-up and at each reset. */
   seed?: Seed;
-  /** Called once per Masko API request. */
+  /** Called once per Masko API request and per asset request (`/assets/…`). */
   log?: (line: RequestLogLine) => void;
   /** Keep what the store already holds (a shared Redis) instead of resetting it; seed only when it is empty. */
   keepState?: boolean;
@@ -105,14 +105,14 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     }
   };
   const media = mediaRoutes(services, options.corsOrigin ?? "*", onError);
+  const serveMedia = (request: ApiRequest) => media.answer(request, request.path.slice(ASSETS_PATH.length));
   const answer = async (request: ApiRequest): Promise<ApiResponse> => {
     if (controlApi?.owns(request.path)) return controlApi.answer(request);
-    if (request.path.startsWith(ASSETS_PATH))
-      return media.answer(request, request.path.slice(ASSETS_PATH.length));
-    if (!log) return pipeline(request);
+    const isMedia = request.path.startsWith(ASSETS_PATH);
+    if (!log) return isMedia ? serveMedia(request) : pipeline(request);
     const started = performance.now();
     const admission = gate.open();
-    const response = await pipeline(request, admission);
+    const response = await (isMedia ? serveMedia(request) : pipeline(request, admission));
     const durationMs = performance.now() - started;
     log({
       method: request.method,

@@ -266,6 +266,12 @@ describe("asset media", () => {
     expect(post.response.status).toBe(405);
     expect(post.response.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
     expect((await media(h, urls.image)).response.status).toBe(200);
+    // Each asset request is a line of the request log, without a key.
+    expect(h.logs.slice(-2)).toEqual([
+      expect.objectContaining({ method: "DELETE", path: `/assets/${cdnPath(urls.image)}`, status: 405 }),
+      expect.objectContaining({ method: "GET", path: `/assets/${cdnPath(urls.image)}`, status: 200 }),
+    ]);
+    expect(h.logs.at(-1)?.keyId).toBeUndefined();
   });
 
   it("hands out URLs under a configured base (--assets-base-url) and still serves them by their CDN path", async () => {
