@@ -64,9 +64,14 @@ describe("asset media", () => {
     const job = await h.call("GET", `/v1/jobs/${accepted.job_id}`, { key: ws.key });
     const items = await h.call("GET", `/v1/collections/${collectionId}/items`, { key: ws.key });
     const jobs = await h.call("GET", "/v1/jobs", { key: ws.key });
+    const asset = await h.call("GET", `/v1/assets/${accepted.asset_ids.webm}`, { key: ws.key });
+    expect(asset.body.data.status).toBe("ready");
 
     const urls = new Set(
-      urlsIn([accepted, upload.body, job.body, items.body, jobs.body], "https://assets.masko.ai/"),
+      urlsIn(
+        [accepted, upload.body, job.body, items.body, jobs.body, asset.body],
+        "https://assets.masko.ai/",
+      ),
     );
     expect(urls.size).toBeGreaterThanOrEqual(11); // 5 assets, 5 size variants, 1 upload
     for (const url of urls) {
