@@ -36,6 +36,17 @@ async function findAsset(services: Services, path: string): Promise<Asset | unde
   return asset;
 }
 
+const decoded = new Map<string, Uint8Array>();
+/** A shipped sample's bytes, decoded once (the same array each time, so its ETag is computed once too). */
+function sample(base64: string): Uint8Array {
+  let bytes = decoded.get(base64);
+  if (!bytes) {
+    bytes = fromBase64(base64);
+    decoded.set(base64, bytes);
+  }
+  return bytes;
+}
+
 const CARD_CACHE_SIZE = 64;
 const cards = new Map<string, Uint8Array>();
 
@@ -67,8 +78,8 @@ export async function assetMedia(services: Services, path: string): Promise<Asse
   const { status, content_type: contentType } = asset;
   const placeholder = status !== "ready";
   if (asset.type === "upload") {
-    const sample = UPLOAD_SAMPLES[contentType];
-    return sample ? { bytes: fromBase64(sample), contentType, status } : undefined;
+    const picture = UPLOAD_SAMPLES[contentType];
+    return picture ? { bytes: sample(picture), contentType, status } : undefined;
   }
   if (asset.type === "image" || asset.type === "transparent_image") {
     const names = await namesOf(services, asset);
@@ -79,5 +90,5 @@ export async function assetMedia(services: Services, path: string): Promise<Asse
   const clips = placeholder ? CLIPS.placeholder : CLIPS.ready;
   const clip =
     asset.type === "video" || asset.type === "webm" || asset.type === "hevc" ? clips[asset.type] : undefined;
-  return clip ? { bytes: fromBase64(clip), contentType, status } : undefined;
+  return clip ? { bytes: sample(clip), contentType, status } : undefined;
 }
