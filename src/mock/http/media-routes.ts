@@ -96,6 +96,3 @@ export function mediaRoutes(services: Services, corsOrigin: string, onError?: (e
     },
   };
 }
-
-/** The asset server of one simulator. */
-export type MediaRoutes = ReturnType<typeof mediaRoutes>;

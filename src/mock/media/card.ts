@@ -8,7 +8,7 @@ import { decode, encode } from "fast-png";
 import { fromBase64 } from "../platform.js";
 import { ATLASES, type Atlas } from "./samples.generated.js";
 
-export const CARD_SIZE = 256;
+const CARD_SIZE = 256;
 
 /** What one card shows. */
 export interface CardSpec {
