@@ -6,7 +6,8 @@
  */
 import { decode, encode } from "fast-png";
 import { fromBase64 } from "../platform.js";
-import { ATLASES, type Atlas } from "./samples.generated.js";
+import type { Atlas } from "./atlas.js";
+import { ATLASES } from "./samples.generated.js";
 
 const CARD_SIZE = 256;
 
