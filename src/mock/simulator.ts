@@ -111,15 +111,16 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     const isMedia = request.path.startsWith(ASSETS_PATH);
     if (!log) return isMedia ? serveMedia(request) : pipeline(request);
     const started = performance.now();
-    const admission = gate.open();
-    const response = await (isMedia ? serveMedia(request) : pipeline(request, admission));
+    // Asset requests carry no key: no admission to open.
+    const admission = isMedia ? undefined : gate.open();
+    const response = await (admission ? pipeline(request, admission) : serveMedia(request));
     const durationMs = performance.now() - started;
     log({
       method: request.method,
       path: request.path,
       status: response.status,
       durationMs,
-      keyId: admission.caller?.key.id,
+      keyId: admission?.caller?.key.id,
     });
     return response;
   };

@@ -224,10 +224,10 @@ export function createMemoryStore(): Store {
       return asset && (structuredClone(asset) as ResourceRecords["asset"]);
     },
     async deleteResource(kind, id) {
-      if (kind === "asset") {
-        const path = cdnPath((table(kind).get(id) as ResourceRecords["asset"] | undefined)?.url ?? "");
-        if (path) assetPaths.delete(path);
-      }
+      const asset =
+        kind === "asset" ? (table(kind).get(id) as ResourceRecords["asset"] | undefined) : undefined;
+      const path = asset && cdnPath(asset.url);
+      if (path) assetPaths.delete(path);
       table(kind).delete(id);
     },
     async listResources<K extends ResourceKind>(kind: K, workspaceId: string) {

@@ -94,7 +94,7 @@ export interface Store {
   putResource(write: ResourceWrite): Promise<void>;
   getResource<K extends ResourceKind>(kind: K, id: string): Promise<ResourceRecords[K] | undefined>;
   deleteResource(kind: ResourceKind, id: string): Promise<void>;
-  /** The asset served at a CDN path (`{user_prefix}/{collection_slug}/{file}`; see media/cdn-path.ts). */
+  /** The asset served at a CDN path (`{user_prefix}/{collection_slug}/{file}`; see rules/cdn-path.ts). */
   findAssetByPath(path: string): Promise<ResourceRecords["asset"] | undefined>;
   /** A workspace's resources of one kind, oldest first. */
   listResources<K extends ResourceKind>(kind: K, workspaceId: string): Promise<ResourceRecords[K][]>;
