@@ -6,7 +6,7 @@ import { decode } from "fast-png";
 import { describe, expect, it } from "vitest";
 import { AssetsBase } from "../../src/mock/assets-base.js";
 import { cdnPath } from "../../src/mock/rules/cdn-path.js";
-import { createHarness, type Harness } from "./harness.js";
+import { createHarness, type Harness, imageBody } from "./harness.js";
 
 const TYPES: Record<string, string> = {
   png: "image/png",
@@ -42,10 +42,16 @@ function urlsIn(value: unknown, base: string): string[] {
   return [];
 }
 
-async function generate(h: Harness, key: string, collectionId: string, body: Record<string, unknown>) {
-  const accepted = await h.call("POST", `/v1/collections/${collectionId}/generate`, { key, body });
-  expect(accepted.status).toBe(202);
-  return accepted.body.data;
+/** A fresh workspace with `credits` and a collection in it; `generate` accepts a generation there (202). */
+async function collectionIn(h: Harness, credits = 100) {
+  const { key } = await h.workspace("personal", credits);
+  const { collectionId } = await h.collection(key);
+  const generate = async (body: Record<string, unknown>) => {
+    const accepted = await h.call("POST", `/v1/collections/${collectionId}/generate`, { key, body });
+    expect(accepted.status).toBe(202);
+    return accepted.body.data;
+  };
+  return { key, collectionId, generate };
 }
 
 const animation = { type: "animation", name: "Wave hello", image_prompt: "waving", animation_prompt: "wave" };
@@ -53,18 +59,17 @@ const animation = { type: "animation", name: "Wave hello", image_prompt: "waving
 describe("asset media", () => {
   it("serves every asset URL of a flow as media of its declared type: generation, size variants, uploads, lists", async () => {
     const h = await createHarness();
-    const ws = await h.workspace("personal", 100);
-    const { collectionId } = await h.collection(ws.key);
-    const accepted = await generate(h, ws.key, collectionId, { ...animation, duration: 2, sizes: [360] });
+    const { key, collectionId, generate } = await collectionIn(h);
+    const accepted = await generate({ ...animation, duration: 2, sizes: [360] });
     const upload = await h.call("POST", "/v1/upload", {
-      key: ws.key,
+      key,
       body: { url: "https://example.com/pic.jpg" },
     });
     await h.advance(60);
-    const job = await h.call("GET", `/v1/jobs/${accepted.job_id}`, { key: ws.key });
-    const items = await h.call("GET", `/v1/collections/${collectionId}/items`, { key: ws.key });
-    const jobs = await h.call("GET", "/v1/jobs", { key: ws.key });
-    const asset = await h.call("GET", `/v1/assets/${accepted.asset_ids.webm}`, { key: ws.key });
+    const job = await h.call("GET", `/v1/jobs/${accepted.job_id}`, { key });
+    const items = await h.call("GET", `/v1/collections/${collectionId}/items`, { key });
+    const jobs = await h.call("GET", "/v1/jobs", { key });
+    const asset = await h.call("GET", `/v1/assets/${accepted.asset_ids.webm}`, { key });
     expect(asset.body.data.status).toBe("ready");
 
     const urls = new Set(
@@ -86,27 +91,26 @@ describe("asset media", () => {
 
   it("serves the URLs of a canvas export, a preview and a batch too", async () => {
     const h = await createHarness();
-    const ws = await h.workspace("personal", 300);
-    const { collectionId } = await h.collection(ws.key);
+    const { key, collectionId } = await collectionIn(h, 300);
     const base = `/v1/collections/${collectionId}/canvases`;
     const canvas = await h.call("POST", base, {
-      key: ws.key,
+      key,
       body: { name: "Greeter", template_id: "greeter-3state" },
     });
     await h.advance(10);
-    await h.call("POST", `${base}/${canvas.body.data.id}/generate-all`, { key: ws.key, body: {} });
+    await h.call("POST", `${base}/${canvas.body.data.id}/generate-all`, { key, body: {} });
     const preview = await h.call("POST", "/v1/generate/preview", {
-      key: ws.key,
+      key,
       body: { collection_id: collectionId, image_prompt: "a fox" },
     });
     const batch = await h.call("POST", `/v1/collections/${collectionId}/generate-batch`, {
-      key: ws.key,
-      body: { requests: [{ type: "image", name: "Sit", image_prompt: "sitting" }] },
+      key,
+      body: { requests: [imageBody("Sit")] },
     });
     await h.advance(60);
-    const exported = await h.call("GET", `${base}/${canvas.body.data.id}/export`, { key: ws.key });
+    const exported = await h.call("GET", `${base}/${canvas.body.data.id}/export`, { key });
     expect(exported.status).toBe(200);
-    const previewJob = await h.call("GET", `/v1/jobs/${preview.body.data.job_id}`, { key: ws.key });
+    const previewJob = await h.call("GET", `/v1/jobs/${preview.body.data.job_id}`, { key });
 
     const urls = urlsIn([exported.body, previewJob.body, batch.body], "https://assets.masko.ai/");
     expect(urls.filter((u) => u.endsWith(".webm")).length).toBeGreaterThanOrEqual(2);
@@ -120,10 +124,9 @@ describe("asset media", () => {
 
   it("draws image cards per asset: RGB for `image`, an alpha channel for `transparent_image`, the same bytes each time", async () => {
     const h = await createHarness();
-    const ws = await h.workspace("personal", 100);
-    const { collectionId } = await h.collection(ws.key);
-    const wave = await generate(h, ws.key, collectionId, { type: "image", name: "Wave", image_prompt: "w" });
-    const jump = await generate(h, ws.key, collectionId, { type: "image", name: "Jump", image_prompt: "j" });
+    const { generate } = await collectionIn(h);
+    const wave = await generate(imageBody("Wave"));
+    const jump = await generate(imageBody("Jump"));
     await h.advance(60);
 
     const image = decode((await media(h, wave.urls.image)).bytes);
@@ -145,9 +148,8 @@ describe("asset media", () => {
 
   it("serves the grey placeholder (no-cache) while the job runs, then the final media under a new ETag", async () => {
     const h = await createHarness();
-    const ws = await h.workspace("personal", 100);
-    const { collectionId } = await h.collection(ws.key);
-    const accepted = await generate(h, ws.key, collectionId, { ...animation, duration: 2 });
+    const { generate } = await collectionIn(h);
+    const accepted = await generate({ ...animation, duration: 2 });
 
     const pending = await media(h, accepted.urls.webm);
     expect(pending.response.status).toBe(200);
@@ -167,18 +169,11 @@ describe("asset media", () => {
 
   it("keeps the placeholder of a failed job's assets", async () => {
     const h = await createHarness();
-    const ws = await h.workspace("personal", 100);
-    const { collectionId } = await h.collection(ws.key);
+    const { key, generate } = await collectionIn(h);
     await h.sim.control.setFaults({ fail_next_jobs: 1 });
-    const accepted = await generate(h, ws.key, collectionId, {
-      type: "image",
-      name: "Doomed",
-      image_prompt: "x",
-    });
+    const accepted = await generate(imageBody("Doomed"));
     await h.advance(60);
-    expect((await h.call("GET", `/v1/jobs/${accepted.job_id}`, { key: ws.key })).body.data.status).toBe(
-      "failed",
-    );
+    expect((await h.call("GET", `/v1/jobs/${accepted.job_id}`, { key })).body.data.status).toBe("failed");
     const { response } = await media(h, accepted.urls.image);
     expect(response.status).toBe(200);
     expect(response.headers.get("x-masko-asset-status")).toBe("failed");
@@ -186,9 +181,8 @@ describe("asset media", () => {
 
   it("answers byte ranges as browsers ask for video: 206, suffix ranges, 416, If-Range, several ranges as 200", async () => {
     const h = await createHarness();
-    const ws = await h.workspace("personal", 100);
-    const { collectionId } = await h.collection(ws.key);
-    const { urls } = await generate(h, ws.key, collectionId, { ...animation, duration: 2 });
+    const { generate } = await collectionIn(h);
+    const { urls } = await generate({ ...animation, duration: 2 });
     await h.advance(60);
     const whole = await media(h, urls.video);
     const size = whole.bytes.byteLength;
@@ -219,13 +213,8 @@ describe("asset media", () => {
 
   it("answers HEAD with GET's headers and no body, If-None-Match with 304, and CORS preflights", async () => {
     const h = await createHarness();
-    const ws = await h.workspace("personal", 100);
-    const { collectionId } = await h.collection(ws.key);
-    const { urls } = await generate(h, ws.key, collectionId, {
-      type: "image",
-      name: "Wave",
-      image_prompt: "w",
-    });
+    const { generate } = await collectionIn(h);
+    const { urls } = await generate(imageBody("Wave"));
     const get = await media(h, urls.image, { headers: { Origin: "http://app.test" } });
     expect(get.response.headers.get("access-control-allow-origin")).toBe("*");
     expect(get.response.headers.get("access-control-expose-headers")).toContain("Content-Range");
@@ -260,13 +249,8 @@ describe("asset media", () => {
     const badEscape = await h.sim.fetch(new Request("http://simulator.test/assets/a/b/%E0%A4%A.png"));
     expect(badEscape.status).toBe(404);
 
-    const ws = await h.workspace("personal", 100);
-    const { collectionId } = await h.collection(ws.key);
-    const { urls } = await generate(h, ws.key, collectionId, {
-      type: "image",
-      name: "Wave",
-      image_prompt: "w",
-    });
+    const { generate } = await collectionIn(h);
+    const { urls } = await generate(imageBody("Wave"));
     const post = await media(h, urls.image, { method: "DELETE" });
     expect(post.response.status).toBe(405);
     expect(post.response.headers.get("allow")).toBe("GET, HEAD, OPTIONS");
@@ -281,13 +265,8 @@ describe("asset media", () => {
 
   it("hands out URLs under a configured base (--assets-base-url) and still serves them by their CDN path", async () => {
     const h = await createHarness({ assetsBaseUrl: "https://cdn.example.test/masko/" });
-    const ws = await h.workspace("personal", 100);
-    const { collectionId } = await h.collection(ws.key);
-    const { urls } = await generate(h, ws.key, collectionId, {
-      type: "image",
-      name: "Wave",
-      image_prompt: "w",
-    });
+    const { generate } = await collectionIn(h);
+    const { urls } = await generate(imageBody("Wave"));
     expect(urls.image).toMatch(
       /^https:\/\/cdn\.example\.test\/masko\/[0-9a-f]{8}\/fox-[0-9a-f]{8}\/wave-[0-9a-f]{8}\.png$/,
     );
