@@ -35,18 +35,23 @@ const call = (server: RunningServer, method: string, path: string, key: string, 
     ...(body ? { body: JSON.stringify(body) } : {}),
   });
 const either = (i: number) => (i % 2 === 0 ? a : b);
+/** A project made on `onProject` and a collection in it made on `onCollection`: the collection's id. */
+async function newCollection(key: string, onProject: RunningServer, onCollection: RunningServer) {
+  const project = (await (await call(onProject, "POST", "/v1/projects", key, { name: "p" })).json()) as {
+    data: { id: string };
+  };
+  const collection = (await (
+    await call(onCollection, "POST", "/v1/collections", key, { project_id: project.data.id, name: "c" })
+  ).json()) as { data: { id: string } };
+  return collection.data.id;
+}
 
 describe("two simulator instances on one Redis", () => {
   it("serve each other's asset URLs: an image generated on one is served by the other at the same CDN path", async () => {
     const ws = await control(a, "/workspaces", { type: "personal", credits: 5 });
-    const project = (await (await call(a, "POST", "/v1/projects", ws.api_key, { name: "p" })).json()) as {
-      data: { id: string };
-    };
-    const collection = (await (
-      await call(a, "POST", "/v1/collections", ws.api_key, { project_id: project.data.id, name: "c" })
-    ).json()) as { data: { id: string } };
+    const collectionId = await newCollection(ws.api_key, a, a);
     const accepted = (await (
-      await call(a, "POST", `/v1/collections/${collection.data.id}/generate`, ws.api_key, {
+      await call(a, "POST", `/v1/collections/${collectionId}/generate`, ws.api_key, {
         type: "image",
         name: "Wave",
         image_prompt: "waving",
@@ -76,18 +81,13 @@ describe("two simulator instances on one Redis", () => {
 
   it("never drive a balance below zero with concurrent generations across both", async () => {
     const ws = await control(a, "/workspaces", { type: "personal", credits: 30 });
-    const project = (await (await call(a, "POST", "/v1/projects", ws.api_key, { name: "p" })).json()) as {
-      data: { id: string };
-    };
-    const collection = (await (
-      await call(b, "POST", "/v1/collections", ws.api_key, { project_id: project.data.id, name: "c" })
-    ).json()) as { data: { id: string } };
+    const collectionId = await newCollection(ws.api_key, a, b);
     const statuses = await Promise.all(
       Array.from(
         { length: 50 },
         async (_, i) =>
           (
-            await call(either(i), "POST", `/v1/collections/${collection.data.id}/generate`, ws.api_key, {
+            await call(either(i), "POST", `/v1/collections/${collectionId}/generate`, ws.api_key, {
               type: "image",
               name: `p${i}`,
               image_prompt: "x",
