@@ -1,11 +1,12 @@
 /**
  * Serves a simulator over node:http, on a loopback address by default. The fast path: each request becomes the
  * pipeline's plain record (no fetch `Request`), and each answer is written with one `writeHead` and one `end`, so
- * headers and body leave in one write.
+ * headers and body leave in one write, together with the other answers of its event-loop turn (coalesced-writer.ts).
  */
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { networkInterfaces } from "node:os";
+import { coalescedWriter } from "./coalesced-writer.js";
 import { type ApiRequest, joinChunks, normalisedPath } from "./http/exchange.js";
 import { payloadTooLarge } from "./masko-error.js";
 import type { Simulator } from "./simulator.js";
@@ -91,12 +92,10 @@ export function listen(
   options: { host?: string; port?: number } = {},
 ): Promise<SimulatorServer> {
   const host = options.host ?? "127.0.0.1";
+  const writer = coalescedWriter();
   const server = createServer((req, res) => {
     simulator.answer(fromNode(req, res)).then(
-      (answer) => {
-        res.writeHead(answer.status, answer.headers);
-        res.end(answer.body);
-      },
+      (answer) => writer.write(res, answer),
       () => res.destroy(),
     );
   });

@@ -26,6 +26,9 @@ export interface RequestLogLine {
   keyId: string | undefined;
 }
 
+/** Where request log lines go. */
+type LogLine = (line: RequestLogLine) => void;
+
 /** Options of `createSimulator`. */
 export interface SimulatorOptions extends ServiceOptions {
   /** When set, `/__mock` calls need `X-Mock-Admin-Token`. */
@@ -37,7 +40,7 @@ export interface SimulatorOptions extends ServiceOptions {
   /** Extra workspaces, seeded at start-up and at each reset. */
   seed?: Seed;
   /** Called once per Masko API request and per asset request (`/assets/…`). */
-  log?: (line: RequestLogLine) => void;
+  log?: LogLine;
   /** Keep what the store already holds (a shared Redis) instead of resetting it; seed only when it is empty. */
   keepState?: boolean;
   /** Called with unexpected errors (the client sees a 500 envelope). */
@@ -106,10 +109,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   };
   const media = mediaRoutes(services, options.corsOrigin ?? "*", onError);
   const serveMedia = (request: ApiRequest) => media.answer(request, request.path.slice(ASSETS_PATH.length));
-  const answer = async (request: ApiRequest): Promise<ApiResponse> => {
-    if (controlApi?.owns(request.path)) return controlApi.answer(request);
-    const isMedia = request.path.startsWith(ASSETS_PATH);
-    if (!log) return isMedia ? serveMedia(request) : pipeline(request);
+  const logged = async (request: ApiRequest, isMedia: boolean, log: LogLine): Promise<ApiResponse> => {
     const started = performance.now();
     // Asset requests carry no key: no admission to open.
     const admission = isMedia ? undefined : gate.open();
@@ -123,6 +123,13 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       keyId: admission?.caller?.key.id,
     });
     return response;
+  };
+  // Not an async function: the pipeline's own promise is handed on, without one more to resolve it.
+  const answer = (request: ApiRequest): Promise<ApiResponse> => {
+    if (controlApi?.owns(request.path)) return controlApi.answer(request);
+    const isMedia = request.path.startsWith(ASSETS_PATH);
+    if (log) return logged(request, isMedia, log);
+    return isMedia ? serveMedia(request) : pipeline(request);
   };
 
   return {

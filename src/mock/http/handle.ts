@@ -9,21 +9,20 @@ import type { ApiRequest } from "./exchange.js";
 import type { RouteMatch } from "./route.js";
 import type { CheckedInput } from "./validate.js";
 
-export async function handle(
+export function handle(
   { route }: RouteMatch,
   input: CheckedInput,
   caller: Caller | undefined,
   request: ApiRequest,
   services: Services,
 ): Promise<OperationResult> {
-  if (caller && (caller.faults.failOperations[route.operationId] ?? 0) > 0) {
-    if (await services.store.takeOperationFailure(route.operationId)) {
-      throw internalError("Injected fault: internal error.");
-    }
-  }
   // The one place where a validated request meets its operation's static types: the checks above made the body,
   // path and query what `operations[operationId]` says, and the gate let no caller-less request reach a handler
   // that needs one (only public operations, such as the OpenAPI document, answer without a key).
-  const operationInput = { caller, ...input, services, signal: request.signal };
-  return route.handler(operationInput as never);
+  const run = () => route.handler({ caller, ...input, services, signal: request.signal } as never);
+  if (!caller || (caller.faults.failOperations[route.operationId] ?? 0) === 0) return run();
+  return services.store.takeOperationFailure(route.operationId).then((failed) => {
+    if (failed) throw internalError("Injected fault: internal error.");
+    return run();
+  });
 }
