@@ -75,7 +75,7 @@ export async function ensurePeers(): Promise<Peers> {
 
 /**
  * A WireMock root folder with one stub: GET /v1/credits answered with the bare server's body and headers
- * (bench/credits-body.json), so every server of the run answers alike.
+ * (bench/credits-body.json, bench/credits-headers.json), so every server of the run answers alike.
  */
 export function wiremockRoot(dir: string): string {
   const mapping = {
@@ -83,12 +83,7 @@ export function wiremockRoot(dir: string): string {
     response: {
       status: 200,
       jsonBody: JSON.parse(readFileSync(join(root, "bench/credits-body.json"), "utf8")),
-      headers: {
-        "content-type": "application/json",
-        "x-ratelimit-remaining": "59",
-        "x-ratelimit-reset": "1774692060",
-        "access-control-allow-origin": "*",
-      },
+      headers: JSON.parse(readFileSync(join(root, "bench/credits-headers.json"), "utf8")),
     },
   };
   mkdirSync(join(dir, "mappings"), { recursive: true });

@@ -40,6 +40,8 @@ export function report(input: {
   rows: Row[];
   targets: Target[];
   growth: GrowthRow[];
+  /** Paragraphs after the targets: what a figure does not say on its own. */
+  notes: string[];
 }): string {
   const { rows, targets, growth } = input;
   return [
@@ -63,6 +65,7 @@ export function report(input: {
         `| ${t.what} | **${fmt(t.value, t.unit)}** | ${t.kind === "min" ? "≥" : "≤"} ${fmt(t.bound, t.unit)} | ${met(t) ? "met" : "MISSED"} |`,
     ),
     "",
+    ...input.notes.flatMap((note) => [note, ""]),
     "## Growth: cost per request as the number of keys grows",
     "",
     "Each size is its own simulator seeded with that many workspaces (one key each), the sizes measured side by side",

@@ -16,8 +16,8 @@ import { exhaustedHeaders, rateLimited, rateLimitHeaders } from "./rate-limit-he
 
 /** What the gate learnt of a request; the later stages and the error answer read it. */
 export interface Admission {
-  caller?: Caller;
-  decision?: RateLimitDecision;
+  caller: Caller | undefined;
+  decision: RateLimitDecision | undefined;
   /** This response's own header record (CORS, then the rate-limit headers). */
   readonly headers: Record<string, string>;
 }
@@ -30,8 +30,11 @@ export function createGate(services: Services, cors: Cors, publicPaths: Readonly
   const windows = services.policies.rateLimits.windows;
   const keyPolicy = services.policies.keyPolicy;
   return {
-    /** A fresh admission for one request, its headers starting with CORS. */
-    open: (): Admission => ({ headers: cors.headers() }),
+    /**
+     * A fresh admission for one request, its headers starting with CORS. Every field is there from the start, so
+     * filling it in does not change the object's shape mid-request.
+     */
+    open: (): Admission => ({ caller: undefined, decision: undefined, headers: cors.headers() }),
 
     /** Fills `admission` in order; throws 429 or 401 (the admission then holds what the answer needs). */
     async admit(request: ApiRequest, admission: Admission): Promise<void> {
