@@ -29,10 +29,16 @@ export interface Target {
   kind: "min" | "max";
 }
 
-const fmt = (value: number, unit: Target["unit"]) =>
-  unit === "×" ? `${value.toFixed(2)}×` : `${value.toFixed(unit === "ms" ? 2 : 0)} ${unit}`;
+const fmt = (value: number, unit: Target["unit"], digits = unit === "MB" ? 0 : 2) =>
+  unit === "×" ? `${value.toFixed(digits)}×` : `${value.toFixed(digits)} ${unit}`;
 
 export const met = (t: Target) => (t.kind === "min" ? t.value >= t.bound : t.value <= t.bound);
+
+/** The measured figure, with one more digit when the usual ones would show the bound itself for a miss. */
+const measured = (t: Target) =>
+  fmt(t.value, t.unit) === fmt(t.bound, t.unit) && !met(t)
+    ? fmt(t.value, t.unit, (t.unit === "MB" ? 0 : 2) + 1)
+    : fmt(t.value, t.unit);
 
 export function report(input: {
   command: string;
@@ -62,7 +68,7 @@ export function report(input: {
     "|---|---|---|---|",
     ...targets.map(
       (t) =>
-        `| ${t.what} | **${fmt(t.value, t.unit)}** | ${t.kind === "min" ? "≥" : "≤"} ${fmt(t.bound, t.unit)} | ${met(t) ? "met" : "MISSED"} |`,
+        `| ${t.what} | **${measured(t)}** | ${t.kind === "min" ? "≥" : "≤"} ${fmt(t.bound, t.unit)} | ${met(t) ? "met" : "MISSED"} |`,
     ),
     "",
     ...input.notes.flatMap((note) => [note, ""]),
