@@ -19,7 +19,8 @@ function place(url: string, name: string): string {
   return own ?? url;
 }
 
-function table(title: string, counts: Map<string, number>, total: number, rows = 15): string[] {
+/** A share table, largest first. */
+export function table(title: string, counts: Map<string, number>, total: number, rows = 15): string[] {
   const sorted = [...counts].sort((a, b) => b[1] - a[1]).slice(0, rows);
   return [
     `| ${title} | self % |`,
