@@ -1,33 +1,30 @@
 // The baseline: a bare node:http server answering GET /v1/credits with the simulator's body and headers
 // (credits-body.json, credits-headers.json: WireMock's stub answers the same).
-// `--coalesce` writes the answers of one event-loop turn together, as the simulator's Node adapter does
-// (src/mock/coalesced-writer.ts): the same technique on the bare server, for comparison.
+// `--coalesce` writes its answers with the simulator's own writer (src/mock/coalesced-writer.ts, compiled), the
+// answers of one event-loop turn together: the same technique on the bare server, for comparison.
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 
 const body = JSON.stringify(
   JSON.parse(readFileSync(new URL("./credits-body.json", import.meta.url), "utf8")),
 );
-const headers = {
-  ...JSON.parse(readFileSync(new URL("./credits-headers.json", import.meta.url), "utf8")),
-  "content-length": Buffer.byteLength(body),
+const answer = {
+  status: 200,
+  headers: {
+    ...JSON.parse(readFileSync(new URL("./credits-headers.json", import.meta.url), "utf8")),
+    "content-length": String(Buffer.byteLength(body)),
+  },
+  body,
 };
 const port = Number(process.argv[2] ?? 4020);
-const coalesce = process.argv.includes("--coalesce");
 
-function answer(res) {
-  res.writeHead(200, headers);
-  res.end(body);
-}
+const writer = process.argv.includes("--coalesce")
+  ? (await import("../dist/src/mock/coalesced-writer.js")).coalescedWriter()
+  : {
+      write(res, { status, headers, body }) {
+        res.writeHead(status, headers);
+        res.end(body);
+      },
+    };
 
-let queued = [];
-function flush() {
-  const turn = queued;
-  queued = [];
-  for (const res of turn) answer(res);
-}
-
-createServer((_req, res) => {
-  if (!coalesce) answer(res);
-  else if (queued.push(res) === 1) setImmediate(flush);
-}).listen(port, "127.0.0.1");
+createServer((_req, res) => writer.write(res, answer)).listen(port, "127.0.0.1");

@@ -25,21 +25,29 @@ const { values } = parseArgs({
   },
 });
 
-/** The simulator under the same load once more, with `--perf-basic-prof`, recorded by perf. */
-async function perfRun(file: string, seeded: SeededKeys, storeArgs: string[]) {
+/** wrk's load for both runs (the measured one lasts `--seconds`). */
+const LOAD = { seconds: 3, connections: 50 };
+
+/** The simulator on the benchmark's seed and store, node started with `nodeFlags`, warmed up under the load. */
+async function startLoaded(nodeFlags: string[], seeded: SeededKeys, storeArgs: string[]) {
   const server = await start(
     "simulator",
     process.execPath,
-    (port) => ["--perf-basic-prof", ...simulatorArgs("--seed", seeded.seedFile, ...storeArgs)(port)],
+    (port) => [...nodeFlags, ...simulatorArgs("--seed", seeded.seedFile, ...storeArgs)(port)],
     { key: seeded.firstKey },
   );
+  wrk(server, { ...LOAD, keysFile: seeded.keysFile }); // warm-up
+  return server;
+}
+
+/** The simulator under the same load once more, with `--perf-basic-prof`, recorded by perf. */
+async function perfRun(file: string, seeded: SeededKeys, storeArgs: string[]) {
+  const server = await startLoaded(["--perf-basic-prof"], seeded, storeArgs);
   try {
     const seconds = Number(values.seconds);
-    const settings = { seconds: 3, connections: 50, keysFile: seeded.keysFile };
-    wrk(server, settings); // warm-up
     const recorded = perfRecord(serverPid(server), seconds, file);
     // wrk runs a second longer than perf records, so every sample is taken under load.
-    const sample = wrk(server, { ...settings, seconds: seconds + 1 });
+    const sample = wrk(server, { ...LOAD, seconds: seconds + 1, keysFile: seeded.keysFile });
     await recorded;
     return { sample, summary: perfSummary(file) };
   } finally {
@@ -54,21 +62,9 @@ async function main() {
   const seeded = seededKeys(Number(values.keys));
   const redis = values.store === "redis" ? await startOwnRedis({ persist: false }) : undefined;
   const storeArgs = redis ? ["--store", "redis", "--redis-url", redis.url] : [];
-  const server = await start(
-    "simulator",
-    process.execPath,
-    (port) => [
-      "--cpu-prof",
-      "--cpu-prof-dir",
-      dir,
-      ...simulatorArgs("--seed", seeded.seedFile, ...storeArgs)(port),
-    ],
-    { key: seeded.firstKey },
-  );
+  const server = await startLoaded(["--cpu-prof", "--cpu-prof-dir", dir], seeded, storeArgs);
   try {
-    const settings = { seconds: 3, connections: 50, keysFile: seeded.keysFile };
-    wrk(server, settings); // warm-up
-    const sample = wrk(server, { ...settings, seconds: Number(values.seconds) });
+    const sample = wrk(server, { ...LOAD, seconds: Number(values.seconds), keysFile: seeded.keysFile });
     stop(server, "SIGINT");
     await new Promise((r) => server.child.once("exit", r));
     const file = readdirSync(dir).find((f) => f.endsWith(".cpuprofile"));

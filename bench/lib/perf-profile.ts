@@ -6,7 +6,7 @@
 import { type ChildProcess, execFileSync, spawn } from "node:child_process";
 import { table } from "./cpu-profile.js";
 
-/** Whether `perf` is installed and allowed to record another process here. */
+/** Whether `perf` is installed (whether it may record is learnt when it runs: `perfRecord` rejects then). */
 export function perfAvailable(): boolean {
   try {
     execFileSync("perf", ["--version"], { stdio: "ignore" });

@@ -29,16 +29,17 @@ export interface Target {
   kind: "min" | "max";
 }
 
-const fmt = (value: number, unit: Target["unit"], digits = unit === "MB" ? 0 : 2) =>
-  unit === "×" ? `${value.toFixed(digits)}×` : `${value.toFixed(digits)} ${unit}`;
+/** A figure in its unit: whole MB, hundredths otherwise (`extraDigits` more). */
+const fmt = (value: number, unit: Target["unit"], extraDigits = 0) => {
+  const text = value.toFixed((unit === "MB" ? 0 : 2) + extraDigits);
+  return unit === "×" ? `${text}×` : `${text} ${unit}`;
+};
 
 export const met = (t: Target) => (t.kind === "min" ? t.value >= t.bound : t.value <= t.bound);
 
 /** The measured figure, with one more digit when the usual ones would show the bound itself for a miss. */
 const measured = (t: Target) =>
-  fmt(t.value, t.unit) === fmt(t.bound, t.unit) && !met(t)
-    ? fmt(t.value, t.unit, (t.unit === "MB" ? 0 : 2) + 1)
-    : fmt(t.value, t.unit);
+  fmt(t.value, t.unit) === fmt(t.bound, t.unit) && !met(t) ? fmt(t.value, t.unit, 1) : fmt(t.value, t.unit);
 
 export function report(input: {
   command: string;
