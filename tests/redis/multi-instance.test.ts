@@ -118,6 +118,21 @@ describe("two simulator instances on one Redis", () => {
     expect(list.meta.pagination.total).toBe(policies.keyPolicy.maxActiveKeysPerWorkspace);
   });
 
+  it("stop a key revoked on one the moment it is revoked, though the other has served it", async () => {
+    const ws = await control(a, "/workspaces", { type: "personal", credits: 1 });
+    const created = (await (
+      await call(a, "POST", "/v1/api-keys", ws.api_key, { name: "short-lived" })
+    ).json()) as {
+      data: { id: string; key: string };
+    };
+    // b authenticates the new key several times (and so holds its records) before a revokes it.
+    for (let i = 0; i < 3; i++)
+      expect((await call(b, "GET", "/v1/credits", created.data.key)).status).toBe(200);
+    expect((await call(a, "DELETE", `/v1/api-keys/${created.data.id}`, ws.api_key)).status).toBe(204);
+    expect((await call(b, "GET", "/v1/credits", created.data.key)).status).toBe(401);
+    expect((await call(a, "GET", "/v1/credits", created.data.key)).status).toBe(401);
+  });
+
   it("lose nothing when an instance restarts", async () => {
     const ws = await control(a, "/workspaces", { type: "organization", credits: 7 });
     const created = (await (

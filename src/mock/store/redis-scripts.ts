@@ -4,69 +4,101 @@
  */
 
 /**
- * Rate limit, fixed windows anchored at the first admitted request, counting admitted requests only.
- * KEYS[i] = one hash {start, count} per window (hash-tagged by identity, so one cluster slot); KEYS[n+1] = the
- * shared clock offset. ARGV = limit_1, windowMs_1, limit_2, windowMs_2, ...
- * Time is Redis TIME plus the shared offset. TTLs are set in the same step as the first count: no immortal keys.
- * Returns { allowed, nowMs, offsetMs, start_1, count_1, start_2, count_2, ... }.
+ * The limiter and the shared clock as Lua functions (shared by RATE_LIMIT and ADMIT): one arithmetic for both.
+ * Fixed windows anchored at the first admitted request, counting admitted requests only. One identity's windows
+ * are one hash {s1, c1, s2, c2, ...} (start in simulated ms, count), expiring by TTL when its last window ends;
+ * the TTL is set in the same step as a window's first count: no immortal keys. Numbers leave as integer strings
+ * (string.format '%d'): Lua's own number formatting is a slow multi-precision printf.
  */
-/** The limiter as a Lua function (shared by RATE_LIMIT and ADMIT): same arithmetic in both. */
 const LIMITER_FN = `
-local function rate_limit(keys, offset_key, args)
-  local n = #keys
+local function windows_from(at, n)
+  local w = { n = n, limits = {}, lengths = {}, fields = {}, sf = {}, cf = {} }
+  for i = 1, n do
+    w.limits[i] = tonumber(ARGV[at + 2 * i - 2])
+    w.lengths[i] = tonumber(ARGV[at + 2 * i - 1])
+    w.sf[i] = 's' .. i
+    w.cf[i] = 'c' .. i
+    w.fields[2 * i - 1] = w.sf[i]
+    w.fields[2 * i] = w.cf[i]
+  end
+  return w
+end
+
+local function clock(offset_key)
   local t = redis.call('TIME')
   local offset = tonumber(redis.call('GET', offset_key) or '0')
   local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000) + offset
-  local starts, counts = {}, {}
-  local allowed = true
-  for i = 1, n do
-    local limit = tonumber(args[2 * i - 1])
-    local window = tonumber(args[2 * i])
-    local counter = redis.call('HMGET', keys[i], 'start', 'count')
-    local start = tonumber(counter[1] or '-1')
-    local count = tonumber(counter[2] or '0')
-    if start < 0 or now >= start + window then start = -1; count = 0 end
-    starts[i] = start; counts[i] = count
-    if count >= limit then allowed = false end
+  return now, string.format('%d', now), string.format('%d', offset)
+end
+
+local function rate_limit(key, w, now, nowS)
+  local got = redis.call('HMGET', key, unpack(w.fields))
+  local allowed, starts, counts = true, {}, {}
+  for i = 1, w.n do
+    local start, count = got[2 * i - 1], tonumber(got[2 * i] or '0')
+    if not start or now >= tonumber(start) + w.lengths[i] then start = nil; count = 0 end
+    starts[i] = start
+    counts[i] = count
+    if count >= w.limits[i] then allowed = false end
   end
-  local out = { allowed and 1 or 0, now, offset }
-  for i = 1, n do
-    local window = tonumber(args[2 * i])
-    if allowed then
-      if starts[i] < 0 then
-        starts[i] = now
-        redis.call('HSET', keys[i], 'start', now, 'count', 1)
-        redis.call('PEXPIRE', keys[i], window)
-        counts[i] = 1
-      else
-        counts[i] = redis.call('HINCRBY', keys[i], 'count', 1)
+  if allowed then
+    local set, m, fresh = {}, 0, false
+    for i = 1, w.n do
+      if not starts[i] then
+        starts[i] = nowS
+        fresh = true
+        set[m + 1] = w.sf[i]; set[m + 2] = nowS; m = m + 2
       end
+      counts[i] = counts[i] + 1
+      set[m + 1] = w.cf[i]; set[m + 2] = string.format('%d', counts[i]); m = m + 2
     end
-    out[#out + 1] = starts[i]
-    out[#out + 1] = counts[i]
+    redis.call('HSET', key, unpack(set))
+    if fresh then
+      local ends = 0
+      for i = 1, w.n do ends = math.max(ends, tonumber(starts[i]) + w.lengths[i]) end
+      redis.call('PEXPIRE', key, ends - now)
+    end
   end
-  return out
+  for i = 1, w.n do
+    starts[i] = starts[i] or '-1'
+    counts[i] = string.format('%d', counts[i])
+  end
+  return allowed, starts, counts
 end
 `;
 
+/**
+ * Rate limit one identity. KEYS[1] = its limiter hash, KEYS[2] = the shared clock offset.
+ * ARGV = limit_1, windowMs_1, limit_2, windowMs_2, ...
+ * Returns { allowed, nowMs, offsetMs, start_1, count_1, start_2, count_2, ... } (start -1: no window open).
+ */
 export const RATE_LIMIT = `${LIMITER_FN}
-local keys = {}
-for i = 1, #KEYS - 1 do keys[i] = KEYS[i] end
-return rate_limit(keys, KEYS[#KEYS], ARGV)
+local w = windows_from(1, #ARGV / 2)
+local now, nowS, offset = clock(KEYS[2])
+local allowed, starts, counts = rate_limit(KEYS[1], w, now, nowS)
+local out = { allowed and 1 or 0, nowS, offset }
+for i = 1, w.n do out[#out + 1] = starts[i]; out[#out + 1] = counts[i] end
+return out
 `;
 
-/** Insert a key unless the workspace has `max` active. KEYS: active count, key, keyhash, workspace key index, seq. */
+/**
+ * Insert a key unless the workspace has `max` active. KEYS: active count, key, credential, workspace key index,
+ * seq, user, workspace. ARGV: max, key json, key id, workspace id.
+ * The credential hash (what a request's key hash finds) holds the key, its user and its workspace's type, which
+ * never change while the key is active; revoking a key deletes it.
+ */
 export const INSERT_KEY = `
 local active = tonumber(redis.call('GET', KEYS[1]) or '0')
 if active >= tonumber(ARGV[1]) then return 0 end
 redis.call('INCR', KEYS[1])
 redis.call('SET', KEYS[2], ARGV[2])
-redis.call('SET', KEYS[3], ARGV[3])
+redis.call('HSET', KEYS[3], 'id', ARGV[3], 'ws', ARGV[4], 'key', ARGV[2],
+  'user', redis.call('GET', KEYS[6]) or '', 'type', redis.call('HGET', KEYS[7], 'type') or '')
 redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[5]), ARGV[3])
 return 1
 `;
 
-/** Revoke a key once. KEYS: key, active count. ARGV: revoked_at. */
+/** Revoke a key once: it stops authenticating at once. KEYS: key, active count, credential. ARGV: revoked_at. */
 export const REVOKE_KEY = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
@@ -74,6 +106,7 @@ local key = cjson.decode(raw)
 if key.revoked_at ~= cjson.null and key.revoked_at ~= nil then return 0 end
 key.revoked_at = ARGV[1]
 redis.call('SET', KEYS[1], cjson.encode(key))
+redis.call('DEL', KEYS[3])
 redis.call('DECR', KEYS[2])
 return 1
 `;
@@ -137,30 +170,18 @@ return 1
 `;
 
 /**
- * The caller of a key hash as a Lua function (shared by FIND_CREDENTIALS and ADMIT). Returns nil, or
- * { keyJson, userJson, workspaceType, balance, openJobs, nFaultValues, faultField1, faultValue1, ... } and the key id.
+ * The caller of a key hash in one round trip, with the faults in force. ARGV = prefix, hash.
+ * Returns nil, or { keyJson, userJson, workspaceType, balance, openJobs, nFaultValues, faultField1, faultValue1, ... }.
  */
-const CREDENTIALS_FN = `
-local function credentials(P, hash)
-  local id = redis.call('GET', P .. 'keyhash:' .. hash)
-  if not id then return nil end
-  local raw = redis.call('GET', P .. 'key:' .. id)
-  if not raw then return nil end
-  local key = cjson.decode(raw)
-  if key.revoked_at ~= cjson.null and key.revoked_at ~= nil then return nil end
-  local user = redis.call('GET', P .. 'user:' .. key.user_id)
-  local ws = redis.call('HMGET', P .. 'ws:' .. key.workspace_id, 'type', 'balance')
-  if not user or not ws[1] then return nil end
-  local faults = redis.call('HGETALL', P .. 'faults')
-  local out = { raw, user, ws[1], ws[2], redis.call('SCARD', P .. 'open:' .. key.workspace_id), #faults }
-  for _, v in ipairs(faults) do out[#out + 1] = v end
-  return out, key.id
-end
-`;
-
-/** The caller of a key hash in one round trip, with the faults in force. ARGV = prefix, hash. */
-export const FIND_CREDENTIALS = `${CREDENTIALS_FN}
-local out = credentials(ARGV[1], ARGV[2])
+export const FIND_CREDENTIALS = `
+local P = ARGV[1]
+local c = redis.call('HMGET', P .. 'cred:' .. ARGV[2], 'ws', 'key', 'user', 'type')
+if not c[1] or c[3] == '' then return nil end
+local balance = redis.call('HGET', P .. 'ws:' .. c[1], 'balance')
+if not balance then return nil end
+local faults = redis.call('HGETALL', P .. 'faults')
+local out = { c[2], c[3], c[4], balance, redis.call('SCARD', P .. 'open:' .. c[1]), #faults }
+for _, v in ipairs(faults) do out[#out + 1] = v end
 return out
 `;
 
@@ -204,22 +225,55 @@ return out
 `;
 
 /**
- * Who is calling and whether the limiter admits them, in one round trip: the credentials of a key hash (as
- * FIND_CREDENTIALS) and the limiter on that key's windows, or on the client address's when the key is unknown.
- * ARGV = prefix, key hash ('' for none), address identity, then limit_1, windowMs_1, ...
- * Returns { found, [keyJson, userJson, type, balance, open, nFaultValues, faultPairs...], limiter output... }.
+ * Who is calling and whether the limiter admits them, for every request of a batch, in one round trip: the
+ * credentials of each key hash and the limiter on that key's windows, or on the client address's when the key is
+ * unknown. Requests are taken in order, each counted as if alone; the batch shares one clock reading and one
+ * view of the faults (the script is atomic: nothing else runs in between).
+ * ARGV = prefix, number of windows, limit_1, windowMs_1, ..., then per request: key hash ('' for none), address
+ * identity, the key id whose records the caller already holds ('' for none).
+ * Returns one JSON document: { now, offset, faults: { field: value }, items: [[keyId|null, keyJson|0, userJson|0,
+ * type|null, balance, openJobs, allowed, start_1, count_1, ...], ...] }. The key and user records are left out
+ * (0) when the caller holds them for that key id: they never change while the key is active.
  */
-export const ADMIT = `${LIMITER_FN}${CREDENTIALS_FN}
+export const ADMIT = `${LIMITER_FN}
 local P = ARGV[1]
-local creds, keyId = nil, nil
-if ARGV[2] ~= '' then creds, keyId = credentials(P, ARGV[2]) end
-local identity = keyId and ('key:' .. keyId) or ARGV[3]
-local args = {}
-for i = 4, #ARGV do args[#args + 1] = ARGV[i] end
-local keys = {}
-for i = 1, #args / 2 do keys[i] = P .. 'rl:{' .. identity .. '}:' .. (i - 1) end
-local out = { creds and 1 or 0 }
-for _, v in ipairs(creds or {}) do out[#out + 1] = v end
-for _, v in ipairs(rate_limit(keys, P .. 'clock:offset', args)) do out[#out + 1] = v end
-return out
+local w = windows_from(3, tonumber(ARGV[2]))
+local now, nowS, offset = clock(P .. 'clock:offset')
+local faults = redis.call('HGETALL', P .. 'faults')
+local fields = {}
+for i = 1, #faults, 2 do fields[#fields + 1] = cjson.encode(faults[i]) .. ':' .. faults[i + 1] end
+local out = { '{"now":', nowS, ',"offset":', offset, ',"faults":{', table.concat(fields, ','), '},"items":[' }
+local n = #out
+local first = 3 + 2 * w.n
+for at = first, #ARGV, 3 do
+  local hash, identity, held = ARGV[at], ARGV[at + 1], ARGV[at + 2]
+  if at > first then n = n + 1; out[n] = ',' end
+  local item = '[null,0,0,null,0,false,'
+  if hash ~= '' then
+    local cred = P .. 'cred:' .. hash
+    local c = redis.call('HMGET', cred, 'id', 'ws', 'type')
+    local balance = c[1] and redis.call('HGET', P .. 'ws:' .. c[2], 'balance')
+    local records = '0,0'
+    if balance and c[1] ~= held then
+      local r = redis.call('HMGET', cred, 'key', 'user')
+      if r[2] == '' then balance = nil else records = r[1] .. ',' .. r[2] end
+    end
+    if balance then
+      identity = 'key:' .. c[1]
+      local open = redis.call('SCARD', P .. 'open:' .. c[2]) > 0 and 'true' or 'false'
+      item = '["' .. c[1] .. '",' .. records .. ',"' .. c[3] .. '",' .. balance .. ',' .. open .. ','
+    end
+  end
+  local allowed, starts, counts = rate_limit(P .. 'rl:{' .. identity .. '}', w, now, nowS)
+  out[n + 1] = item
+  out[n + 2] = allowed and '1' or '0'
+  n = n + 2
+  for i = 1, w.n do
+    out[n + 1] = ','; out[n + 2] = starts[i]; out[n + 3] = ','; out[n + 4] = counts[i]
+    n = n + 4
+  end
+  n = n + 1; out[n] = ']'
+end
+out[n + 1] = ']}'
+return table.concat(out)
 `;

@@ -1,15 +1,14 @@
 /**
  * A Store on Redis, for several simulator instances sharing state. Every rule-bearing read-modify-write is one Lua
  * script (redis-scripts.ts); time for rate-limit windows is Redis TIME plus a shared clock offset; one identity's
- * windows share a hash tag (one cluster slot) and expire by TTL set in the same script.
+ * windows are one hash (one key, one cluster slot) expiring by TTL set in the same script. Admission (who calls,
+ * and the limiter) is batched per event-loop turn: redis-admission.ts.
  * When Redis is unreachable every call rejects with StoreUnavailableError (the simulator answers 503).
  */
 import { Redis } from "ioredis";
 import type { RateLimitWindow } from "../../policy/policies.js";
 import type { SimulatorClock } from "../clock.js";
-import type { FaultState } from "../faults.js";
 import { cdnPath } from "../rules/cdn-path.js";
-import { type RateLimitState, summarizeRateLimit } from "../rules/rate-limit.js";
 import type {
   ApiKeyRecord,
   ResourceKind,
@@ -18,6 +17,7 @@ import type {
   UserRecord,
   WorkspaceRecord,
 } from "./records.js";
+import { createRedisAdmission, decisionFrom, faultsFromFields } from "./redis-admission.js";
 import * as scripts from "./redis-scripts.js";
 import type { ChargeResult, Credentials, DeliveryRecord, Store } from "./store.js";
 
@@ -32,59 +32,27 @@ type Commands = Redis & {
   finishJob(...args: (string | number)[]): Promise<number>;
   findCredentials(...args: (string | number)[]): Promise<Array<string | number> | null>;
   dueJobs(...args: (string | number)[]): Promise<[number, ...string[]]>;
-  admit(...args: (string | number)[]): Promise<Array<string | number>>;
+  admit(...args: (string | number)[]): Promise<string>;
   takeCount(...args: (string | number)[]): Promise<number>;
   claimDeliveries(...args: (string | number)[]): Promise<string[]>;
 };
 
-/** The limiter scripts' arguments: limit_1, windowMs_1, limit_2, windowMs_2, ... (made once per policy). */
-const LIMITER_ARGS = new WeakMap<readonly RateLimitWindow[], number[]>();
-function limiterArgs(windows: readonly RateLimitWindow[]): number[] {
-  let args = LIMITER_ARGS.get(windows);
-  if (!args) {
-    args = windows.flatMap((w) => [w.limit, w.windowSeconds * 1000]);
-    LIMITER_ARGS.set(windows, args);
-  }
-  return args;
-}
-
-/**
- * The credentials in a script's output from index `at` { keyJson, userJson, type, balance, openJobs,
- * nFaultValues, faultPairs... } and the index just after them.
- */
-function credentialsFrom(
-  out: ReadonlyArray<string | number>,
-  at = 0,
-): { credentials: Credentials; next: number } {
-  const key = JSON.parse(String(out[at])) as ApiKeyRecord;
-  const faultCount = Number(out[at + 5]);
-  const pairs = out.slice(at + 6, at + 6 + faultCount).map(String);
+/** The credentials in FIND_CREDENTIALS' answer { keyJson, userJson, type, balance, openJobs, nFaultValues, pairs... }. */
+function credentialsFrom(out: ReadonlyArray<string | number>): Credentials {
+  const key = JSON.parse(String(out[0])) as ApiKeyRecord;
+  const pairs: [string, number][] = [];
+  for (let i = 6; i + 1 < 6 + Number(out[5]); i += 2) pairs.push([String(out[i]), Number(out[i + 1])]);
   return {
-    credentials: {
-      key,
-      user: JSON.parse(String(out[at + 1])) as UserRecord,
-      workspace: {
-        id: key.workspace_id,
-        type: String(out[at + 2]) as WorkspaceRecord["type"],
-        balance: Number(out[at + 3]),
-      },
-      openJobs: Number(out[at + 4]) > 0,
-      faults: faultsFromHash(pairs),
+    key,
+    user: JSON.parse(String(out[1])) as UserRecord,
+    workspace: {
+      id: key.workspace_id,
+      type: String(out[2]) as WorkspaceRecord["type"],
+      balance: Number(out[3]),
     },
-    next: at + 6 + faultCount,
+    openJobs: Number(out[4]) > 0,
+    faults: faultsFromFields(pairs),
   };
-}
-
-/** Fault fields in the shared `faults` hash: `latency`, `next_jobs`, `op:<operationId>`. */
-function faultsFromHash(pairs: readonly string[]): FaultState {
-  const faults: FaultState = { latencyMs: 0, failNextJobs: 0, failOperations: {} };
-  for (let i = 0; i + 1 < pairs.length; i += 2) {
-    const [field, value] = [pairs[i] as string, Number(pairs[i + 1])];
-    if (field === "latency") faults.latencyMs = value;
-    else if (field === "next_jobs") faults.failNextJobs = value;
-    else if (field.startsWith("op:")) faults.failOperations[field.slice(3)] = value;
-  }
-  return faults;
 }
 
 const isOpenJob = (w: ResourceWrite) =>
@@ -124,8 +92,8 @@ export function createRedisStore(
   }) as Commands;
   redis.on("error", () => {}); // surfaced per call as StoreUnavailableError
   redis.defineCommand("rateLimit", { lua: scripts.RATE_LIMIT });
-  redis.defineCommand("insertKey", { numberOfKeys: 5, lua: scripts.INSERT_KEY });
-  redis.defineCommand("revokeKey", { numberOfKeys: 2, lua: scripts.REVOKE_KEY });
+  redis.defineCommand("insertKey", { numberOfKeys: 7, lua: scripts.INSERT_KEY });
+  redis.defineCommand("revokeKey", { numberOfKeys: 3, lua: scripts.REVOKE_KEY });
   redis.defineCommand("chargeAndWrite", { numberOfKeys: 2, lua: scripts.CHARGE_AND_WRITE });
   redis.defineCommand("putResource", { numberOfKeys: 5, lua: scripts.PUT_RESOURCE });
   redis.defineCommand("finishJob", { numberOfKeys: 3, lua: scripts.FINISH_JOB });
@@ -170,16 +138,13 @@ export function createRedisStore(
       offsetMs = 0;
     },
   };
-  /** The decision from the limiter script's output { allowed, now, offset, start_i, count_i, ... }. */
-  const limiterDecision = (out: number[], windows: readonly RateLimitWindow[]) => {
-    const [allowed, nowMs, offset] = out as [number, number, number];
-    offsetMs = offset;
-    const state: RateLimitState = windows.map((_w, i) => {
-      const start = out[3 + 2 * i] as number;
-      return start < 0 ? undefined : { startMs: start, count: out[4 + 2 * i] as number };
-    });
-    return summarizeRateLimit(allowed === 1, state, windows, nowMs);
-  };
+  const admission = createRedisAdmission({
+    prefix: P,
+    run: (args) => guard(() => redis.admit(...args)),
+    onClock: (offset) => {
+      offsetMs = offset;
+    },
+  });
   const resKey = (kind: ResourceKind, id: string) => `${P}res:${kind}:${id}`;
   const parse = <T>(raw: string | null): T | undefined => (raw === null ? undefined : (JSON.parse(raw) as T));
 
@@ -187,7 +152,9 @@ export function createRedisStore(
   const DELIVERIES_DUE = `${P}deliveries:due`;
   const DELIVERIES_ALL = `${P}deliveries:all`;
   const readFaults = () =>
-    guard(async () => faultsFromHash(Object.entries(await redis.hgetall(FAULTS)).flat()));
+    guard(async () =>
+      faultsFromFields(Object.entries(await redis.hgetall(FAULTS)).map(([f, v]) => [f, Number(v)])),
+    );
 
   return {
     clock,
@@ -205,6 +172,7 @@ export function createRedisStore(
           if (keys.length > 0) await redis.unlink(...keys);
         } while (cursor !== "0");
         offsetMs = 0;
+        admission.forget();
       }),
 
     dump: () =>
@@ -253,19 +221,22 @@ export function createRedisStore(
         const inserted = await redis.insertKey(
           `${P}ws:${key.workspace_id}:active`,
           `${P}key:${key.id}`,
-          `${P}keyhash:${key.hash}`,
+          `${P}cred:${key.hash}`,
           `${P}ws:${key.workspace_id}:keys`,
           `${P}seq`,
+          `${P}user:${key.user_id}`,
+          `${P}ws:${key.workspace_id}`,
           maxActive,
           JSON.stringify(key),
           key.id,
+          key.workspace_id,
         );
         return inserted === 1 ? "inserted" : "limit_reached";
       }),
     findCredentials: (hash) =>
       guard(async () => {
         const found = await redis.findCredentials(P, hash);
-        return found ? credentialsFrom(found).credentials : undefined;
+        return found ? credentialsFrom(found) : undefined;
       }),
     getApiKey: (id) => guard(async () => parse<ApiKeyRecord>(await redis.get(`${P}key:${id}`))),
     listActiveApiKeys: (workspaceId) =>
@@ -281,23 +252,22 @@ export function createRedisStore(
       guard(async () => {
         const key = parse<ApiKeyRecord>(await redis.get(`${P}key:${id}`));
         if (!key) return false;
-        return (await redis.revokeKey(`${P}key:${id}`, `${P}ws:${key.workspace_id}:active`, at)) === 1;
+        const revoked = await redis.revokeKey(
+          `${P}key:${id}`,
+          `${P}ws:${key.workspace_id}:active`,
+          `${P}cred:${key.hash}`,
+          at,
+        );
+        return revoked === 1;
       }),
 
-    admit: (hash, address, windows) =>
-      guard(async () => {
-        const out = await redis.admit(P, hash ?? "", address, ...limiterArgs(windows));
-        const found = Number(out[0]) === 1 ? credentialsFrom(out, 1) : { credentials: undefined, next: 1 };
-        const limiter = out.slice(found.next).map(Number);
-        return { credentials: found.credentials, decision: limiterDecision(limiter, windows) };
-      }),
+    admit: (hash, address, windows) => admission.admit(hash, address, windows),
     hitRateLimit: (identity: string, windows: readonly RateLimitWindow[]) =>
       guard(async () => {
-        const keys = windows.map((_w, i) => `${P}rl:{${identity}}:${i}`);
-        const out = (await redis.rateLimit(keys.length + 1, ...keys, OFFSET, ...limiterArgs(windows))).map(
-          Number,
-        );
-        return limiterDecision(out, windows);
+        const args = windows.flatMap((w) => [w.limit, w.windowSeconds * 1000]);
+        const out = (await redis.rateLimit(2, `${P}rl:{${identity}}`, OFFSET, ...args)).map(Number);
+        offsetMs = out[2] as number;
+        return decisionFrom(out[0] === 1, out, 3, windows, out[1] as number);
       }),
 
     putResource: (w) =>

@@ -1,0 +1,176 @@
+/**
+ * Admission on the Redis store, batched: the requests that reach the gate in one event-loop turn go to Redis as one
+ * ADMIT script call (at most `maxBatch` each), once the turn's reads are done (`setImmediate`), the way the Node
+ * server writes a turn's answers together. Each request is still read and counted on its own, in order, inside
+ * the one atomic script; what the batch saves is the per-call cost on both sides (a command, a wake-up of the
+ * other process, a reply to decode) that dominated a request's cost on the Redis store.
+ *
+ * The key and user records of a key never change while it is active (revoking deletes its credential), so the
+ * caller keeps the ones it has seen, by key hash, and the script leaves them out of its answer when the key id
+ * it finds is the one held: a key re-created under the same hash has a new id and is sent again.
+ */
+import type { RateLimitWindow } from "../../policy/policies.js";
+import type { FaultState } from "../faults.js";
+import { type RateLimitDecision, type RateLimitState, summarizeRateLimit } from "../rules/rate-limit.js";
+import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "./records.js";
+import type { Credentials } from "./store.js";
+
+/** Requests per script call: a turn with more is sent as several calls together. */
+export const MAX_ADMISSION_BATCH = 16;
+/** Key hashes whose records are kept (oldest dropped first); past it, records are simply sent again. */
+export const HELD_RECORDS = 10_000;
+
+/** What ADMIT answers (see redis-scripts.ts). */
+interface AdmitDocument {
+  now: number;
+  offset: number;
+  faults: Record<string, number>;
+  /** [keyId, key | 0, user | 0, type, balance, openJobs, allowed, start_1, count_1, ...] */
+  items: Array<
+    [
+      string | null,
+      ApiKeyRecord | 0,
+      UserRecord | 0,
+      WorkspaceRecord["type"] | null,
+      number,
+      boolean,
+      0 | 1,
+      ...number[],
+    ]
+  >;
+}
+
+/** One request's admission: its caller (if the key is active) and the limiter's decision. */
+export interface Admitted {
+  credentials: Credentials | undefined;
+  decision: RateLimitDecision;
+}
+
+interface Waiting {
+  hash: string;
+  address: string;
+  resolve(admitted: Admitted): void;
+  reject(error: unknown): void;
+}
+
+/** Fault fields in the shared `faults` hash: `latency`, `next_jobs`, `op:<operationId>`. */
+export function faultsFromFields(fields: Iterable<[string, number]>): FaultState {
+  const faults: FaultState = { latencyMs: 0, failNextJobs: 0, failOperations: {} };
+  for (const [field, value] of fields) {
+    if (field === "latency") faults.latencyMs = value;
+    else if (field === "next_jobs") faults.failNextJobs = value;
+    else if (field.startsWith("op:")) faults.failOperations[field.slice(3)] = value;
+  }
+  return faults;
+}
+
+/** The limiter's decision from an item's counters (start -1: no window open) at `from`. */
+export function decisionFrom(
+  allowed: boolean,
+  counters: readonly number[],
+  from: number,
+  windows: readonly RateLimitWindow[],
+  nowMs: number,
+): RateLimitDecision {
+  const state: RateLimitState = windows.map((_w, i) => {
+    const start = counters[from + 2 * i] as number;
+    return start < 0 ? undefined : { startMs: start, count: counters[from + 2 * i + 1] as number };
+  });
+  return summarizeRateLimit(allowed, state, windows, nowMs);
+}
+
+/**
+ * Batched admission over `run`, which calls ADMIT with its arguments and returns its answer (rejecting when Redis
+ * is unavailable: then every request of the batch is refused with that error). `onClock` receives the shared clock
+ * offset each answer carries.
+ */
+export function createRedisAdmission(options: {
+  prefix: string;
+  run(args: (string | number)[]): Promise<string>;
+  onClock(offsetMs: number): void;
+}) {
+  const held = new Map<string, { key: ApiKeyRecord; user: UserRecord }>();
+  /** Waiting requests by the windows they are counted against (one policy: one entry). */
+  const waiting = new Map<readonly RateLimitWindow[], Waiting[]>();
+  let scheduled = false;
+
+  const hold = (hash: string, records: { key: ApiKeyRecord; user: UserRecord }) => {
+    if (held.size >= HELD_RECORDS) held.delete(held.keys().next().value as string);
+    held.set(hash, records);
+  };
+
+  const answer = (batch: Waiting[], windows: readonly RateLimitWindow[], raw: string) => {
+    const doc = JSON.parse(raw) as AdmitDocument;
+    options.onClock(doc.offset);
+    // One view of the faults for the whole batch, read in the same atomic step; readers never change it.
+    const faults = faultsFromFields(Object.entries(doc.faults));
+    for (const [n, request] of batch.entries()) {
+      const item = doc.items[n] as AdmitDocument["items"][number];
+      const [keyId, key, user, type, balance, openJobs, allowed] = item;
+      let records = keyId === null ? undefined : held.get(request.hash);
+      if (keyId !== null && key !== 0 && user !== 0) {
+        records = { key, user };
+        hold(request.hash, records);
+      }
+      const credentials: Credentials | undefined =
+        records && type
+          ? {
+              key: records.key,
+              user: records.user,
+              workspace: { id: records.key.workspace_id, type, balance },
+              openJobs,
+              faults,
+            }
+          : undefined;
+      request.resolve({
+        credentials,
+        decision: decisionFrom(allowed === 1, item as unknown as number[], 7, windows, doc.now),
+      });
+    }
+  };
+
+  const send = (batch: Waiting[], windows: readonly RateLimitWindow[]) => {
+    const args: (string | number)[] = [options.prefix, windows.length];
+    for (const w of windows) args.push(w.limit, w.windowSeconds * 1000);
+    for (const request of batch) {
+      args.push(request.hash, request.address, held.get(request.hash)?.key.id ?? "");
+    }
+    // A request already answered ignores the rejection: only the ones left (if decoding failed) are refused.
+    options
+      .run(args)
+      .then((raw) => answer(batch, windows, raw))
+      .catch((error: unknown) => {
+        for (const request of batch) request.reject(error);
+      });
+  };
+
+  const flush = () => {
+    scheduled = false;
+    for (const [windows, requests] of waiting) {
+      for (let i = 0; i < requests.length; i += MAX_ADMISSION_BATCH) {
+        send(requests.slice(i, i + MAX_ADMISSION_BATCH), windows);
+      }
+    }
+    waiting.clear();
+  };
+
+  return {
+    /** Reads `hash`'s caller and counts the request against its key's windows (or `address`'s). */
+    admit(hash: string | undefined, address: string, windows: readonly RateLimitWindow[]): Promise<Admitted> {
+      return new Promise<Admitted>((resolve, reject) => {
+        const queue = waiting.get(windows);
+        const request = { hash: hash ?? "", address, resolve, reject };
+        if (queue) queue.push(request);
+        else waiting.set(windows, [request]);
+        if (!scheduled) {
+          scheduled = true;
+          setImmediate(flush);
+        }
+      });
+    },
+    /** Forgets the records held (the store was reset). */
+    forget(): void {
+      held.clear();
+    },
+  };
+}
