@@ -189,6 +189,17 @@ describe("charging", () => {
     }
   });
 
+  it("shows a failed job's refund in the first balance read once it is due, with no job read before it", async () => {
+    const s = await setup(10);
+    await s.h.sim.control.setFaults({ fail_next_jobs: 1 });
+    await s.generate({ type: "logo", name: "L", logo_prompt: "x" });
+    expect(await s.balance()).toBe(5);
+    // The clock alone moves (no scheduler run, as the control API's advance would do): the read itself must see
+    // that the workspace has a job due and settle it first.
+    await s.h.sim.services.clock.advance(60);
+    expect(await s.balance()).toBe(10);
+  });
+
   it("spends the organization pool for every member's key", async () => {
     const h = await createHarness();
     const org = await h.workspace("organization", 10);

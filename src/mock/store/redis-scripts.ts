@@ -6,9 +6,11 @@
 /**
  * The limiter and the shared clock as Lua functions (shared by RATE_LIMIT and ADMIT): one arithmetic for both.
  * Fixed windows anchored at the first admitted request, counting admitted requests only. One identity's windows
- * are one hash {s1, c1, s2, c2, ...} (start in simulated ms, count), expiring by TTL when its last window ends;
- * the TTL is set in the same step as a window's first count: no immortal keys. Numbers leave as integer strings
- * (string.format '%d'): Lua's own number formatting is a slow multi-precision printf.
+ * are fields {s1, c1, s2, c2, ...} (start in simulated ms, count) of one hash: a key's own credential hash (it
+ * lives as long as the key), or a client address's hash, which expires by TTL when its last window ends, set in
+ * the same step as a window's first count: no immortal keys. `got` holds the fields as read, from index `from`.
+ * Numbers leave as integer strings (string.format '%d'): Lua's own number formatting is a slow multi-precision
+ * printf.
  */
 const LIMITER_FN = `
 local function windows_from(at, n)
@@ -31,11 +33,10 @@ local function clock(offset_key)
   return now, string.format('%d', now), string.format('%d', offset)
 end
 
-local function rate_limit(key, w, now, nowS)
-  local got = redis.call('HMGET', key, unpack(w.fields))
+local function rate_limit(key, got, from, w, now, nowS, expires)
   local allowed, starts, counts = true, {}, {}
   for i = 1, w.n do
-    local start, count = got[2 * i - 1], tonumber(got[2 * i] or '0')
+    local start, count = got[from + 2 * i - 2], tonumber(got[from + 2 * i - 1] or '0')
     if not start or now >= tonumber(start) + w.lengths[i] then start = nil; count = 0 end
     starts[i] = start
     counts[i] = count
@@ -53,7 +54,7 @@ local function rate_limit(key, w, now, nowS)
       set[m + 1] = w.cf[i]; set[m + 2] = string.format('%d', counts[i]); m = m + 2
     end
     redis.call('HSET', key, unpack(set))
-    if fresh then
+    if fresh and expires then
       local ends = 0
       for i = 1, w.n do ends = math.max(ends, tonumber(starts[i]) + w.lengths[i]) end
       redis.call('PEXPIRE', key, ends - now)
@@ -75,7 +76,7 @@ end
 export const RATE_LIMIT = `${LIMITER_FN}
 local w = windows_from(1, #ARGV / 2)
 local now, nowS, offset = clock(KEYS[2])
-local allowed, starts, counts = rate_limit(KEYS[1], w, now, nowS)
+local allowed, starts, counts = rate_limit(KEYS[1], redis.call('HMGET', KEYS[1], unpack(w.fields)), 1, w, now, nowS, true)
 local out = { allowed and 1 or 0, nowS, offset }
 for i = 1, w.n do out[#out + 1] = starts[i]; out[#out + 1] = counts[i] end
 return out
@@ -114,8 +115,9 @@ return 1
 /**
  * Charge `cost` and write records, or nothing when the balance is short. KEYS[1] = workspace hash, KEYS[2] = seq.
  * ARGV = prefix, cost, then per record: kind, id, workspace, json, due (for an unfinished job: when it is due, in
- * simulated ms; else empty), CDN path (an asset's, else empty). Unfinished jobs join the workspace's open set and
- * the shared due index; an asset is found by its CDN path.
+ * simulated ms; else empty), CDN path (an asset's, else empty). Unfinished jobs join the workspace's open set
+ * (counted as `open` in its hash, which admission reads) and the shared due index; an asset is found by its CDN
+ * path.
  * Returns { ok, balance }.
  */
 export const CHARGE_AND_WRITE = `
@@ -131,7 +133,7 @@ for i = 3, #ARGV, 6 do
   if path ~= '' then redis.call('SET', P .. 'asset-path:' .. path, id) end
   redis.call('ZADD', P .. 'idx:' .. kind .. ':' .. ws, 'NX', redis.call('INCR', KEYS[2]), id)
   if due ~= '' then
-    redis.call('SADD', P .. 'open:' .. ws, id)
+    if redis.call('SADD', P .. 'open:' .. ws, id) == 1 then redis.call('HINCRBY', P .. 'ws:' .. ws, 'open', 1) end
     redis.call('ZADD', P .. 'due:jobs', tonumber(due), ws .. '|' .. id)
   end
 end
@@ -139,14 +141,18 @@ return { 1, balance }
 `;
 
 /**
- * Put one resource (and keep the open-jobs set and the asset's CDN path right). KEYS: resource, index, open set,
- * seq, CDN path key. ARGV: id, json, open, has a CDN path ("1" or "").
+ * Put one resource (and keep the open-jobs set, its count in the workspace hash and the asset's CDN path right).
+ * KEYS: resource, index, open set, seq, CDN path key, workspace hash. ARGV: id, json, open, has a CDN path.
  */
 export const PUT_RESOURCE = `
 redis.call('SET', KEYS[1], ARGV[2])
 if ARGV[4] == '1' then redis.call('SET', KEYS[5], ARGV[1]) end
 redis.call('ZADD', KEYS[2], 'NX', redis.call('INCR', KEYS[4]), ARGV[1])
-if ARGV[3] == '1' then redis.call('SADD', KEYS[3], ARGV[1]) elseif ARGV[3] == '0' then redis.call('SREM', KEYS[3], ARGV[1]) end
+if ARGV[3] == '1' then
+  if redis.call('SADD', KEYS[3], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[6], 'open', 1) end
+elseif ARGV[3] == '0' then
+  if redis.call('SREM', KEYS[3], ARGV[1]) == 1 then redis.call('HINCRBY', KEYS[6], 'open', -1) end
+end
 return 1
 `;
 
@@ -161,7 +167,7 @@ local status = cjson.decode(raw).status
 if status == 'completed' or status == 'failed' then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 local job = cjson.decode(ARGV[2])
-redis.call('SREM', KEYS[2], job.id)
+if redis.call('SREM', KEYS[2], job.id) == 1 then redis.call('HINCRBY', KEYS[3], 'open', -1) end
 redis.call('ZREM', ARGV[1] .. 'due:jobs', job.workspace_id .. '|' .. job.id)
 for i = 4, #ARGV, 2 do redis.call('SET', ARGV[1] .. 'res:asset:' .. ARGV[i], ARGV[i + 1]) end
 local refund = tonumber(ARGV[3])
@@ -177,10 +183,10 @@ export const FIND_CREDENTIALS = `
 local P = ARGV[1]
 local c = redis.call('HMGET', P .. 'cred:' .. ARGV[2], 'ws', 'key', 'user', 'type')
 if not c[1] or c[3] == '' then return nil end
-local balance = redis.call('HGET', P .. 'ws:' .. c[1], 'balance')
-if not balance then return nil end
+local ws = redis.call('HMGET', P .. 'ws:' .. c[1], 'balance', 'open')
+if not ws[1] then return nil end
 local faults = redis.call('HGETALL', P .. 'faults')
-local out = { c[2], c[3], c[4], balance, redis.call('SCARD', P .. 'open:' .. c[1]), #faults }
+local out = { c[2], c[3], c[4], ws[1], ws[2] or '0', #faults }
 for _, v in ipairs(faults) do out[#out + 1] = v end
 return out
 `;
@@ -248,23 +254,27 @@ local first = 3 + 2 * w.n
 for at = first, #ARGV, 3 do
   local hash, identity, held = ARGV[at], ARGV[at + 1], ARGV[at + 2]
   if at > first then n = n + 1; out[n] = ',' end
-  local item = '[null,0,0,null,0,false,'
+  local item, allowed, starts, counts = nil, nil, nil, nil
   if hash ~= '' then
     local cred = P .. 'cred:' .. hash
-    local c = redis.call('HMGET', cred, 'id', 'ws', 'type')
-    local balance = c[1] and redis.call('HGET', P .. 'ws:' .. c[2], 'balance')
+    local c = redis.call('HMGET', cred, 'id', 'ws', 'type', unpack(w.fields))
+    local ws = c[1] and redis.call('HMGET', P .. 'ws:' .. c[2], 'balance', 'open')
     local records = '0,0'
-    if balance and c[1] ~= held then
+    if ws and ws[1] and c[1] ~= held then
       local r = redis.call('HMGET', cred, 'key', 'user')
-      if r[2] == '' then balance = nil else records = r[1] .. ',' .. r[2] end
+      if r[2] == '' then ws = nil else records = r[1] .. ',' .. r[2] end
     end
-    if balance then
-      identity = 'key:' .. c[1]
-      local open = redis.call('SCARD', P .. 'open:' .. c[2]) > 0 and 'true' or 'false'
-      item = '["' .. c[1] .. '",' .. records .. ',"' .. c[3] .. '",' .. balance .. ',' .. open .. ','
+    if ws and ws[1] then
+      local open = tonumber(ws[2] or '0') > 0 and 'true' or 'false'
+      item = '["' .. c[1] .. '",' .. records .. ',"' .. c[3] .. '",' .. ws[1] .. ',' .. open .. ','
+      allowed, starts, counts = rate_limit(cred, c, 4, w, now, nowS, false)
     end
   end
-  local allowed, starts, counts = rate_limit(P .. 'rl:{' .. identity .. '}', w, now, nowS)
+  if not item then
+    local rl = P .. 'rl:{' .. identity .. '}'
+    item = '[null,0,0,null,0,false,'
+    allowed, starts, counts = rate_limit(rl, redis.call('HMGET', rl, unpack(w.fields)), 1, w, now, nowS, true)
+  end
   out[n + 1] = item
   out[n + 2] = allowed and '1' or '0'
   n = n + 2

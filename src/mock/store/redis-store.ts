@@ -95,7 +95,7 @@ export function createRedisStore(
   redis.defineCommand("insertKey", { numberOfKeys: 7, lua: scripts.INSERT_KEY });
   redis.defineCommand("revokeKey", { numberOfKeys: 3, lua: scripts.REVOKE_KEY });
   redis.defineCommand("chargeAndWrite", { numberOfKeys: 2, lua: scripts.CHARGE_AND_WRITE });
-  redis.defineCommand("putResource", { numberOfKeys: 5, lua: scripts.PUT_RESOURCE });
+  redis.defineCommand("putResource", { numberOfKeys: 6, lua: scripts.PUT_RESOURCE });
   redis.defineCommand("finishJob", { numberOfKeys: 3, lua: scripts.FINISH_JOB });
   redis.defineCommand("findCredentials", { numberOfKeys: 0, lua: scripts.FIND_CREDENTIALS });
   redis.defineCommand("dueJobs", { numberOfKeys: 2, lua: scripts.DUE_JOBS });
@@ -280,6 +280,7 @@ export function createRedisStore(
           `${P}open:${w.record.workspace_id}`,
           `${P}seq`,
           `${P}asset-path:${path}`,
+          `${P}ws:${w.record.workspace_id}`,
           w.record.id,
           JSON.stringify(w.record),
           open,
