@@ -83,23 +83,27 @@ return out
 `;
 
 /**
- * Insert a key unless the workspace has `max` active. KEYS: active count, key, credential, workspace key index,
- * seq, user, workspace. ARGV: max, key json, key id, workspace id.
- * The credential hash (what a request's key hash finds) holds the key, its user and its workspace's type, which
- * never change while the key is active; revoking a key deletes it.
+ * Insert a key unless the workspace has `max` active. KEYS: active count, key, credential, credential records,
+ * workspace key index, seq, user, workspace. ARGV: max, key json, key id, workspace id.
+ * The credential hash (what a request's key hash finds) holds the key id, its workspace and the workspace's type,
+ * which never change while the key is active, and later the key's rate-limit counters: short fields only, so Redis
+ * keeps it as a compact listpack. The key and user records, read only by a caller that does not hold them yet,
+ * sit beside it as one string `keyJson,userJson` (absent when the user is unknown: the key then finds no caller).
+ * Revoking a key deletes both.
  */
 export const INSERT_KEY = `
 local active = tonumber(redis.call('GET', KEYS[1]) or '0')
 if active >= tonumber(ARGV[1]) then return 0 end
 redis.call('INCR', KEYS[1])
 redis.call('SET', KEYS[2], ARGV[2])
-redis.call('HSET', KEYS[3], 'id', ARGV[3], 'ws', ARGV[4], 'key', ARGV[2],
-  'user', redis.call('GET', KEYS[6]) or '', 'type', redis.call('HGET', KEYS[7], 'type') or '')
-redis.call('ZADD', KEYS[4], redis.call('INCR', KEYS[5]), ARGV[3])
+redis.call('HSET', KEYS[3], 'id', ARGV[3], 'ws', ARGV[4], 'type', redis.call('HGET', KEYS[8], 'type') or '')
+local user = redis.call('GET', KEYS[7])
+if user then redis.call('SET', KEYS[4], ARGV[2] .. ',' .. user) end
+redis.call('ZADD', KEYS[5], redis.call('INCR', KEYS[6]), ARGV[3])
 return 1
 `;
 
-/** Revoke a key once: it stops authenticating at once. KEYS: key, active count, credential. ARGV: revoked_at. */
+/** Revoke a key once: it stops authenticating at once. KEYS: key, active count, credential, credential records. ARGV: revoked_at. */
 export const REVOKE_KEY = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
@@ -107,7 +111,7 @@ local key = cjson.decode(raw)
 if key.revoked_at ~= cjson.null and key.revoked_at ~= nil then return 0 end
 key.revoked_at = ARGV[1]
 redis.call('SET', KEYS[1], cjson.encode(key))
-redis.call('DEL', KEYS[3])
+redis.call('DEL', KEYS[3], KEYS[4])
 redis.call('DECR', KEYS[2])
 return 1
 `;
@@ -177,16 +181,17 @@ return 1
 
 /**
  * The caller of a key hash in one round trip, with the faults in force. ARGV = prefix, hash.
- * Returns nil, or { keyJson, userJson, workspaceType, balance, openJobs, nFaultValues, faultField1, faultValue1, ... }.
+ * Returns nil, or { "keyJson,userJson", workspaceType, balance, openJobs, nFaultValues, faultField1, faultValue1, ... }.
  */
 export const FIND_CREDENTIALS = `
 local P = ARGV[1]
-local c = redis.call('HMGET', P .. 'cred:' .. ARGV[2], 'ws', 'key', 'user', 'type')
-if not c[1] or c[3] == '' then return nil end
+local c = redis.call('HMGET', P .. 'cred:' .. ARGV[2], 'ws', 'type')
+local records = redis.call('GET', P .. 'cred-records:' .. ARGV[2])
+if not c[1] or not records then return nil end
 local ws = redis.call('HMGET', P .. 'ws:' .. c[1], 'balance', 'open')
 if not ws[1] then return nil end
 local faults = redis.call('HGETALL', P .. 'faults')
-local out = { c[2], c[3], c[4], ws[1], ws[2] or '0', #faults }
+local out = { records, c[2], ws[1], ws[2] or '0', #faults }
 for _, v in ipairs(faults) do out[#out + 1] = v end
 return out
 `;
@@ -261,8 +266,8 @@ for at = first, #ARGV, 3 do
     local ws = c[1] and redis.call('HMGET', P .. 'ws:' .. c[2], 'balance', 'open')
     local records = '0,0'
     if ws and ws[1] and c[1] ~= held then
-      local r = redis.call('HMGET', cred, 'key', 'user')
-      if r[2] == '' then ws = nil else records = r[1] .. ',' .. r[2] end
+      records = redis.call('GET', P .. 'cred-records:' .. hash)
+      if not records then ws = nil end
     end
     if ws and ws[1] then
       local open = tonumber(ws[2] or '0') > 0 and 'true' or 'false'

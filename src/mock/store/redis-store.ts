@@ -37,20 +37,20 @@ type Commands = Redis & {
   claimDeliveries(...args: (string | number)[]): Promise<string[]>;
 };
 
-/** The credentials in FIND_CREDENTIALS' answer { keyJson, userJson, type, balance, openJobs, nFaultValues, pairs... }. */
+/** The credentials in FIND_CREDENTIALS' answer { "keyJson,userJson", type, balance, openJobs, nFaultValues, pairs... }. */
 function credentialsFrom(out: ReadonlyArray<string | number>): Credentials {
-  const key = JSON.parse(String(out[0])) as ApiKeyRecord;
+  const [key, user] = JSON.parse(`[${out[0]}]`) as [ApiKeyRecord, UserRecord];
   const pairs: [string, number][] = [];
-  for (let i = 6; i + 1 < 6 + Number(out[5]); i += 2) pairs.push([String(out[i]), Number(out[i + 1])]);
+  for (let i = 5; i + 1 < 5 + Number(out[4]); i += 2) pairs.push([String(out[i]), Number(out[i + 1])]);
   return {
     key,
-    user: JSON.parse(String(out[1])) as UserRecord,
+    user,
     workspace: {
       id: key.workspace_id,
-      type: String(out[2]) as WorkspaceRecord["type"],
-      balance: Number(out[3]),
+      type: String(out[1]) as WorkspaceRecord["type"],
+      balance: Number(out[2]),
     },
-    openJobs: Number(out[4]) > 0,
+    openJobs: Number(out[3]) > 0,
     faults: faultsFromFields(pairs),
   };
 }
@@ -92,8 +92,8 @@ export function createRedisStore(
   }) as Commands;
   redis.on("error", () => {}); // surfaced per call as StoreUnavailableError
   redis.defineCommand("rateLimit", { lua: scripts.RATE_LIMIT });
-  redis.defineCommand("insertKey", { numberOfKeys: 7, lua: scripts.INSERT_KEY });
-  redis.defineCommand("revokeKey", { numberOfKeys: 3, lua: scripts.REVOKE_KEY });
+  redis.defineCommand("insertKey", { numberOfKeys: 8, lua: scripts.INSERT_KEY });
+  redis.defineCommand("revokeKey", { numberOfKeys: 4, lua: scripts.REVOKE_KEY });
   redis.defineCommand("chargeAndWrite", { numberOfKeys: 2, lua: scripts.CHARGE_AND_WRITE });
   redis.defineCommand("putResource", { numberOfKeys: 6, lua: scripts.PUT_RESOURCE });
   redis.defineCommand("finishJob", { numberOfKeys: 3, lua: scripts.FINISH_JOB });
@@ -222,6 +222,7 @@ export function createRedisStore(
           `${P}ws:${key.workspace_id}:active`,
           `${P}key:${key.id}`,
           `${P}cred:${key.hash}`,
+          `${P}cred-records:${key.hash}`,
           `${P}ws:${key.workspace_id}:keys`,
           `${P}seq`,
           `${P}user:${key.user_id}`,
@@ -256,6 +257,7 @@ export function createRedisStore(
           `${P}key:${id}`,
           `${P}ws:${key.workspace_id}:active`,
           `${P}cred:${key.hash}`,
+          `${P}cred-records:${key.hash}`,
           at,
         );
         return revoked === 1;
