@@ -1,12 +1,12 @@
 /**
  * Batched admission on the Redis store, against a stand-in for the ADMIT script: a turn's requests go in one call
- * (at most MAX_ADMISSION_BATCH each), every request gets its own item, records already held are not sent again,
+ * (at most ADMISSION_BATCH each, a full one at once), every request gets its own item, records already held are not sent again,
  * and a failed or garbled call refuses its own requests rather than leaving them waiting.
  */
 import { describe, expect, it } from "vitest";
 import type { RateLimitWindow } from "../../policy/policies.js";
 import type { ApiKeyRecord, UserRecord } from "./records.js";
-import { createRedisAdmission, MAX_ADMISSION_BATCH } from "./redis-admission.js";
+import { ADMISSION_BATCH, createRedisAdmission } from "./redis-admission.js";
 
 const windows: readonly RateLimitWindow[] = [
   { name: "minute", limit: 60, windowSeconds: 60 },
@@ -93,14 +93,16 @@ describe("batched admission on the Redis store", () => {
     expect(offset).toBe(5);
   });
 
-  it(`splits a turn of more than ${MAX_ADMISSION_BATCH} requests into calls of at most ${MAX_ADMISSION_BATCH}`, async () => {
+  it(`sends a batch the moment it holds ${ADMISSION_BATCH} requests, and the rest when the turn ends`, async () => {
     const calls: string[][][] = [];
     const admission = createRedisAdmission({ prefix: "p:", run: fakeAdmit(calls), onClock: () => {} });
-    const answers = await Promise.all(
-      Array.from({ length: 40 }, (_, i) => admission.admit(`hash-${i}`, "addr:1", windows)),
-    );
-    expect(calls.map((c) => c.length)).toEqual([16, 16, 8]);
-    expect(answers.map((a) => a.credentials?.key.id)).toEqual(Array.from({ length: 40 }, (_, i) => `${i}`));
+    const size = 2 * ADMISSION_BATCH + 3;
+    const pending = Array.from({ length: size }, (_, i) => admission.admit(`hash-${i}`, "addr:1", windows));
+    // Still in the turn that queued them: the full batches are already out, the rest waits.
+    expect(calls.map((c) => c.length)).toEqual([ADMISSION_BATCH, ADMISSION_BATCH]);
+    const answers = await Promise.all(pending);
+    expect(calls.map((c) => c.length)).toEqual([ADMISSION_BATCH, ADMISSION_BATCH, 3]);
+    expect(answers.map((a) => a.credentials?.key.id)).toEqual(Array.from({ length: size }, (_, i) => `${i}`));
   });
 
   it("names the key id it holds records for, and takes new records when the key under that hash changed", async () => {
