@@ -17,7 +17,17 @@ import { startOwnRedis } from "../support/redis-server.js";
 import { ensurePeers, MOCKOON_VERSION, WIREMOCK_VERSION, wiremockRoot } from "./lib/peers.js";
 import { type GrowthRow, met, type Row, report, type Target } from "./lib/report.js";
 import { seededKeys } from "./lib/seed.js";
-import { root, rssMb, type Server, serverPid, settle, simulatorArgs, start, stop } from "./lib/servers.js";
+import {
+  cpuTicks,
+  root,
+  rssMb,
+  type Server,
+  serverPid,
+  settle,
+  simulatorArgs,
+  start,
+  stop,
+} from "./lib/servers.js";
 import { median, type Sample, type WrkSettings, wrk } from "./lib/wrk.js";
 
 const { values } = parseArgs({
@@ -42,6 +52,24 @@ interface Measured {
   server: Server;
   settings: WrkSettings;
   warmSeconds: number;
+  /** A process the server depends on whose CPU is its too (the Redis store's redis-server). */
+  helperPid?: number;
+}
+
+/** One measured run: wrk's figures and the CPU µs a request of the server (and its helper). */
+type Run = Sample & { cpuUs: number; helperCpuUs: number | undefined };
+
+/** wrk against `m.server`, with the CPU its process (and helper) used over the run. */
+function run(m: Measured): Run {
+  const pid = serverPid(m.server);
+  const [server, helper] = [cpuTicks(pid), m.helperPid ? cpuTicks(m.helperPid) : 0];
+  const sample = wrk(m.server, m.settings);
+  const perRequest = (ticks: number) => (ticks * 10_000) / Math.max(1, sample.requests);
+  return {
+    ...sample,
+    cpuUs: perRequest(cpuTicks(pid) - server),
+    helperCpuUs: m.helperPid ? perRequest(cpuTicks(m.helperPid) - helper) : undefined,
+  };
 }
 
 /**
@@ -53,15 +81,15 @@ async function measure(measured: Measured[]): Promise<Row[]> {
     wrk(server, { ...settings, seconds: warmSeconds });
     await settle(server);
   }
-  const samples = new Map<Server, Sample[]>(measured.map((m) => [m.server, []]));
+  const samples = new Map<Server, Run[]>(measured.map((m) => [m.server, []]));
   for (let round = 0; round < ROUNDS; round++) {
-    for (const { server, settings } of measured) {
-      samples.get(server)?.push(wrk(server, settings));
-      await settle(server);
+    for (const m of measured) {
+      samples.get(m.server)?.push(run(m));
+      await settle(m.server);
     }
     process.stdout.write(`round ${round + 1}/${ROUNDS} done\n`);
   }
-  return measured.map(({ server }) => {
+  return measured.map(({ server, helperPid }) => {
     const list = samples.get(server) ?? [];
     return {
       name: server.name,
@@ -71,6 +99,8 @@ async function measure(measured: Measured[]): Promise<Row[]> {
       non2xx: list.reduce((n, x) => n + x.non2xx, 0),
       rss: rssMb(serverPid(server)),
       first: server.firstAnswerMs,
+      cpuUs: median(list.map((x) => x.cpuUs)),
+      ...(helperPid ? { helperCpuUs: median(list.map((x) => x.helperCpuUs ?? 0)) } : {}),
     };
   });
 }
@@ -111,14 +141,15 @@ async function main() {
     await redis.remove();
   };
   try {
+    const onRedis = await start(
+      "simulator, redis store",
+      node,
+      simulatorArgs("--seed", seeded.seedFile, "--store", "redis", "--redis-url", redis.url),
+      key,
+    );
     servers.push(
       await start("simulator", node, simulatorArgs("--seed", seeded.seedFile), key),
-      await start(
-        "simulator, redis store",
-        node,
-        simulatorArgs("--seed", seeded.seedFile, "--store", "redis", "--redis-url", redis.url),
-        key,
-      ),
+      onRedis,
       await start("bare node:http", node, (p) => [join(root, "bench/bare-server.mjs"), String(p)]),
       await start("bare node:http, writes coalesced", node, (p) => [
         ...[join(root, "bench/bare-server.mjs"), String(p), "--coalesce"],
@@ -141,7 +172,15 @@ async function main() {
       ]),
     );
     const settings: WrkSettings = { seconds: SECONDS, connections: CONNECTIONS, keysFile: seeded.keysFile };
-    const rows = await measure(servers.map((server) => ({ server, settings, warmSeconds: 3 })));
+    const redisPid = redis.pid();
+    const rows = await measure(
+      servers.map((server) => ({
+        server,
+        settings,
+        warmSeconds: 3,
+        ...(server === onRedis && redisPid ? { helperPid: redisPid } : {}),
+      })),
+    );
     await stopAll(); // the growth run's servers are measured without these
     const growth = await growthRun();
 

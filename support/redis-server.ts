@@ -13,6 +13,8 @@ export interface OwnRedis {
   stop(): Promise<void>;
   /** Sends a signal to the server process (SIGSTOP freezes it, SIGCONT thaws it). */
   signal(name: NodeJS.Signals): void;
+  /** The server process's pid while it runs. */
+  pid(): number | undefined;
   remove(): Promise<void>;
 }
 
@@ -58,6 +60,7 @@ export async function startOwnRedis(options: { persist?: boolean } = {}): Promis
     signal: (name) => {
       child?.kill(name);
     },
+    pid: () => child?.pid,
     remove: async () => {
       await stop();
       rmSync(dir, { recursive: true, force: true });

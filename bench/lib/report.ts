@@ -9,6 +9,9 @@ export interface Row {
   non2xx: number;
   rss: number;
   first: number;
+  /** CPU µs a request (median): the server's own, and its helper's (redis-server) when it has one. */
+  cpuUs: number;
+  helperCpuUs?: number;
 }
 
 /** One size of the growth run. */
@@ -35,6 +38,10 @@ const fmt = (value: number, unit: Target["unit"], extraDigits = 0) => {
   return unit === "×" ? `${text}×` : `${text} ${unit}`;
 };
 
+/** A row's CPU cost a request: the server's, plus its helper's when it has one. */
+const cpu = (r: Row) =>
+  r.helperCpuUs === undefined ? r.cpuUs.toFixed(1) : `${r.cpuUs.toFixed(1)} + ${r.helperCpuUs.toFixed(1)}`;
+
 export const met = (t: Target) => (t.kind === "min" ? t.value >= t.bound : t.value <= t.bound);
 
 /** The measured figure, with one more digit when the usual ones would show the bound itself for a miss. */
@@ -58,12 +65,14 @@ export function report(input: {
     `Run: ${new Date().toISOString()}, Node ${process.version}. ${input.setting}`,
     "The simulator runs its whole pipeline (CORS, auth by SHA-256, two-window limiter with limits raised by `--rate-limit-scale`, store, JSON); the peers answer one static response.",
     "",
-    "| server | req/s (median) | p50 ms | p99 ms | non-2xx | RSS after load MB | first answer ms |",
-    "|---|---|---|---|---|---|---|",
+    "| server | req/s (median) | p50 ms | p99 ms | non-2xx | CPU µs a request | RSS after load MB | first answer ms |",
+    "|---|---|---|---|---|---|---|---|",
     ...rows.map(
       (r) =>
-        `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.non2xx} | ${r.rss.toFixed(0)} | ${r.first.toFixed(0)} |`,
+        `| ${r.name} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.non2xx} | ${cpu(r)} | ${r.rss.toFixed(0)} | ${r.first.toFixed(0)} |`,
     ),
+    "",
+    "CPU µs a request: the server process's user and system time (/proc) over each measured run divided by the requests it answered (median of the rounds); for the Redis store, + redis-server's. wrk and the kernel's loopback work share the same two cores, so throughput also depends on what the client costs.",
     "",
     "| target | measured | bound | |",
     "|---|---|---|---|",

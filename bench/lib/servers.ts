@@ -84,8 +84,8 @@ export const simulatorArgs =
     ...extra,
   ];
 
-/** User + system CPU time of a process so far, in clock ticks. */
-function cpuTicks(pid: number): number {
+/** User + system CPU time of a process so far, in clock ticks (1/100 s on Linux). */
+export function cpuTicks(pid: number): number {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1]?.split(" ") ?? [];
   return Number(fields[11] ?? 0) + Number(fields[12] ?? 0);
 }

@@ -5,6 +5,8 @@ import { root, type Server } from "./servers.js";
 
 /** What one wrk run measured. */
 export interface Sample {
+  /** Requests answered in the run. */
+  requests: number;
   rps: number;
   p50: number;
   p99: number;
@@ -35,6 +37,7 @@ export function wrk(server: Pick<Server, "url" | "key">, settings: WrkSettings):
   const env = { ...process.env, ...(settings.keysFile ? { KEYS_FILE: settings.keysFile } : {}) };
   const out = execFileSync("wrk", args, { encoding: "utf8", env });
   return {
+    requests: Number(/(\d+) requests in/.exec(out)?.[1] ?? 0),
     rps: Number(/Requests\/sec:\s+([\d.]+)/.exec(out)?.[1] ?? 0),
     p50: parseMs(/^\s*50%\s+(\S+)/m.exec(out)?.[1] ?? ""),
     p99: parseMs(/^\s*99%\s+(\S+)/m.exec(out)?.[1] ?? ""),
