@@ -2,17 +2,22 @@
  * D3 — a frozen Redis (SIGSTOP) never makes a request hang: every store call has a deadline (1 s by default), past
  * it the answer is the documented 503 with Retry-After, and a write is either whole or absent once Redis thaws.
  */
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSimulator } from "../../src/mock/simulator.js";
 import { createRedisStore } from "../../src/mock/store/redis-store.js";
-import { startOwnRedis } from "../../support/redis-server.js";
+import { type OwnRedis, startOwnRedis } from "../../support/redis-server.js";
 import { TEST_STORE } from "../simulator/harness.js";
 
-describe.runIf(TEST_STORE === "redis")("a frozen Redis", async () => {
-  const own = await startOwnRedis({ persist: false });
+describe.runIf(TEST_STORE === "redis")("a frozen Redis", () => {
+  // Started in a hook, not in the describe body: vitest runs the body of a skipped suite too (to collect it) but
+  // not its hooks, so a server started there on the memory project was never stopped.
+  let own: OwnRedis;
+  beforeAll(async () => {
+    own = await startOwnRedis({ persist: false });
+  });
   afterAll(async () => {
-    own.signal("SIGCONT");
-    await own.remove();
+    own?.signal("SIGCONT");
+    await own?.remove();
   });
 
   it("answers 503 with Retry-After within the deadline, writes whole or nothing, and recovers when it thaws", async () => {
