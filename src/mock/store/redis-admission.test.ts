@@ -1,7 +1,7 @@
 /**
  * Batched admission on the Redis store, against a stand-in for the ADMIT script: a turn's requests go in one call
- * (at most ADMISSION_BATCH each, a full one at once), every request gets its own item, records already held are not sent again,
- * and a failed or garbled call refuses its own requests rather than leaving them waiting.
+ * (at most ADMISSION_BATCH each, a full one at once), every request gets its own item, records already held are
+ * not sent again, and a failed or garbled call refuses its own requests rather than leaving them waiting.
  */
 import { describe, expect, it } from "vitest";
 import type { RateLimitWindow } from "../../policy/policies.js";

@@ -1,9 +1,10 @@
 /**
  * Admission on the Redis store, batched: the requests that reach the gate in one event-loop turn go to Redis in
  * ADMIT script calls of up to ADMISSION_BATCH requests: each as soon as it is full, the rest once the turn's reads
- * are done (`setImmediate`), the way the Node server writes a turn's answers together. Each request is still read and counted on its own, in order, inside
- * the one atomic script; what the batch saves is the per-call cost on both sides (a command, a wake-up of the
- * other process, a reply to decode) that dominated a request's cost on the Redis store.
+ * are done (`setImmediate`), the way the Node server writes a turn's answers together. Each request is still read
+ * and counted on its own, in order, inside the one atomic script; what the batch saves is the per-call cost on
+ * both sides (a command, a wake-up of the other process, a reply to decode) that dominated a request's cost on the
+ * Redis store.
  *
  * The key and user records of a key never change while it is active (revoking deletes its credential), so the
  * caller keeps the ones it has seen, by key hash, and the script leaves them out of its answer when the key id
@@ -23,6 +24,9 @@ import type { Credentials } from "./store.js";
 export const ADMISSION_BATCH = 8;
 /** Key hashes whose records are kept (oldest dropped first); past it, records are simply sent again. */
 export const HELD_RECORDS = 10_000;
+
+/** Where an ADMIT item's limiter counters start: after keyId, key, user, type, balance, openJobs, allowed. */
+const COUNTERS_AT = 7;
 
 /** What ADMIT answers (see redis-scripts.ts). */
 interface AdmitDocument {
@@ -71,6 +75,17 @@ export function faultsFromFields(fields: Iterable<[string, number]>): FaultState
     else if (field.startsWith("op:")) faults.failOperations[field.slice(3)] = value;
   }
   return faults;
+}
+
+/** The limiter scripts' arguments: limit_1, windowMs_1, limit_2, windowMs_2, ... (made once per policy). */
+const LIMITER_ARGS = new WeakMap<readonly RateLimitWindow[], number[]>();
+export function limiterArgs(windows: readonly RateLimitWindow[]): number[] {
+  let args = LIMITER_ARGS.get(windows);
+  if (!args) {
+    args = windows.flatMap((w) => [w.limit, w.windowSeconds * 1000]);
+    LIMITER_ARGS.set(windows, args);
+  }
+  return args;
 }
 
 /** The limiter's decision from an item's counters (start -1: no window open) at `from`. */
@@ -133,14 +148,13 @@ export function createRedisAdmission(options: {
           : undefined;
       request.resolve({
         credentials,
-        decision: decisionFrom(allowed === 1, item as unknown as number[], 7, windows, doc.now),
+        decision: decisionFrom(allowed === 1, item as unknown as number[], COUNTERS_AT, windows, doc.now),
       });
     }
   };
 
   const send = (batch: Waiting[], windows: readonly RateLimitWindow[]) => {
-    const args: (string | number)[] = [options.prefix, windows.length];
-    for (const w of windows) args.push(w.limit, w.windowSeconds * 1000);
+    const args: (string | number)[] = [options.prefix, windows.length, ...limiterArgs(windows)];
     for (const request of batch) {
       request.held = request.hash ? held.get(request.hash) : undefined;
       args.push(request.hash, request.address, request.held?.key.id ?? "");

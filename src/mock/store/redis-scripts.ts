@@ -76,7 +76,8 @@ end
 export const RATE_LIMIT = `${LIMITER_FN}
 local w = windows_from(1, #ARGV / 2)
 local now, nowS, offset = clock(KEYS[2])
-local allowed, starts, counts = rate_limit(KEYS[1], redis.call('HMGET', KEYS[1], unpack(w.fields)), 1, w, now, nowS, true)
+local got = redis.call('HMGET', KEYS[1], unpack(w.fields))
+local allowed, starts, counts = rate_limit(KEYS[1], got, 1, w, now, nowS, true)
 local out = { allowed and 1 or 0, nowS, offset }
 for i = 1, w.n do out[#out + 1] = starts[i]; out[#out + 1] = counts[i] end
 return out
@@ -103,7 +104,10 @@ redis.call('ZADD', KEYS[5], redis.call('INCR', KEYS[6]), ARGV[3])
 return 1
 `;
 
-/** Revoke a key once: it stops authenticating at once. KEYS: key, active count, credential, credential records. ARGV: revoked_at. */
+/**
+ * Revoke a key once: it stops authenticating at once. KEYS: key, active count, credential, credential records.
+ * ARGV: revoked_at.
+ */
 export const REVOKE_KEY = `
 local raw = redis.call('GET', KEYS[1])
 if not raw then return 0 end
@@ -181,7 +185,8 @@ return 1
 
 /**
  * The caller of a key hash in one round trip, with the faults in force. ARGV = prefix, hash.
- * Returns nil, or { "keyJson,userJson", workspaceType, balance, openJobs, nFaultValues, faultField1, faultValue1, ... }.
+ * Returns nil, or { "keyJson,userJson", workspaceType, balance, openJobs, nFaultValues, faultField1, faultValue1,
+ * ... }.
  */
 export const FIND_CREDENTIALS = `
 local P = ARGV[1]

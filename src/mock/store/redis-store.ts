@@ -17,7 +17,7 @@ import type {
   UserRecord,
   WorkspaceRecord,
 } from "./records.js";
-import { createRedisAdmission, decisionFrom, faultsFromFields } from "./redis-admission.js";
+import { createRedisAdmission, decisionFrom, faultsFromFields, limiterArgs } from "./redis-admission.js";
 import * as scripts from "./redis-scripts.js";
 import type { ChargeResult, Credentials, DeliveryRecord, Store } from "./store.js";
 
@@ -37,7 +37,10 @@ type Commands = Redis & {
   claimDeliveries(...args: (string | number)[]): Promise<string[]>;
 };
 
-/** The credentials in FIND_CREDENTIALS' answer { "keyJson,userJson", type, balance, openJobs, nFaultValues, pairs... }. */
+/**
+ * The credentials in FIND_CREDENTIALS' answer { "keyJson,userJson", type, balance, openJobs, nFaultValues,
+ * pairs... }.
+ */
 function credentialsFrom(out: ReadonlyArray<string | number>): Credentials {
   const [key, user] = JSON.parse(`[${out[0]}]`) as [ApiKeyRecord, UserRecord];
   const pairs: [string, number][] = [];
@@ -266,8 +269,9 @@ export function createRedisStore(
     admit: (hash, address, windows) => admission.admit(hash, address, windows),
     hitRateLimit: (identity: string, windows: readonly RateLimitWindow[]) =>
       guard(async () => {
-        const args = windows.flatMap((w) => [w.limit, w.windowSeconds * 1000]);
-        const out = (await redis.rateLimit(2, `${P}rl:{${identity}}`, OFFSET, ...args)).map(Number);
+        const out = (await redis.rateLimit(2, `${P}rl:{${identity}}`, OFFSET, ...limiterArgs(windows))).map(
+          Number,
+        );
         offsetMs = out[2] as number;
         return decisionFrom(out[0] === 1, out, 3, windows, out[1] as number);
       }),
