@@ -53,37 +53,64 @@ function readBody(req: IncomingMessage, res: ServerResponse, limit: number): Pro
   });
 }
 
-/** The pipeline's record of a node:http request. */
-export function fromNode(req: IncomingMessage, res: ServerResponse): ApiRequest {
-  const url = req.url ?? "/";
-  const q = url.indexOf("?");
-  const headers = req.headers;
-  let controller: AbortController | undefined;
-  return {
-    method: req.method ?? "GET",
-    path: normalisedPath(q < 0 ? url : url.slice(0, q)),
-    query: q < 0 ? "" : url.slice(q + 1),
-    header: (name) => {
-      const value = headers[name];
-      return Array.isArray(value) ? value.join(", ") : value;
-    },
-    address: req.socket.remoteAddress,
-    body: {
+/**
+ * The pipeline's record of a node:http request: one object a request, its methods shared on the prototype (the body
+ * reader and the abort signal are made only when a stage asks for them).
+ */
+class NodeRequest implements ApiRequest {
+  readonly method: string;
+  readonly path: string;
+  readonly query: string;
+  readonly #req: IncomingMessage;
+  readonly #res: ServerResponse;
+  #controller: AbortController | undefined = undefined;
+
+  constructor(req: IncomingMessage, res: ServerResponse) {
+    const url = req.url ?? "/";
+    const q = url.indexOf("?");
+    this.method = req.method ?? "GET";
+    this.path = normalisedPath(q < 0 ? url : url.slice(0, q));
+    this.query = q < 0 ? "" : url.slice(q + 1);
+    this.#req = req;
+    this.#res = res;
+  }
+
+  get address(): string | undefined {
+    return this.#req.socket.remoteAddress;
+  }
+
+  header(name: string): string | undefined {
+    const value = this.#req.headers[name];
+    return Array.isArray(value) ? value.join(", ") : value;
+  }
+
+  get body(): ApiRequest["body"] {
+    const req = this.#req;
+    const res = this.#res;
+    const headers = req.headers;
+    return {
       present:
         (headers["content-length"] !== undefined && headers["content-length"] !== "0") ||
         headers["transfer-encoding"] !== undefined,
       read: (limit) => readBody(req, res, limit),
-    },
-    signal: () => {
-      if (!controller) {
-        const made = new AbortController();
-        controller = made;
-        if (res.closed && !res.writableFinished) made.abort();
-        else res.once("close", () => res.writableFinished || made.abort());
-      }
-      return controller.signal;
-    },
-  };
+    };
+  }
+
+  signal(): AbortSignal {
+    if (!this.#controller) {
+      const made = new AbortController();
+      this.#controller = made;
+      const res = this.#res;
+      if (res.closed && !res.writableFinished) made.abort();
+      else res.once("close", () => res.writableFinished || made.abort());
+    }
+    return this.#controller.signal;
+  }
+}
+
+/** The pipeline's record of a node:http request. */
+export function fromNode(req: IncomingMessage, res: ServerResponse): ApiRequest {
+  return new NodeRequest(req, res);
 }
 
 /** Listens on `host:port` (port 0 picks a free one) and resolves once it accepts connections. */

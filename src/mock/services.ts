@@ -1,9 +1,11 @@
 /** What every handler may use: state, policies, time, the spec validator and the fault switchboard. */
+
 import type { SpecValidator } from "../contract/spec-validator.js";
 import type { operations } from "../generated/masko-api.js";
 import type { MaskoPolicies } from "../policy/policies.js";
 import type { AssetsBase } from "./assets-base.js";
 import type { SimulatorClock } from "./clock.js";
+import type { Eventually } from "./eventually.js";
 import type { FaultState } from "./faults.js";
 import type { Scheduler } from "./scheduler.js";
 import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "./store/records.js";
@@ -85,8 +87,10 @@ export interface OperationResult {
   readonly body?: unknown;
 }
 
-/** The handler of operation `K`. */
-export type OperationHandler<K extends OperationId> = (input: OperationInput<K>) => Promise<OperationResult>;
+/** The handler of operation `K`: it answers at once when it has all it needs, or with a promise. */
+export type OperationHandler<K extends OperationId> = (
+  input: OperationInput<K>,
+) => Eventually<OperationResult>;
 
 /** One handler for every operation of the spec: a missing one does not compile. */
 export type OperationHandlers = { readonly [K in OperationId]: OperationHandler<K> };

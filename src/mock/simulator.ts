@@ -96,13 +96,18 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
         )
       : undefined;
 
+  // Each stage answers at once when it can (the embedded store, a request without a body): only what is pending is
+  // awaited (src/mock/eventually.ts says why).
   const pipeline = async (request: ApiRequest, admission = gate.open()): Promise<ApiResponse> => {
     try {
       if (request.method === "OPTIONS") return await gate.preflight(request);
-      await gate.admit(request, admission);
+      const admitted = gate.admit(request, admission);
+      if (admitted) await admitted;
       const match = route(request);
-      const input = await match.route.check(request, match.params);
-      return success(await handle(match, input, admission.caller, request, services), admission);
+      const checked = match.route.check(request, match.params);
+      const input = checked instanceof Promise ? await checked : checked;
+      const result = handle(match, input, admission.caller, request, services);
+      return success(result instanceof Promise ? await result : result, admission);
     } catch (error) {
       return failure(error, admission, clock.now(), onError);
     }

@@ -22,22 +22,21 @@ function assertMayManageKeys({ caller, services }: Pick<OperationInput, "caller"
   }
 }
 
-export const getCredits: OperationHandler<"getCredits"> = async ({ caller, services }) => {
-  // The balance read with the credentials (in the gate's one store step) is current, unless the gate has just
-  // settled the workspace's jobs: a failed one was refunded since.
-  const workspace = caller.openJobs
-    ? await services.store.getWorkspace(caller.workspace.id)
-    : caller.workspace;
+/** The credits answer of a workspace holding `balance`. */
+function credits(workspace: { id: string; type: string }, balance: number) {
   return {
     status: 200,
-    body: {
-      data: {
-        balance: workspace?.balance ?? 0,
-        workspace_id: caller.workspace.id,
-        workspace_type: caller.workspace.type,
-      },
-    },
+    body: { data: { balance, workspace_id: workspace.id, workspace_type: workspace.type } },
   };
+}
+
+export const getCredits: OperationHandler<"getCredits"> = ({ caller, services }) => {
+  // The balance read with the credentials (in the gate's one store step) is current, unless the gate has just
+  // settled the workspace's jobs: a failed one was refunded since. Answered at once when there is nothing to read.
+  if (!caller.openJobs) return credits(caller.workspace, caller.workspace.balance);
+  return services.store
+    .getWorkspace(caller.workspace.id)
+    .then((workspace) => credits(caller.workspace, workspace?.balance ?? 0));
 };
 
 export const listApiKeys: OperationHandler<"listApiKeys"> = async ({ caller, services, query }) => {

@@ -4,12 +4,14 @@
  * unless the path is public. An admitted caller's due jobs are settled and any injected latency is waited out.
  * CORS preflights stop here: answered 204, counted against the client address.
  */
+import { andThen } from "../eventually.js";
 import { settleDueJobs } from "../job-settlement.js";
 import { badRequest, MaskoError, unauthorized } from "../masko-error.js";
 import { sleep } from "../platform.js";
 import { hashApiKey, isWellFormedKey } from "../rules/api-keys.js";
 import type { RateLimitDecision } from "../rules/rate-limit.js";
 import type { Caller, Services } from "../services.js";
+import type { Admitted } from "../store/store.js";
 import type { Cors } from "./cors.js";
 import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";
 import { exhaustedHeaders, rateLimited, rateLimitHeaders } from "./rate-limit-headers.js";
@@ -22,6 +24,19 @@ export interface Admission {
   readonly headers: Record<string, string>;
 }
 
+/** The injected latency of the caller's faults, if any. */
+const waitLatency = (caller: Caller): Promise<void> | undefined =>
+  caller.faults.latencyMs > 0 ? sleep(caller.faults.latencyMs) : undefined;
+
+/** `Bearer <token>` (the scheme in any case, then one or more spaces) anywhere else is no token. */
+const BEARER = /^Bearer +\S+$/i;
+
+/** The token of an `Authorization: Bearer …` header (tested, then cut: no match array a request). */
+function bearerToken(authorization: string | undefined): string | undefined {
+  const value = authorization?.trim();
+  return value && BEARER.test(value) ? value.slice(value.lastIndexOf(" ") + 1) : undefined;
+}
+
 /** The rate-limit identity of a request without a valid key. */
 export const addressKey = (address: string | undefined) => `addr:${address ?? "unknown"}`;
 
@@ -29,6 +44,20 @@ export const addressKey = (address: string | undefined) => `addr:${address ?? "u
 export function createGate(services: Services, cors: Cors, publicPaths: ReadonlySet<string>) {
   const windows = services.policies.rateLimits.windows;
   const keyPolicy = services.policies.keyPolicy;
+
+  /** The store's answer applied: 429, 401 unless public, the headers, the caller; then what it must wait for. */
+  const enter = ({ credentials, decision }: Admitted, request: ApiRequest, admission: Admission) => {
+    admission.decision = decision;
+    if (!decision.allowed) throw rateLimited(decision);
+    if (!credentials && !publicPaths.has(request.path)) throw unauthorized();
+    rateLimitHeaders(decision, admission.headers);
+    if (!credentials) return undefined;
+    admission.caller = credentials;
+    if (credentials.openJobs) {
+      return settleDueJobs(services, credentials.workspace.id).then(() => waitLatency(credentials));
+    }
+    return waitLatency(credentials);
+  };
   return {
     /**
      * A fresh admission for one request, its headers starting with CORS. Every field is there from the start, so
@@ -36,25 +65,18 @@ export function createGate(services: Services, cors: Cors, publicPaths: Readonly
      */
     open: (): Admission => ({ caller: undefined, decision: undefined, headers: cors.headers() }),
 
-    /** Fills `admission` in order; throws 429 or 401 (the admission then holds what the answer needs). */
-    async admit(request: ApiRequest, admission: Admission): Promise<void> {
-      const authorization = request.header("authorization");
-      const token = authorization ? /^Bearer +(\S+)$/i.exec(authorization.trim())?.[1] : undefined;
-      const hash = token && isWellFormedKey(token, keyPolicy) ? await hashApiKey(token) : undefined;
-      const { credentials, decision } = await services.store.admit(
-        hash,
-        addressKey(request.address),
-        windows,
-        services.clock.now(),
+    /**
+     * Fills `admission` in order; throws 429 or 401 (the admission then holds what the answer needs). Nothing to
+     * wait for on the embedded store, where it is done when it returns (undefined); a promise when something is
+     * pending: a networked store, hashing in a browser, due jobs or injected latency.
+     */
+    admit(request: ApiRequest, admission: Admission): Promise<void> | undefined {
+      const token = bearerToken(request.header("authorization"));
+      const hash = token && isWellFormedKey(token, keyPolicy) ? hashApiKey(token) : undefined;
+      const admitted = andThen(hash, (h) =>
+        services.store.admit(h, addressKey(request.address), windows, services.clock.now()),
       );
-      admission.decision = decision;
-      if (!decision.allowed) throw rateLimited(decision);
-      if (!credentials && !publicPaths.has(request.path)) throw unauthorized();
-      rateLimitHeaders(decision, admission.headers);
-      if (!credentials) return;
-      admission.caller = credentials;
-      if (credentials.openJobs) await settleDueJobs(services, credentials.workspace.id);
-      if (credentials.faults.latencyMs > 0) await sleep(credentials.faults.latencyMs);
+      return andThen(admitted, (a) => enter(a, request, admission));
     },
 
     /** The 204 answer to a CORS preflight, with the rate-limit headers of the client address it counts against. */

@@ -3,6 +3,7 @@
  * atomically from the store, so N queued failures fail exactly N requests across instances); otherwise the
  * handler runs, and ownership (403/404), the key cap (409) and credits (402) are its answers.
  */
+import type { Eventually } from "../eventually.js";
 import { internalError } from "../masko-error.js";
 import type { Caller, OperationResult, Services } from "../services.js";
 import type { ApiRequest } from "./exchange.js";
@@ -15,14 +16,22 @@ export function handle(
   caller: Caller | undefined,
   request: ApiRequest,
   services: Services,
-): Promise<OperationResult> {
+): Eventually<OperationResult> {
   // The one place where a validated request meets its operation's static types: the checks above made the body,
   // path and query what `operations[operationId]` says, and the gate let no caller-less request reach a handler
   // that needs one (only public operations, such as the OpenAPI document, answer without a key).
-  const run = () => route.handler({ caller, ...input, services, signal: request.signal } as never);
-  if (!caller || (caller.faults.failOperations[route.operationId] ?? 0) === 0) return run();
+  const handlerInput = {
+    caller,
+    path: input.path,
+    query: input.query,
+    body: input.body,
+    services,
+    signal: () => request.signal(),
+  } as never;
+  if (!caller || (caller.faults.failOperations[route.operationId] ?? 0) === 0)
+    return route.handler(handlerInput);
   return services.store.takeOperationFailure(route.operationId).then((failed) => {
     if (failed) throw internalError("Injected fault: internal error.");
-    return run();
+    return route.handler(handlerInput);
   });
 }

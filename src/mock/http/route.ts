@@ -5,6 +5,7 @@
  */
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import type { SpecValidator } from "../../contract/spec-validator.js";
+import type { Eventually } from "../eventually.js";
 import { MaskoError } from "../masko-error.js";
 import type { OperationResult } from "../services.js";
 import type { ApiRequest } from "./exchange.js";
@@ -14,7 +15,7 @@ import { compileRequestCheck, type RequestCheck } from "./validate.js";
 export interface Route {
   readonly operationId: string;
   /** The operation's handler, which the handle stage calls with input the validate stage checked. */
-  readonly handler: (input: never) => Promise<OperationResult>;
+  readonly handler: (input: never) => Eventually<OperationResult>;
   readonly check: RequestCheck;
 }
 

@@ -4,6 +4,7 @@
  * body's schema (400 naming the field). Compiled once per operation at start-up.
  */
 import type { SpecValidator } from "../../contract/spec-validator.js";
+import type { Eventually } from "../eventually.js";
 import { MAX_UPLOAD_BYTES } from "../handlers/uploads.js";
 import type { ApiRequest } from "./exchange.js";
 import { validateBatchBody, validateGenerateBody } from "./generate-body.js";
@@ -17,8 +18,11 @@ export interface CheckedInput {
   body: unknown;
 }
 
-/** Checks one request of an operation, given the path parameters the route found. */
-export type RequestCheck = (request: ApiRequest, pathParams: Record<string, string>) => Promise<CheckedInput>;
+/** Checks one request of an operation, given the path parameters the route found (at once when it has no body). */
+export type RequestCheck = (
+  request: ApiRequest,
+  pathParams: Record<string, string>,
+) => Eventually<CheckedInput>;
 
 /** Operations whose JSON body is checked branch by branch, for messages that name the field. */
 const BODY_CHECKS: Record<string, (validator: SpecValidator, body: unknown) => void> = {
@@ -43,11 +47,12 @@ export function compileRequestCheck(
   const checkJson =
     BODY_CHECKS[op.operationId] ??
     (pointer ? (v: SpecValidator, body: unknown) => validateBody(v, pointer, body) : undefined);
-  return async (request, pathParams) => {
+  return (request, pathParams) => {
     const params = checkParams(pathParams, request.query ? new URLSearchParams(request.query) : undefined);
     if (mediaTypes.length === 0) return { path: params.path, query: params.query, body: undefined };
-    const read = await readBody(request, mediaTypes, SIZE_LIMITS, bodyOptional);
-    if (read.mediaType === "application/json") checkJson?.(validator, read.value);
-    return { path: params.path, query: params.query, body: read.value };
+    return readBody(request, mediaTypes, SIZE_LIMITS, bodyOptional).then((read) => {
+      if (read.mediaType === "application/json") checkJson?.(validator, read.value);
+      return { path: params.path, query: params.query, body: read.value };
+    });
   };
 }

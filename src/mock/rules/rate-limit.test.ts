@@ -1,17 +1,18 @@
 import { describe, expect, it } from "vitest";
-import { decideRateLimit, type RateLimitState } from "./rate-limit.js";
+import { decideRateLimit, type RateLimitCounters } from "./rate-limit.js";
 
 const windows = [
   { name: "minute", limit: 3, windowSeconds: 60 },
   { name: "hour", limit: 5, windowSeconds: 3600 },
 ];
 const T = 1_000_000_000_000; // a whole second, in ms
+// Counters are [minute start, minute count, hour start, hour count].
 
 describe("decideRateLimit", () => {
   it.each([
     {
       name: "a fresh identity opens both windows",
-      state: [],
+      counters: [],
       now: T,
       expected: {
         allowed: true,
@@ -23,19 +24,13 @@ describe("decideRateLimit", () => {
     },
     {
       name: "the last request of the minute leaves 0",
-      state: [
-        { startMs: T, count: 2 },
-        { startMs: T, count: 2 },
-      ],
+      counters: [T, 2, T, 2],
       now: T + 10_000,
       expected: { allowed: true, remaining: 0, resetSeconds: T / 1000 + 60, window: "minute" },
     },
     {
       name: "a full minute refuses with Retry-After until its reset",
-      state: [
-        { startMs: T, count: 3 },
-        { startMs: T, count: 3 },
-      ],
+      counters: [T, 3, T, 3],
       now: T + 15_500,
       expected: {
         allowed: false,
@@ -47,19 +42,13 @@ describe("decideRateLimit", () => {
     },
     {
       name: "an expired minute window reopens",
-      state: [
-        { startMs: T, count: 3 },
-        { startMs: T, count: 3 },
-      ],
+      counters: [T, 3, T, 3],
       now: T + 60_000,
       expected: { allowed: true, remaining: 1, resetSeconds: T / 1000 + 3600, window: "hour" },
     },
     {
       name: "a full hour refuses for the hour even with minute room",
-      state: [
-        { startMs: T + 120_000, count: 0 },
-        { startMs: T, count: 5 },
-      ],
+      counters: [T + 120_000, 0, T, 5],
       now: T + 130_000,
       expected: {
         allowed: false,
@@ -71,40 +60,35 @@ describe("decideRateLimit", () => {
     },
     {
       name: "equal remainders report the later reset",
-      state: [
-        { startMs: T, count: 1 },
-        { startMs: T - 100_000, count: 3 },
-      ],
+      counters: [T, 1, T - 100_000, 3],
       now: T + 1000,
       expected: { allowed: true, remaining: 1, resetSeconds: (T - 100_000) / 1000 + 3600, window: "hour" },
     },
     {
       name: "Retry-After is never below 1",
-      state: [
-        { startMs: T, count: 3 },
-        { startMs: T, count: 3 },
-      ],
+      counters: [T, 3, T, 3],
       now: T + 59_999,
       expected: { allowed: false, retryAfterSeconds: 1 },
     },
-  ])("$name", ({ state, now, expected }) => {
-    expect(decideRateLimit(state as RateLimitState, windows, now)).toMatchObject(expected);
+  ])("$name", ({ counters, now, expected }) => {
+    expect(decideRateLimit(counters, windows, now)).toMatchObject(expected);
   });
 
   it("leaves the counters untouched when it refuses", () => {
-    const state: RateLimitState = [
-      { startMs: T, count: 3 },
-      { startMs: T, count: 4 },
-    ];
-    expect(decideRateLimit(state, windows, T + 1000).state).toEqual(state);
+    const counters: RateLimitCounters = [T, 3, T, 4];
+    const decision = decideRateLimit(counters, windows, T + 1000);
+    expect(decision.allowed).toBe(false);
+    expect(counters).toEqual([T, 3, T, 4]);
   });
 
   it("counts every admitted request in every window", () => {
-    let state: RateLimitState = [];
-    for (let i = 0; i < 3; i++) state = decideRateLimit(state, windows, T + i).state;
-    expect(state).toEqual([
-      { startMs: T, count: 3 },
-      { startMs: T, count: 3 },
-    ]);
+    let counters: RateLimitCounters = [];
+    for (let i = 0; i < 3; i++) counters = decideRateLimit(counters, windows, T + i).counters;
+    expect(counters).toEqual([T, 3, T, 3]);
+  });
+
+  it("opens a passed window again from now, keeping the other's count", () => {
+    const decision = decideRateLimit([T, 3, T, 3], windows, T + 60_000);
+    expect(decision.counters).toEqual([T + 60_000, 1, T, 4]);
   });
 });

@@ -1,23 +1,22 @@
 /**
  * The rate-limit rule: fixed windows anchored at the first admitted request, counting admitted requests only.
- * Pure: (state, windows, now) → decision. Stores apply it atomically; the HTTP layer turns it into headers.
+ * Pure: (counters, windows, now) → decision. Stores apply it atomically; the HTTP layer turns it into headers.
  */
 import type { RateLimitWindow } from "../../policy/policies.js";
 
-/** One window's counter: when it opened (ms) and how many requests it admitted. */
-export interface WindowCounter {
-  readonly startMs: number;
-  readonly count: number;
-}
-
-/** Counters of one identity, in the order of the policy's windows (undefined = not open). */
-export type RateLimitState = ReadonlyArray<WindowCounter | undefined>;
+/**
+ * Counters of one identity, flat, in the order of the policy's windows: when each window opened (epoch ms) and how
+ * many requests it admitted — `[start₀, count₀, start₁, count₁, …]`. A count of 0, or a missing pair, is a window
+ * not open. Flat numbers rather than an object per window: a store keeps one small array per identity, and deciding
+ * a request makes one new array.
+ */
+export type RateLimitCounters = readonly number[];
 
 /** What the limiter decided for one request. */
 export interface RateLimitDecision {
   readonly allowed: boolean;
-  /** The counters to store (unchanged when the request is refused). */
-  readonly state: RateLimitState;
+  /** The counters to store when allowed (windows that had passed open again from now): a new array. */
+  readonly counters: number[];
   /** `X-RateLimit-Remaining`: the smallest remainder over all windows after this request. */
   readonly remaining: number;
   /** `X-RateLimit-Reset`: epoch seconds when the binding window resets (tie: the later reset). */
@@ -30,24 +29,24 @@ export interface RateLimitDecision {
 
 /** Decides one request against every window and returns the updated counters. */
 export function decideRateLimit(
-  state: RateLimitState,
+  counters: RateLimitCounters,
   windows: readonly RateLimitWindow[],
   nowMs: number,
 ): RateLimitDecision {
-  // Counters whose window has passed are closed; the request is allowed when every open window has room.
-  const next: (WindowCounter | undefined)[] = [];
+  // Counters whose window has passed are closed (count 0 from now); the request is allowed when every open window
+  // has room, and then counted in each.
+  const next = new Array<number>(2 * windows.length);
   let allowed = true;
-  for (const [i, w] of windows.entries()) {
-    const counter = state[i];
-    const open = counter && nowMs < counter.startMs + w.windowSeconds * 1000 ? counter : undefined;
-    if ((open?.count ?? 0) >= w.limit) allowed = false;
-    next.push(open);
+  for (let i = 0; i < windows.length; i++) {
+    const w = windows[i] as RateLimitWindow;
+    const start = counters[2 * i] ?? 0;
+    const count = counters[2 * i + 1] ?? 0;
+    const open = count > 0 && nowMs < start + w.windowSeconds * 1000;
+    if (open && count >= w.limit) allowed = false;
+    next[2 * i] = open ? start : nowMs;
+    next[2 * i + 1] = open ? count : 0;
   }
-  if (allowed) {
-    for (const [i, open] of next.entries()) {
-      next[i] = open ? { startMs: open.startMs, count: open.count + 1 } : { startMs: nowMs, count: 1 };
-    }
-  }
+  if (allowed) for (let i = 1; i < next.length; i += 2) next[i] = (next[i] as number) + 1;
   return summarizeRateLimit(allowed, next, windows, nowMs);
 }
 
@@ -58,7 +57,7 @@ export function decideRateLimit(
  */
 export function summarizeRateLimit(
   allowed: boolean,
-  next: RateLimitState,
+  counters: number[],
   windows: readonly RateLimitWindow[],
   nowMs: number,
 ): RateLimitDecision {
@@ -66,10 +65,11 @@ export function summarizeRateLimit(
   let resetMs = 0;
   let binding = windows[0]?.name ?? "";
   let retryAfterMs = 0;
-  for (const [i, w] of windows.entries()) {
-    const counter = next[i];
-    const left = w.limit - (counter?.count ?? 0);
-    const windowResetMs = (counter?.startMs ?? nowMs) + w.windowSeconds * 1000;
+  for (let i = 0; i < windows.length; i++) {
+    const w = windows[i] as RateLimitWindow;
+    const count = counters[2 * i + 1] ?? 0;
+    const left = w.limit - count;
+    const windowResetMs = (count > 0 ? (counters[2 * i] ?? nowMs) : nowMs) + w.windowSeconds * 1000;
     if (left < remaining || (left === remaining && windowResetMs > resetMs)) {
       remaining = left;
       resetMs = windowResetMs;
@@ -79,7 +79,7 @@ export function summarizeRateLimit(
   }
   return {
     allowed,
-    state: next,
+    counters,
     remaining: Math.max(0, remaining),
     resetSeconds: Math.ceil(resetMs / 1000),
     retryAfterSeconds: allowed ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000)),

@@ -6,7 +6,7 @@ import type { RateLimitWindow } from "../../policy/policies.js";
 import { type FaultState, mergeFaults, NO_FAULTS } from "../faults.js";
 import { cdnPath } from "../rules/cdn-path.js";
 import { decideCharge } from "../rules/credit-cost.js";
-import { decideRateLimit, type RateLimitState, type WindowCounter } from "../rules/rate-limit.js";
+import { decideRateLimit } from "../rules/rate-limit.js";
 import type {
   ApiKeyRecord,
   ResourceKind,
@@ -19,29 +19,11 @@ import type { ChargeResult, DeliveryRecord, Store } from "./store.js";
 
 type AnyRecord = ResourceRecords[ResourceKind];
 
-/** Counters as the rule reads them from their packed form. */
-function unpack(packed: readonly number[]): RateLimitState {
-  const state: (WindowCounter | undefined)[] = [];
-  for (let i = 0; i < packed.length; i += 2) {
-    const count = packed[i + 1] ?? 0;
-    state.push(count > 0 ? { startMs: packed[i] ?? 0, count } : undefined);
-  }
-  return state;
-}
-
-/** Counters written into `into` (a new array the first time). */
-function pack(state: RateLimitState, into: number[] = []): number[] {
-  state.forEach((counter, i) => {
-    into[2 * i] = counter?.startMs ?? 0;
-    into[2 * i + 1] = counter?.count ?? 0;
-  });
-  return into;
-}
-
-/** The decision for `packed` counters, and the counters to keep (updated in place; new when there were none). */
-function decide(packed: number[] | undefined, windows: readonly RateLimitWindow[], nowMs: number) {
-  const decision = decideRateLimit(packed ? unpack(packed) : [], windows, nowMs);
-  return { decision, packed: decision.allowed ? pack(decision.state, packed) : packed };
+/** New `counters` kept in `stored`, copied in place (an identity keeps one array), or as its first array. */
+function kept(counters: number[], stored: number[] | undefined): number[] {
+  if (!stored) return counters;
+  for (let i = 0; i < counters.length; i++) stored[i] = counters[i] as number;
+  return stored;
 }
 
 /**
@@ -119,13 +101,14 @@ export function createMemoryStore(): Store {
   };
   /** Decides a request against a key's counters, or a client address's, updating them when it is allowed. */
   const hitKeyLimit = (entry: KeyEntry, windows: readonly RateLimitWindow[], nowMs: number) => {
-    const { decision, packed } = decide(entry.limits, windows, nowMs);
-    entry.limits = packed;
+    const decision = decideRateLimit(entry.limits ?? [], windows, nowMs);
+    if (decision.allowed) entry.limits = kept(decision.counters, entry.limits);
     return decision;
   };
   const hitAddressLimit = (address: string, windows: readonly RateLimitWindow[], nowMs: number) => {
-    const { decision, packed } = decide(limits.get(address), windows, nowMs);
-    if (packed) limits.set(address, packed);
+    const known = limits.get(address);
+    const decision = decideRateLimit(known ?? [], windows, nowMs);
+    if (decision.allowed) limits.set(address, kept(decision.counters, known));
     return decision;
   };
 
@@ -151,8 +134,8 @@ export function createMemoryStore(): Store {
         users: [...users.values()],
         keys: [...keysById.values()].map((entry) => entry.key),
         limits: [
-          ...[...keysById.values()].flatMap((e) => (e.limits ? [[`key:${e.key.id}`, unpack(e.limits)]] : [])),
-          ...[...limits].map(([identity, packed]) => [identity, unpack(packed)]),
+          ...[...keysById.values()].flatMap((e) => (e.limits ? [[`key:${e.key.id}`, e.limits]] : [])),
+          ...limits,
         ],
         tables,
       });
@@ -200,7 +183,7 @@ export function createMemoryStore(): Store {
       return true;
     },
 
-    async admit(hash, address, windows, nowMs) {
+    admit(hash, address, windows, nowMs) {
       const entry = hash === undefined ? undefined : keysByHash.get(hash);
       const credentials = credentialsOf(entry);
       const decision =

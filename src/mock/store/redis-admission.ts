@@ -12,9 +12,9 @@
  */
 import type { RateLimitWindow } from "../../policy/policies.js";
 import type { FaultState } from "../faults.js";
-import { type RateLimitDecision, type RateLimitState, summarizeRateLimit } from "../rules/rate-limit.js";
+import { type RateLimitDecision, summarizeRateLimit } from "../rules/rate-limit.js";
 import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "./records.js";
-import type { Credentials } from "./store.js";
+import type { Admitted, Credentials } from "./store.js";
 
 /**
  * Requests per script call at most. A batch is sent the moment it is full, so Redis starts on it while the rest of
@@ -50,12 +50,6 @@ interface AdmitDocument {
 
 /** A key's records as the caller keeps them. */
 type HeldRecords = { key: ApiKeyRecord; user: UserRecord };
-
-/** One request's admission: its caller (if the key is active) and the limiter's decision. */
-export interface Admitted {
-  credentials: Credentials | undefined;
-  decision: RateLimitDecision;
-}
 
 interface Waiting {
   hash: string;
@@ -96,11 +90,13 @@ export function decisionFrom(
   windows: readonly RateLimitWindow[],
   nowMs: number,
 ): RateLimitDecision {
-  const state: RateLimitState = windows.map((_w, i) => {
+  const flat = new Array<number>(2 * windows.length);
+  for (let i = 0; i < windows.length; i++) {
     const start = counters[from + 2 * i] as number;
-    return start < 0 ? undefined : { startMs: start, count: counters[from + 2 * i + 1] as number };
-  });
-  return summarizeRateLimit(allowed, state, windows, nowMs);
+    flat[2 * i] = start < 0 ? nowMs : start;
+    flat[2 * i + 1] = start < 0 ? 0 : (counters[from + 2 * i + 1] as number);
+  }
+  return summarizeRateLimit(allowed, flat, windows, nowMs);
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import type { RateLimitWindow } from "../../policy/policies.js";
 import type { SimulatorClock } from "../clock.js";
+import type { Eventually } from "../eventually.js";
 import type { FaultState } from "../faults.js";
 import type { RateLimitDecision } from "../rules/rate-limit.js";
 import type {
@@ -39,6 +40,12 @@ export interface Credentials {
   faults: FaultState;
 }
 
+/** The gate's one store step: the caller's credentials (none without an active key) and the limiter's decision. */
+export interface Admitted {
+  credentials: Credentials | undefined;
+  decision: RateLimitDecision;
+}
+
 /** Result of an atomic charge: the balance after it (or, when refused, the unchanged balance). */
 export type ChargeResult = { ok: true; balance: number } | { ok: false; balance: number };
 
@@ -70,14 +77,15 @@ export interface Store {
   findCredentials(hash: string): Promise<Credentials | undefined>;
   /**
    * The hot path of every request in one step: the credentials of `hash` (when given and active), then the
-   * rate-limit rule applied to that key's windows, or to `address`'s when there is no valid key.
+   * rate-limit rule applied to that key's windows, or to `address`'s when there is no valid key. The embedded store
+   * answers at once (no promise to wait for), a networked one with a promise.
    */
   admit(
     hash: string | undefined,
     address: string,
     windows: readonly RateLimitWindow[],
     nowMs: number,
-  ): Promise<{ credentials: Credentials | undefined; decision: RateLimitDecision }>;
+  ): Eventually<Admitted>;
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
   /** Active keys of a workspace, newest first. */
   listActiveApiKeys(workspaceId: string): Promise<ApiKeyRecord[]>;
