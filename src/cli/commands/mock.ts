@@ -110,11 +110,11 @@ function fail(message: string): never {
 }
 
 /**
- * On the memory store a request's garbage dies within its event-loop turn, which the young generation's first
- * megabytes collect as well as its default 16 MB: kept at its start size it saves about 30 MB of RSS under load
- * (bench/RESULTS.md). V8 reads this flag each time it would grow the young generation, so setting it at run time
- * takes effect. On the Redis store requests outlive their turn (they wait for Redis), so young objects survive
- * collections: there V8 grows it as usual (in an A/B run 33.5 vs 36.7 µs of CPU a request, about 5 % more req/s).
+ * On the memory store a request's garbage dies within its event-loop turn, so V8's young generation can stay at its
+ * start size: about 30 MB less RSS under load with 5,000 keys, for collections that run more often (about 11 % fewer
+ * requests a second in an A/B run; docs/simulator.md, "Performance"). V8 reads this flag each time it would grow
+ * the young generation, so setting it at run time takes effect. On the Redis store requests outlive their turn
+ * (they wait for Redis), so young objects survive collections: there V8 grows it as usual.
  */
 function keepYoungGenerationSmall(): void {
   setFlagsFromString("--semi-space-growth-factor=1");
