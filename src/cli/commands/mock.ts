@@ -5,7 +5,6 @@
 import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { setFlagsFromString } from "node:v8";
 import { AssetsBase } from "../../mock/assets-base.js";
 import type { SeedFile } from "../../mock/control.js";
 import { badRequest } from "../../mock/masko-error.js";
@@ -13,6 +12,7 @@ import { listen } from "../../mock/node-server.js";
 import { formatLogLine, LOG_FORMATS, type LogFormat } from "../../mock/request-log.js";
 import { createSimulator, type RequestLogLine } from "../../mock/simulator.js";
 import { PRISM_VERSION, specPath } from "../package-files.js";
+import { freezeYoungGeneration, holdYoungGeneration } from "../young-generation.js";
 
 export const FLAGS = {
   port: { type: "string", env: "MASKO_MOCK_PORT", default: "4010", help: "TCP port" },
@@ -109,17 +109,6 @@ function fail(message: string): never {
   process.exit(2);
 }
 
-/**
- * On the memory store a request's garbage dies within its event-loop turn, so V8's young generation can stay at its
- * start size: about 30 MB less RSS under load with 5,000 keys, for collections that run more often (about 11 % fewer
- * requests a second in an A/B run; docs/simulator.md, "Performance"). V8 reads this flag each time it would grow
- * the young generation, so setting it at run time takes effect. On the Redis store requests outlive their turn
- * (they wait for Redis), so young objects survive collections: there V8 grows it as usual.
- */
-function keepYoungGenerationSmall(): void {
-  setFlagsFromString("--semi-space-growth-factor=1");
-}
-
 /** Runs the mock command with `args` (the words after `mock`). */
 export async function runMock(args: string[]): Promise<void> {
   const { values } = parseArgs({
@@ -148,7 +137,7 @@ export async function runMock(args: string[]): Promise<void> {
   if (!["memory", "redis"].includes(option("store")))
     fail(`--store must be memory or redis, not ${option("store")}`);
   if (values.prism) return servePrism(option("host"), port);
-  if (option("store") === "memory") keepYoungGenerationSmall();
+  if (option("store") === "memory") freezeYoungGeneration();
   // ioredis is loaded only for the Redis store: the default start stays fast.
   const store =
     option("store") === "redis"
@@ -215,6 +204,7 @@ export async function runMock(args: string[]): Promise<void> {
     },
   });
   const server = await listen(simulator, { host: option("host"), port });
+  if (option("store") === "memory") holdYoungGeneration();
   const loopbackHost =
     ["127.0.0.1", "localhost", "::1", "[::1]"].includes(option("host")) || option("host").startsWith("127.");
   if (!loopbackHost && control === "on" && !option("admin-token")) {
