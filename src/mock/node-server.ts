@@ -64,6 +64,7 @@ class NodeRequest implements ApiRequest {
   readonly #req: IncomingMessage;
   readonly #res: ServerResponse;
   #controller: AbortController | undefined = undefined;
+  #body: ApiRequest["body"] | undefined = undefined;
 
   constructor(req: IncomingMessage, res: ServerResponse) {
     const url = req.url ?? "/";
@@ -85,15 +86,18 @@ class NodeRequest implements ApiRequest {
   }
 
   get body(): ApiRequest["body"] {
-    const req = this.#req;
-    const res = this.#res;
-    const headers = req.headers;
-    return {
-      present:
-        (headers["content-length"] !== undefined && headers["content-length"] !== "0") ||
-        headers["transfer-encoding"] !== undefined,
-      read: (limit) => readBody(req, res, limit),
-    };
+    if (!this.#body) {
+      const req = this.#req;
+      const res = this.#res;
+      const headers = req.headers;
+      this.#body = {
+        present:
+          (headers["content-length"] !== undefined && headers["content-length"] !== "0") ||
+          headers["transfer-encoding"] !== undefined,
+        read: (limit) => readBody(req, res, limit),
+      };
+    }
+    return this.#body;
   }
 
   signal(): AbortSignal {

@@ -1,5 +1,4 @@
 /** What every handler may use: state, policies, time, the spec validator and the fault switchboard. */
-
 import type { SpecValidator } from "../contract/spec-validator.js";
 import type { operations } from "../generated/masko-api.js";
 import type { MaskoPolicies } from "../policy/policies.js";

@@ -35,7 +35,10 @@ interface KeyEntry {
   /** The workspace's key created before this one. */
   readonly previous: KeyEntry | undefined;
   limits: number[] | undefined;
-  /** The key's user and workspace (records are updated in place, never replaced, until a reset). */
+  /**
+   * The key's user and workspace, found when the key is inserted, or at its first use if they were stored after it
+   * (records are updated in place, never replaced, until a reset).
+   */
   user: UserRecord | undefined;
   workspace: WorkspaceRecord | undefined;
 }
