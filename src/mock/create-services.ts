@@ -6,6 +6,7 @@
 import { specValidator } from "../contract/bundled-spec.js";
 import { type MaskoPolicies, policies as specPolicies } from "../policy/policies.js";
 import { AssetsBase } from "./assets-base.js";
+import { type BehaviourInput, resolveBehaviour } from "./behaviour.js";
 import { createClock, type SimulatorClock } from "./clock.js";
 import { settleDueJobs } from "./job-settlement.js";
 import { Scheduler } from "./scheduler.js";
@@ -29,16 +30,25 @@ export interface ServiceOptions {
   pollMs?: number;
   /** Base of the asset URLs handed out (default: the server's own `/assets` once listening, else the real CDN). */
   assetsBaseUrl?: string;
+  /** Behaviour settings (src/mock/behaviour.ts): the Inferred decisions, each a switch; defaults the register's. */
+  behaviour?: BehaviourInput;
 }
 
 export function createServices(options: ServiceOptions): Services {
   const base = options.policies ?? specPolicies;
   const scale = options.rateLimitScale ?? 1;
+  const behaviour = resolveBehaviour(options.behaviour);
   const policies: MaskoPolicies = {
     ...base,
     rateLimits: { windows: base.rateLimits.windows.map((w) => ({ ...w, limit: w.limit * scale })) },
+    creditCost: { ...base.creditCost, logo: Number(behaviour["logo-cost"]) },
   };
   const store = options.store ?? createMemoryStore();
+  if (store.shared && behaviour["rate-limit-window"] === "sliding") {
+    throw new Error(
+      "behaviour rate-limit-window=sliding is available on the memory store only (the Redis store's limiter is fixed-window)",
+    );
+  }
   const scheduler = new Scheduler(
     async () => {
       for (const workspaceId of await store.dueJobWorkspaces(services.clock.now())) {
@@ -51,6 +61,7 @@ export function createServices(options: ServiceOptions): Services {
   const services: Services = {
     store,
     policies,
+    behaviour,
     clock: options.clock ?? store.clock ?? createClock(),
     validator: specValidator(),
     longPollMaxMs: options.longPollMaxMs ?? 30_000,

@@ -3,6 +3,7 @@ import type { SpecValidator } from "../contract/spec-validator.js";
 import type { operations } from "../generated/masko-api.js";
 import type { MaskoPolicies } from "../policy/policies.js";
 import type { AssetsBase } from "./assets-base.js";
+import type { Behaviour } from "./behaviour.js";
 import type { SimulatorClock } from "./clock.js";
 import type { Eventually } from "./eventually.js";
 import type { FaultState } from "./faults.js";
@@ -15,6 +16,8 @@ import type { WebhookDeliveries } from "./webhook-delivery.js";
 export interface Services {
   readonly store: Store;
   readonly policies: MaskoPolicies;
+  /** The behaviour settings in force (src/mock/behaviour.ts). */
+  readonly behaviour: Behaviour;
   readonly clock: SimulatorClock;
   readonly validator: SpecValidator;
   /** Longest a `wait=true` request is held, in real milliseconds. */

@@ -12,6 +12,7 @@ import { type ApiRequest, type ApiResponse, fromFetch, toFetch } from "./http/ex
 import { createGate } from "./http/gate.js";
 import { handle } from "./http/handle.js";
 import { mediaRoutes } from "./http/media-routes.js";
+import { rateLimitHeaderWriter } from "./http/rate-limit-headers.js";
 import { failure, success } from "./http/respond.js";
 import { createRouter } from "./http/route.js";
 import { OPERATION_HANDLERS } from "./operations.js";
@@ -67,7 +68,8 @@ export interface Simulator {
 
 /** Where a listening simulator serves asset media (its default assets base). */
 const ASSETS_PATH = "/assets/";
-const EXPOSED_HEADERS = ["X-RateLimit-Remaining", "X-RateLimit-Reset", "Retry-After", "WWW-Authenticate"];
+/** Headers a browser may read besides the rate-limit ones. */
+const EXPOSED_HEADERS = ["WWW-Authenticate"];
 
 /** Builds the simulator and seeds its demo workspace. */
 export async function createSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
@@ -84,7 +86,10 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       .filter((op) => (op.operation.security as unknown[] | undefined)?.length === 0)
       .map((op) => op.pathTemplate),
   );
-  const gate = createGate(services, createCors(options.corsOrigin ?? "*", EXPOSED_HEADERS), publicPaths);
+  const limitHeaders = rateLimitHeaderWriter(services.behaviour, services.policies.rateLimits.windows);
+  const flat402 = services.behaviour["insufficient-credits-body"] === "flat";
+  const cors = createCors(options.corsOrigin ?? "*", [...limitHeaders.exposed, ...EXPOSED_HEADERS]);
+  const gate = createGate(services, cors, publicPaths, limitHeaders);
   const route = createRouter(validator, OPERATION_HANDLERS);
   const controlApi =
     (options.control ?? true)
@@ -109,7 +114,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       const result = handle(match, input, admission.caller, request, services);
       return success(result instanceof Promise ? await result : result, admission);
     } catch (error) {
-      return failure(error, admission, clock.now(), onError);
+      return failure(error, admission, clock.now(), limitHeaders, flat402, onError);
     }
   };
   const media = mediaRoutes(services, options.corsOrigin ?? "*", onError);

@@ -21,6 +21,8 @@ export interface MaskoSimulatorOptions {
   /** Longest `wait=true` hold in real ms (default 30 000; tests often want less). */
   longPollMaxMs?: number;
   webhookDelivery?: SimulatorOptions["webhookDelivery"];
+  /** Behaviour settings, the same names as `mock --behaviour` (for example `{ "rate-limit-reset": "delta-seconds" }`). */
+  behaviour?: SimulatorOptions["behaviour"];
 }
 
 /** Creates the handlers and the control functions of one in-memory simulator. */
@@ -31,6 +33,7 @@ export async function createMaskoSimulator(options: MaskoSimulatorOptions = {}) 
     ...(options.longPollMaxMs !== undefined ? { longPollMaxMs: options.longPollMaxMs } : {}),
     ...(options.webhookDelivery ? { webhookDelivery: options.webhookDelivery } : {}),
     ...(options.assetsBaseUrl ? { assetsBaseUrl: options.assetsBaseUrl } : {}),
+    ...(options.behaviour ? { behaviour: options.behaviour } : {}),
   });
   const assetsBase = simulator.services.assets.url;
   const assetsPath = new URL(assetsBase).pathname.replace(/\/+$/, "");

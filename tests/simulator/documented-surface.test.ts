@@ -80,12 +80,15 @@ describe("the rest of the documented surface", () => {
     expect(answer.body.data).toEqual([]);
   });
 
-  it("serves its OpenAPI document without a key, still rate-limited per address", async () => {
+  it("serves its OpenAPI document without a key, counted per address only when keyless calls are limited", async () => {
     const h = await createHarness();
     const answer = await h.call("GET", "/v1/openapi.json", { key: null, address: "10.0.0.9" });
     expect(answer.status).toBe(200);
     expect(answer.body.paths["/v1/openapi.json"]).toBeDefined();
-    expect(answer.headers.get("x-ratelimit-remaining")).toBe("59");
+    expect(answer.headers.get("x-ratelimit-remaining")).toBe("60");
+    const limited = await createHarness({ behaviour: { "keyless-limit": "per-address" } });
+    const counted = await limited.call("GET", "/v1/openapi.json", { key: null, address: "10.0.0.9" });
+    expect(counted.headers.get("x-ratelimit-remaining")).toBe("59");
   });
 });
 

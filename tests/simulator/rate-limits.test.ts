@@ -89,8 +89,21 @@ describe("rate limits (numbers from x-masko-rate-limits)", () => {
     expect(other.headers.get("x-ratelimit-remaining")).toBe(String(minute.limit - 1));
   });
 
-  it("limits requests without a valid key per client address, so key guessing meets 429", async () => {
+  it("answers 401 to every request without a valid key, however many arrive (the authentication page's rule)", async () => {
     const h = await createHarness();
+    for (let i = 0; i < minute.limit + 5; i++) {
+      const answer = await h.call("GET", "/v1/credits", {
+        key: i % 2 ? null : `masko_${String(i).padStart(64, "0")}`,
+        address: "10.0.0.9",
+      });
+      expect(answer.status).toBe(401);
+      expect(answer.headers.get("x-ratelimit-remaining")).toBe(String(minute.limit));
+    }
+    expect((await h.call("GET", "/v1/credits", { address: "10.0.0.9" })).status).toBe(200);
+  });
+
+  it("limits requests without a valid key per client address with keyless-limit=per-address, so key guessing meets 429", async () => {
+    const h = await createHarness({ behaviour: { "keyless-limit": "per-address" } });
     for (let i = 0; i < minute.limit; i++) {
       const answer = await h.call("GET", "/v1/credits", {
         key: `masko_${String(i).padStart(64, "0")}`,

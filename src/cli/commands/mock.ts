@@ -6,6 +6,13 @@ import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { AssetsBase } from "../../mock/assets-base.js";
+import {
+  type BehaviourInput,
+  behaviourChanges,
+  behaviourHelp,
+  parseBehaviourFile,
+  parseBehaviourItems,
+} from "../../mock/behaviour.js";
 import type { SeedFile } from "../../mock/control.js";
 import { badRequest } from "../../mock/masko-error.js";
 import { listen } from "../../mock/node-server.js";
@@ -85,6 +92,18 @@ export const FLAGS = {
     default: "30",
     help: "longest wait=true hold",
   },
+  behaviour: {
+    type: "string",
+    env: "MASKO_MOCK_BEHAVIOUR",
+    default: "",
+    help: "name=value, repeatable (env: comma-separated): an Inferred behaviour switched (list below)",
+  },
+  "behaviour-file": {
+    type: "string",
+    env: "MASKO_MOCK_BEHAVIOUR_FILE",
+    default: "",
+    help: "behaviour settings from a file (JSON object, or name=value lines)",
+  },
   prism: {
     type: "boolean",
     env: "",
@@ -101,7 +120,7 @@ function usage(): string {
     ([name, f]) =>
       `  --${name.padEnd(18)} ${f.help}${f.env ? ` (env ${f.env}, default ${JSON.stringify(f.default)})` : ""}`,
   );
-  return `Usage: masko-contract mock [flags]   (in this repository: npm run mock -- [flags])\n\nThe stateful Masko API simulator.\n\n${lines.join("\n")}\n`;
+  return `Usage: masko-contract mock [flags]   (in this repository: npm run mock -- [flags])\n\nThe stateful Masko API simulator.\n\n${lines.join("\n")}\n\nBehaviours (--behaviour name=value; defaults are the decisions register's choices, docs/decisions.md):\n${behaviourHelp()}\n`;
 }
 
 function fail(message: string): never {
@@ -113,18 +132,20 @@ function fail(message: string): never {
 export async function runMock(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
-    options: Object.fromEntries(Object.entries(FLAGS).map(([name, f]) => [name, { type: f.type }])),
+    options: Object.fromEntries(
+      Object.entries(FLAGS).map(([name, f]) => [name, { type: f.type, multiple: name === "behaviour" }]),
+    ),
     strict: true,
-  }) as { values: Record<string, string | boolean | undefined> };
+  }) as { values: Record<string, string | string[] | boolean | undefined> };
   if (values.help) {
     process.stdout.write(usage());
     return;
   }
-  const option = (name: keyof typeof FLAGS): string => {
+  const option = (name: Exclude<keyof typeof FLAGS, "behaviour">): string => {
     const f = FLAGS[name];
     return String(values[name] ?? (f.env ? process.env[f.env] : undefined) ?? f.default);
   };
-  const positiveInt = (name: keyof typeof FLAGS, min: number) => {
+  const positiveInt = (name: Exclude<keyof typeof FLAGS, "behaviour">, min: number) => {
     const n = Number(option(name));
     if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer >= ${min}`);
     return n;
@@ -188,7 +209,9 @@ export async function runMock(args: string[]): Promise<void> {
   } catch (error) {
     fail(`--assets-base-url: ${(error as Error).message}`);
   }
+  const behaviour = readBehaviour(values.behaviour as string[] | undefined, option("behaviour-file"));
   const simulator = await createSimulator({
+    behaviour,
     ...(assetsBaseUrl ? { assetsBaseUrl } : {}),
     control: control === "on",
     ...(store ? { store, keepState: true } : {}),
@@ -202,7 +225,7 @@ export async function runMock(args: string[]): Promise<void> {
       if (level !== "silent")
         process.stderr.write(`unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
     },
-  });
+  }).catch((error: unknown) => fail((error as Error).message));
   const server = await listen(simulator, { host: option("host"), port });
   if (option("store") === "memory") holdYoungGeneration();
   const loopbackHost =
@@ -224,6 +247,7 @@ export async function runMock(args: string[]): Promise<void> {
           : "  control API:  off (/__mock answers 404)",
         `  asset media:  ${simulator.services.assets.url}/…${assetsBaseUrl ? ` (served here at ${server.url}/assets/…)` : ""}`,
         `  demo API key: ${simulator.demo.api_key} (personal workspace, 100 credits)`,
+        `  behaviour:    ${behaviourChanges(simulator.services.behaviour).join(", ") || "the register's defaults"}`,
         "",
       ].join("\n"),
     );
@@ -240,6 +264,19 @@ export async function runMock(args: string[]): Promise<void> {
         .then(() => process.exit(0));
       setTimeout(() => process.exit(0), 2000).unref();
     });
+  }
+}
+
+/** The behaviour settings: the file's, then the variable's, then the flags' (a later one wins); exit 2 when wrong. */
+function readBehaviour(flags: string[] | undefined, file: string): BehaviourInput {
+  try {
+    return {
+      ...(file ? parseBehaviourFile(readFileSync(file, "utf8")) : {}),
+      ...parseBehaviourItems((process.env.MASKO_MOCK_BEHAVIOUR ?? "").split(",")),
+      ...parseBehaviourItems(flags ?? []),
+    };
+  } catch (error) {
+    fail(`--behaviour: ${(error as Error).message}`);
   }
 }
 

@@ -1,6 +1,6 @@
 /** Generation: single and batch requests and previews, charged atomically and all-or-nothing. */
 import type { components } from "../../generated/masko-api.js";
-import { notFound } from "../masko-error.js";
+import { forbidden, notFound } from "../masko-error.js";
 import { animationForm, batchCost, creditCost } from "../rules/credit-cost.js";
 import type { Caller, OperationHandler, Services } from "../services.js";
 import type { ResourceRecords, ResourceWrite } from "../store/records.js";
@@ -46,6 +46,11 @@ async function plan(
   collection: Collection,
   body: GenerateBody,
 ): Promise<Planned> {
+  // Behaviour logo-plan=pro: the oldest authentication page's "Pro plan or higher, 403 on Free/Starter" (D1);
+  // workspaces here have no paid plan.
+  if (body.type === "logo" && services.behaviour["logo-plan"] === "pro") {
+    throw forbidden("Logo generation requires the Pro plan or higher.");
+  }
   const existing = await checkReferences(services, caller, collection, body);
   const fields: SharedFields = body;
   const itemType =

@@ -1,20 +1,21 @@
 /**
  * Stage 2, gate: who is calling (by the SHA-256 of the bearer key) and whether the rate limit admits the request
- * — per key, or per client address without a valid key — read and counted in one store step; then 429, then 401
- * unless the path is public. An admitted caller's due jobs are settled and any injected latency is waited out.
- * CORS preflights stop here: answered 204, counted against the client address.
+ * — per key — read and counted in one store step; then 429, then 401 unless the path is public. A call without a
+ * valid key is answered 401 however many arrive, unless behaviour `keyless-limit` limits such calls per client
+ * address. An admitted caller's due jobs are settled and any injected latency is waited out. CORS preflights stop
+ * here: answered 204 (counted against the client address only with `keyless-limit=per-address-with-preflights`).
  */
 import { andThen } from "../eventually.js";
 import { settleDueJobs } from "../job-settlement.js";
 import { badRequest, MaskoError, unauthorized } from "../masko-error.js";
 import { sleep } from "../platform.js";
 import { hashApiKey, isWellFormedKey } from "../rules/api-keys.js";
-import type { RateLimitDecision } from "../rules/rate-limit.js";
+import { type RateLimitDecision, uncountedRateLimit } from "../rules/rate-limit.js";
 import type { Caller, Services } from "../services.js";
 import type { Admitted } from "../store/store.js";
 import type { Cors } from "./cors.js";
 import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";
-import { exhaustedHeaders, rateLimited, rateLimitHeaders } from "./rate-limit-headers.js";
+import { type RateLimitHeaderWriter, rateLimited } from "./rate-limit-headers.js";
 
 /** What the gate learnt of a request; the later stages and the error answer read it. */
 export interface Admission {
@@ -41,16 +42,31 @@ function bearerToken(authorization: string | undefined): string | undefined {
 export const addressKey = (address: string | undefined) => `addr:${address ?? "unknown"}`;
 
 /** The gate over `services`; `publicPaths` answer without a key. */
-export function createGate(services: Services, cors: Cors, publicPaths: ReadonlySet<string>) {
+export function createGate(
+  services: Services,
+  cors: Cors,
+  publicPaths: ReadonlySet<string>,
+  limitHeaders: RateLimitHeaderWriter,
+) {
   const windows = services.policies.rateLimits.windows;
   const keyPolicy = services.policies.keyPolicy;
+  const keyless = services.behaviour["keyless-limit"];
+  const algorithm = services.behaviour["rate-limit-window"];
+  /** The identity keyless calls count against ("" when they are not limited). */
+  const keylessIdentity = (address: string | undefined) => (keyless === "off" ? "" : addressKey(address));
+  /** The decision for a request that is not a Masko API call with a key (a preflight, an unparsable request). */
+  const hitAddress = (address: string | undefined, counted: boolean): Promise<RateLimitDecision> => {
+    const now = services.clock.now();
+    if (!counted) return Promise.resolve(uncountedRateLimit(windows, now));
+    return services.store.hitRateLimit(addressKey(address), windows, now, algorithm);
+  };
 
   /** The store's answer applied: 429, 401 unless public, the headers, the caller; then what it must wait for. */
   const enter = ({ credentials, decision }: Admitted, request: ApiRequest, admission: Admission) => {
     admission.decision = decision;
     if (!decision.allowed) throw rateLimited(decision);
     if (!credentials && !publicPaths.has(request.path)) throw unauthorized();
-    rateLimitHeaders(decision, admission.headers);
+    limitHeaders.write(decision, admission.headers);
     if (!credentials) return undefined;
     admission.caller = credentials;
     if (credentials.openJobs) {
@@ -74,34 +90,29 @@ export function createGate(services: Services, cors: Cors, publicPaths: Readonly
       const token = bearerToken(request.header("authorization"));
       const hash = token && isWellFormedKey(token, keyPolicy) ? hashApiKey(token) : undefined;
       const admitted = andThen(hash, (h) =>
-        services.store.admit(h, addressKey(request.address), windows, services.clock.now()),
+        services.store.admit(h, keylessIdentity(request.address), windows, services.clock.now(), algorithm),
       );
       return andThen(admitted, (a) => enter(a, request, admission));
     },
 
-    /** The 204 answer to a CORS preflight, with the rate-limit headers of the client address it counts against. */
+    /** The 204 answer to a CORS preflight, with the rate-limit headers of the client address. */
     async preflight(request: ApiRequest): Promise<ApiResponse> {
-      const decision = await services.store.hitRateLimit(
-        addressKey(request.address),
-        windows,
-        services.clock.now(),
-      );
-      return cors.preflight(rateLimitHeaders(decision));
+      const decision = await hitAddress(request.address, keyless === "per-address-with-preflights");
+      return cors.preflight(limitHeaders.write(decision));
     },
 
     /**
      * The answer to a request the HTTP parser itself refused (oversized headers: 431, anything else: 400), in the
-     * envelope with the rate-limit headers of the client address, which it counts against.
+     * envelope with the rate-limit headers of the client address (counted when keyless calls are limited).
      */
     async malformed(address: string | undefined, headersTooLarge: boolean): Promise<ApiResponse> {
       const error = headersTooLarge
         ? new MaskoError(431, "bad_request", "Request header fields too large.")
         : badRequest("The request could not be parsed as HTTP.");
       const now = services.clock.now();
-      const limits = await services.store
-        .hitRateLimit(addressKey(address), windows, now)
-        .then((decision) => rateLimitHeaders(decision))
-        .catch(() => exhaustedHeaders(now));
+      const limits = await hitAddress(address, keyless !== "off")
+        .then((decision) => limitHeaders.write(decision))
+        .catch(() => limitHeaders.exhausted(now));
       return jsonAnswer(error.status, error.body(), { ...cors.headers(), ...limits });
     },
   };

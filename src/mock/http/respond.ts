@@ -8,7 +8,7 @@ import type { OperationResult } from "../services.js";
 import { StoreUnavailableError } from "../store/store-unavailable-error.js";
 import { type ApiResponse, jsonAnswer } from "./exchange.js";
 import type { Admission } from "./gate.js";
-import { exhaustedHeaders, rateLimitHeaders } from "./rate-limit-headers.js";
+import type { RateLimitHeaderWriter } from "./rate-limit-headers.js";
 
 /** The error as a known `MaskoError`; unexpected ones go to `onError` and become a 500. */
 export function asMaskoError(error: unknown, onError?: (error: unknown) => void): MaskoError {
@@ -31,12 +31,20 @@ export function failure(
   error: unknown,
   admission: Admission,
   nowMs: number,
+  limitHeaders: RateLimitHeaderWriter,
+  flat402: boolean,
   onError?: (error: unknown) => void,
 ): ApiResponse {
   const answer = asMaskoError(error, onError);
   const limits =
     admission.decision && answer.status !== 503
-      ? rateLimitHeaders(admission.decision)
-      : exhaustedHeaders(nowMs);
-  return jsonAnswer(answer.status, answer.body(), { ...admission.headers, ...answer.headers, ...limits });
+      ? limitHeaders.write(admission.decision)
+      : limitHeaders.exhausted(nowMs);
+  const body = flat402 && answer.status === 402 ? flatInsufficientCredits(answer) : answer.body();
+  return jsonAnswer(answer.status, body, { ...admission.headers, ...answer.headers, ...limits });
+}
+
+/** The credits page's 402 body (behaviour `insufficient-credits-body=flat`): `{error, required, available}`. */
+function flatInsufficientCredits(answer: MaskoError) {
+  return { error: "Insufficient credits", required: answer.extra.required, available: answer.extra.balance };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { decideRateLimit, type RateLimitCounters } from "./rate-limit.js";
+import { decideRateLimit, decideSlidingRateLimit, type RateLimitCounters } from "./rate-limit.js";
 
 const windows = [
   { name: "minute", limit: 3, windowSeconds: 60 },
@@ -90,5 +90,42 @@ describe("decideRateLimit", () => {
   it("opens a passed window again from now, keeping the other's count", () => {
     const decision = decideRateLimit([T, 3, T, 3], windows, T + 60_000);
     expect(decision.counters).toEqual([T + 60_000, 1, T, 4]);
+  });
+});
+
+describe("decideSlidingRateLimit", () => {
+  it.each([
+    {
+      name: "a fresh identity admits and counts the request",
+      counters: [],
+      now: T,
+      expected: { allowed: true, remaining: 2, resetSeconds: T / 1000 + 60, window: "minute", counters: [T] },
+    },
+    {
+      name: "a full trailing minute refuses until its oldest request leaves",
+      counters: [T, T + 20_000, T + 40_000],
+      now: T + 50_000,
+      expected: { allowed: false, remaining: 0, retryAfterSeconds: 10, window: "minute" },
+    },
+    {
+      name: "requests older than the minute no longer count in it, but still in the hour",
+      counters: [T, T + 20_000, T + 40_000],
+      now: T + 61_000,
+      expected: {
+        allowed: true,
+        remaining: 0,
+        resetSeconds: (T + 80_000) / 1000,
+        window: "minute",
+        counters: [T, T + 20_000, T + 40_000, T + 61_000],
+      },
+    },
+    {
+      name: "requests older than the longest window are forgotten",
+      counters: [T, T + 1000],
+      now: T + 3_600_001,
+      expected: { allowed: true, remaining: 2, counters: [T + 1000, T + 3_600_001] },
+    },
+  ])("$name", ({ counters, now, expected }) => {
+    expect(decideSlidingRateLimit(counters, windows, now)).toMatchObject(expected);
   });
 });

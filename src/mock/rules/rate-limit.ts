@@ -1,6 +1,7 @@
 /**
- * The rate-limit rule: fixed windows anchored at the first admitted request, counting admitted requests only.
- * Pure: (counters, windows, now) → decision. Stores apply it atomically; the HTTP layer turns it into headers.
+ * The rate-limit rules, counting admitted requests only: fixed windows anchored at the first admitted request (the
+ * default), or a sliding window (behaviour `rate-limit-window=sliding`: at most the limit in any trailing window).
+ * Pure: (counters, windows, now) → decision. Stores apply them atomically; the HTTP layer turns them into headers.
  */
 import type { RateLimitWindow } from "../../policy/policies.js";
 
@@ -21,6 +22,8 @@ export interface RateLimitDecision {
   readonly remaining: number;
   /** `X-RateLimit-Reset`: epoch seconds when the binding window resets (tie: the later reset). */
   readonly resetSeconds: number;
+  /** The same instant as whole seconds from now (the IETF draft's `t`, behaviour `rate-limit-reset=delta-seconds`). */
+  readonly resetAfterSeconds: number;
   /** `Retry-After` in whole seconds (≥ 1) when refused: until every exhausted window has reset. */
   readonly retryAfterSeconds: number | undefined;
   /** The window that refused the request (or that binds the headers when allowed). */
@@ -82,7 +85,71 @@ export function summarizeRateLimit(
     counters,
     remaining: Math.max(0, remaining),
     resetSeconds: Math.ceil(resetMs / 1000),
+    resetAfterSeconds: Math.max(0, Math.ceil((resetMs - nowMs) / 1000)),
     retryAfterSeconds: allowed ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000)),
     window: binding,
   };
 }
+
+/** The algorithms a store can apply (behaviour `rate-limit-window`). */
+export type RateLimitAlgorithm = "fixed" | "sliding";
+
+/**
+ * The sliding-window rule: a request is admitted when every window has admitted fewer than its limit in the
+ * trailing `windowSeconds`. Counters are the admission times (epoch ms, oldest first) within the longest window;
+ * a window resets (its Remaining grows) when its oldest counted request leaves it; a refusal's Retry-After lasts
+ * until enough have left every exhausted window.
+ */
+export function decideSlidingRateLimit(
+  counters: RateLimitCounters,
+  windows: readonly RateLimitWindow[],
+  nowMs: number,
+): RateLimitDecision {
+  const longestMs = Math.max(...windows.map((w) => w.windowSeconds * 1000));
+  const log = counters.filter((t) => t > nowMs - longestMs);
+  const inWindow = windows.map((w) => log.filter((t) => t > nowMs - w.windowSeconds * 1000));
+  const allowed = windows.every((w, i) => (inWindow[i] as number[]).length < w.limit);
+  if (allowed) {
+    log.push(nowMs);
+    for (const times of inWindow) times.push(nowMs);
+  }
+  let remaining = Number.POSITIVE_INFINITY;
+  let resetMs = 0;
+  let binding = windows[0]?.name ?? "";
+  let retryAfterMs = 0;
+  windows.forEach((w, i) => {
+    const times = inWindow[i] as number[];
+    const lengthMs = w.windowSeconds * 1000;
+    const left = w.limit - times.length;
+    const windowResetMs = (times[0] ?? nowMs) + lengthMs;
+    if (left < remaining || (left === remaining && windowResetMs > resetMs)) {
+      remaining = left;
+      resetMs = windowResetMs;
+      binding = w.name;
+    }
+    // Refused: room comes back when the request at index (count - limit) leaves the window.
+    if (!allowed && left <= 0) {
+      const leaving = times[times.length - w.limit] ?? nowMs;
+      retryAfterMs = Math.max(retryAfterMs, leaving + lengthMs - nowMs);
+    }
+  });
+  return {
+    allowed,
+    counters: log,
+    remaining: Math.max(0, remaining),
+    resetSeconds: Math.ceil(resetMs / 1000),
+    resetAfterSeconds: Math.max(0, Math.ceil((resetMs - nowMs) / 1000)),
+    retryAfterSeconds: allowed ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000)),
+    window: binding,
+  };
+}
+
+/** The rule of an algorithm. */
+export const RATE_LIMIT_RULES: Record<
+  RateLimitAlgorithm,
+  (counters: RateLimitCounters, windows: readonly RateLimitWindow[], nowMs: number) => RateLimitDecision
+> = { fixed: decideRateLimit, sliding: decideSlidingRateLimit };
+
+/** The headers' view of an identity nothing has counted yet (calls that are not limited). */
+export const uncountedRateLimit = (windows: readonly RateLimitWindow[], nowMs: number) =>
+  summarizeRateLimit(true, [], windows, nowMs);

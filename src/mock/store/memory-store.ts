@@ -6,7 +6,7 @@ import type { RateLimitWindow } from "../../policy/policies.js";
 import { type FaultState, mergeFaults, NO_FAULTS } from "../faults.js";
 import { cdnPath } from "../rules/cdn-path.js";
 import { decideCharge } from "../rules/credit-cost.js";
-import { decideRateLimit } from "../rules/rate-limit.js";
+import { RATE_LIMIT_RULES, type RateLimitAlgorithm, uncountedRateLimit } from "../rules/rate-limit.js";
 import type {
   ApiKeyRecord,
   ResourceKind,
@@ -22,6 +22,8 @@ type AnyRecord = ResourceRecords[ResourceKind];
 /** New `counters` kept in `stored`, copied in place (an identity keeps one array), or as its first array. */
 function kept(counters: number[], stored: number[] | undefined): number[] {
   if (!stored) return counters;
+  // A sliding window's counters change length; fixed windows' never do.
+  if (stored.length !== counters.length) stored.length = counters.length;
   for (let i = 0; i < counters.length; i++) stored[i] = counters[i] as number;
   return stored;
 }
@@ -103,14 +105,25 @@ export function createMemoryStore(): Store {
     return { key, user, workspace, openJobs, faults };
   };
   /** Decides a request against a key's counters, or a client address's, updating them when it is allowed. */
-  const hitKeyLimit = (entry: KeyEntry, windows: readonly RateLimitWindow[], nowMs: number) => {
-    const decision = decideRateLimit(entry.limits ?? [], windows, nowMs);
+  const hitKeyLimit = (
+    entry: KeyEntry,
+    windows: readonly RateLimitWindow[],
+    nowMs: number,
+    algorithm: RateLimitAlgorithm,
+  ) => {
+    const decision = RATE_LIMIT_RULES[algorithm](entry.limits ?? [], windows, nowMs);
     if (decision.allowed) entry.limits = kept(decision.counters, entry.limits);
     return decision;
   };
-  const hitAddressLimit = (address: string, windows: readonly RateLimitWindow[], nowMs: number) => {
+  const hitAddressLimit = (
+    address: string,
+    windows: readonly RateLimitWindow[],
+    nowMs: number,
+    algorithm: RateLimitAlgorithm,
+  ) => {
+    if (address === "") return uncountedRateLimit(windows, nowMs);
     const known = limits.get(address);
-    const decision = decideRateLimit(known ?? [], windows, nowMs);
+    const decision = RATE_LIMIT_RULES[algorithm](known ?? [], windows, nowMs);
     if (decision.allowed) limits.set(address, kept(decision.counters, known));
     return decision;
   };
@@ -194,15 +207,17 @@ export function createMemoryStore(): Store {
       return true;
     },
 
-    admit(hash, address, windows, nowMs) {
+    admit(hash, address, windows, nowMs, algorithm = "fixed") {
       const entry = hash === undefined ? undefined : keysByHash.get(hash);
       const credentials = credentialsOf(entry);
       const decision =
-        entry && credentials ? hitKeyLimit(entry, windows, nowMs) : hitAddressLimit(address, windows, nowMs);
+        entry && credentials
+          ? hitKeyLimit(entry, windows, nowMs, algorithm)
+          : hitAddressLimit(address, windows, nowMs, algorithm);
       return { credentials, decision };
     },
-    async hitRateLimit(identity, windows, nowMs) {
-      return hitAddressLimit(identity, windows, nowMs);
+    async hitRateLimit(identity, windows, nowMs, algorithm = "fixed") {
+      return hitAddressLimit(identity, windows, nowMs, algorithm);
     },
 
     async putResource(w) {

@@ -246,7 +246,7 @@ return out
  * unknown. Requests are taken in order, each counted as if alone; the batch shares one clock reading and one
  * view of the faults (the script is atomic: nothing else runs in between).
  * ARGV = prefix, number of windows, limit_1, windowMs_1, ..., then per request: key hash ('' for none), address
- * identity, the key id whose records the caller already holds ('' for none).
+ * identity ('' for none: not limited, nothing counted), the key id whose records the caller already holds ('' for none).
  * Returns one JSON document: { now, offset, faults: { field: value }, items: [[keyId|null, keyJson|0, userJson|0,
  * type|null, balance, openJobs, allowed, start_1, count_1, ...], ...] }. The key and user records are left out
  * (0) when the caller holds them for that key id: they never change while the key is active.
@@ -280,7 +280,11 @@ for at = first, #ARGV, 3 do
       allowed, starts, counts = rate_limit(cred, c, 4, w, now, nowS, false)
     end
   end
-  if not item then
+  if not item and identity == '' then
+    item = '[null,0,0,null,0,false,'
+    allowed, starts, counts = true, {}, {}
+    for i = 1, w.n do starts[i] = '-1'; counts[i] = '0' end
+  elseif not item then
     local rl = P .. 'rl:{' .. identity .. '}'
     item = '[null,0,0,null,0,false,'
     allowed, starts, counts = rate_limit(rl, redis.call('HMGET', rl, unpack(w.fields)), 1, w, now, nowS, true)

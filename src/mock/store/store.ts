@@ -7,7 +7,7 @@ import type { RateLimitWindow } from "../../policy/policies.js";
 import type { SimulatorClock } from "../clock.js";
 import type { Eventually } from "../eventually.js";
 import type { FaultState } from "../faults.js";
-import type { RateLimitDecision } from "../rules/rate-limit.js";
+import type { RateLimitAlgorithm, RateLimitDecision } from "../rules/rate-limit.js";
 import type {
   ApiKeyRecord,
   ResourceKind,
@@ -77,14 +77,17 @@ export interface Store {
   findCredentials(hash: string): Promise<Credentials | undefined>;
   /**
    * The hot path of every request in one step: the credentials of `hash` (when given and active), then the
-   * rate-limit rule applied to that key's windows, or to `address`'s when there is no valid key. The embedded store
-   * answers at once (no promise to wait for), a networked one with a promise.
+   * rate-limit rule applied to that key's windows, or to `address`'s when there is no valid key (`""`: such calls
+   * are not limited, nothing is counted). The embedded store answers at once (no promise to wait for), a networked
+   * one with a promise. `algorithm` defaults to fixed windows; a store that cannot apply another refuses it when the
+   * services are created.
    */
   admit(
     hash: string | undefined,
     address: string,
     windows: readonly RateLimitWindow[],
     nowMs: number,
+    algorithm?: RateLimitAlgorithm,
   ): Eventually<Admitted>;
   getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
   /** Active keys of a workspace, newest first. */
@@ -97,6 +100,7 @@ export interface Store {
     identity: string,
     windows: readonly RateLimitWindow[],
     nowMs: number,
+    algorithm?: RateLimitAlgorithm,
   ): Promise<RateLimitDecision>;
 
   putResource(write: ResourceWrite): Promise<void>;

@@ -1,0 +1,141 @@
+/**
+ * Behaviour settings: every Inferred decision of the register (docs/decisions.md) that has a plausible
+ * alternative, as a named switch whose default is the register's choice. When production turns out to differ
+ * (`masko-contract parity` tells), a user sets the switch instead of waiting for a release:
+ *   `--behaviour name=value` (repeatable), `MASKO_MOCK_BEHAVIOUR=name=value,…`, `--behaviour-file FILE` (JSON
+ *   object or `name=value` lines), `createSimulator({ behaviour })`, `createMaskoSimulator({ behaviour })`.
+ * Pure: names, values, defaults and parsing; the stages that honour each switch read it from `Services`.
+ */
+import { MaskoError } from "./masko-error.js";
+
+/** Every switch: its values (the first is the default), the decision it settles, and what it changes. */
+export const BEHAVIOURS = {
+  "rate-limit-window": {
+    values: ["fixed", "sliding"],
+    decision: "D3",
+    help: "fixed: windows anchored at the first counted request; sliding: at most the limit in any trailing window",
+  },
+  "rate-limit-reset": {
+    values: ["epoch-seconds", "delta-seconds"],
+    decision: "D3",
+    help: "X-RateLimit-Reset as Unix epoch seconds, or as seconds from now",
+  },
+  "retry-after": {
+    values: ["on", "off"],
+    decision: "D3",
+    help: "Retry-After (whole seconds) on a 429",
+  },
+  "rate-limit-headers": {
+    values: ["x-ratelimit", "ietf", "both"],
+    decision: "D3",
+    help: "X-RateLimit-Remaining/-Reset, the IETF draft's RateLimit + RateLimit-Policy, or both",
+  },
+  "keyless-limit": {
+    values: ["off", "per-address", "per-address-with-preflights"],
+    decision: "D3",
+    help: "calls without a valid key: always 401 (off), or limited per client address (CORS preflights counted too)",
+  },
+  "logo-cost": {
+    values: ["5", "20"],
+    decision: "D1",
+    help: "credits a logo costs",
+  },
+  "logo-plan": {
+    values: ["any", "pro"],
+    decision: "D1",
+    help: "any: every workspace may generate logos; pro: logos answer 403 (workspaces here are on no paid plan)",
+  },
+  "insufficient-credits-body": {
+    values: ["nested", "flat"],
+    decision: "D4",
+    help: 'the 402 body: the error envelope with required/balance, or the credits page\'s {"error","required","available"}',
+  },
+} as const;
+
+/** The name of a switch. */
+export type BehaviourName = keyof typeof BEHAVIOURS;
+/** The settings in force: a value for every switch. */
+export type Behaviour = { readonly [N in BehaviourName]: (typeof BEHAVIOURS)[N]["values"][number] };
+/** Some switches set (the rest keep their defaults). */
+export type BehaviourInput = Partial<{ [N in BehaviourName]: string }>;
+
+export const BEHAVIOUR_NAMES = Object.keys(BEHAVIOURS) as BehaviourName[];
+
+/** The register's choices. */
+export const DEFAULT_BEHAVIOUR: Behaviour = Object.fromEntries(
+  BEHAVIOUR_NAMES.map((name) => [name, BEHAVIOURS[name].values[0]]),
+) as unknown as Behaviour;
+
+const own = (record: object, key: string) => Object.hasOwn(record, key);
+
+/** `input` over the defaults; an unknown name or value is a 400 naming it and the accepted ones. */
+export function resolveBehaviour(input: BehaviourInput = {}): Behaviour {
+  const out: Record<string, string> = { ...DEFAULT_BEHAVIOUR };
+  for (const [name, value] of Object.entries(input)) {
+    if (value === undefined) continue;
+    if (!own(BEHAVIOURS, name)) {
+      throw new MaskoError(
+        400,
+        "bad_request",
+        `unknown behaviour "${name}"; known: ${BEHAVIOUR_NAMES.join(", ")}`,
+        { field: "behaviour" },
+      );
+    }
+    const values: readonly string[] = BEHAVIOURS[name as BehaviourName].values;
+    if (!values.includes(String(value))) {
+      throw new MaskoError(
+        400,
+        "bad_request",
+        `behaviour ${name} must be one of ${values.join(", ")}, not "${value}"`,
+        { field: "behaviour" },
+      );
+    }
+    out[name] = String(value);
+  }
+  return out as unknown as Behaviour;
+}
+
+/** `name=value` items (from flags, a comma-separated variable or the lines of a file) as input. */
+export function parseBehaviourItems(items: readonly string[]): BehaviourInput {
+  const input: Record<string, string> = {};
+  for (const raw of items) {
+    const item = raw.trim();
+    if (item === "" || item.startsWith("#")) continue;
+    const at = item.indexOf("=");
+    if (at <= 0) {
+      throw new MaskoError(400, "bad_request", `behaviour "${item}" must be name=value`, {
+        field: "behaviour",
+      });
+    }
+    input[item.slice(0, at).trim()] = item.slice(at + 1).trim();
+  }
+  resolveBehaviour(input);
+  return input;
+}
+
+/** A behaviour file: a JSON object of names to values, or `name=value` lines (`#` comments). */
+export function parseBehaviourFile(text: string): BehaviourInput {
+  const trimmed = text.trim();
+  if (trimmed.startsWith("{")) {
+    const parsed = JSON.parse(trimmed) as Record<string, unknown>;
+    const input = Object.fromEntries(Object.entries(parsed).map(([k, v]) => [k, String(v)]));
+    resolveBehaviour(input);
+    return input;
+  }
+  return parseBehaviourItems(trimmed.split(/\r?\n/));
+}
+
+/** The switches of `behaviour` that differ from the defaults, as `name=value`. */
+export function behaviourChanges(behaviour: Behaviour): string[] {
+  return BEHAVIOUR_NAMES.filter((n) => behaviour[n] !== DEFAULT_BEHAVIOUR[n]).map(
+    (n) => `${n}=${behaviour[n]}`,
+  );
+}
+
+/** The help text of every switch (for `mock --help`). */
+export function behaviourHelp(): string {
+  return BEHAVIOUR_NAMES.map((name) => {
+    const b = BEHAVIOURS[name];
+    return `  ${name.padEnd(26)} ${b.values.join(" | ")} (default ${b.values[0]}; ${b.decision})\n${" ".repeat(29)}${b.help}`;
+  }).join("\n");
+}
