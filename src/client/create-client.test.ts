@@ -99,6 +99,69 @@ describe("createMaskoClient", () => {
     expect(server.requests).toHaveLength(1);
   });
 
+  it("tells onWait and the debug log about every wait, with its length and reason", async () => {
+    const clock = fakeTiming();
+    const waits: unknown[] = [];
+    const lines: string[] = [];
+    const server = scriptedFetch(rateLimited({ "retry-after": "7" }), () => jsonResponse(200, credits));
+    const client = createMaskoClient({
+      apiKey: VALID_KEY,
+      fetch: server.fetch,
+      timing: clock.timing,
+      onWait: (wait) => waits.push(wait),
+      debug: (line) => lines.push(line),
+    });
+    await client.GET("/v1/credits");
+    expect(waits).toEqual([
+      { ms: 7000, reason: "rate_limited", attempt: 0, request: "GET https://api.masko.ai/v1/credits" },
+    ]);
+    expect(lines).toEqual([
+      "masko: waiting 7 s (429 rate limited, retry 1) before GET https://api.masko.ai/v1/credits",
+    ]);
+  });
+
+  it("waits for the window's reset before sending when the last answer left nothing, as the contract suite does", async () => {
+    const clock = fakeTiming(1_774_692_000_000);
+    const waits: Array<{ ms: number; reason: string }> = [];
+    const server = scriptedFetch(
+      () => jsonResponse(200, credits, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "1774692030" }),
+      () => jsonResponse(200, credits),
+    );
+    const client = createMaskoClient({
+      apiKey: VALID_KEY,
+      fetch: server.fetch,
+      timing: clock.timing,
+      onWait: (wait) => waits.push(wait),
+    });
+    await client.GET("/v1/credits");
+    await client.GET("/v1/credits");
+    expect(waits.map((w) => w.reason)).toEqual(["quota_exhausted"]);
+    expect(clock.sleeps).toEqual([30_250]);
+    expect(server.requests).toHaveLength(2);
+  });
+
+  it("reads a reset sent as seconds from now, and the IETF draft's RateLimit header", async () => {
+    const clock = fakeTiming(1_774_692_000_000);
+    const server = scriptedFetch(
+      () => jsonResponse(200, credits, { "x-ratelimit-remaining": "0", "x-ratelimit-reset": "12" }),
+      () => {
+        const r = jsonResponse(200, credits);
+        r.headers.delete("x-ratelimit-remaining");
+        r.headers.delete("x-ratelimit-reset");
+        r.headers.set("ratelimit", '"minute";r=0;t=5');
+        return r;
+      },
+      () => jsonResponse(200, credits),
+    );
+    const client = createMaskoClient({ apiKey: VALID_KEY, fetch: server.fetch, timing: clock.timing });
+    await client.GET("/v1/credits");
+    expect(client.rateLimit).toEqual({ remaining: 0, reset: 1_774_692_012, retryAfter: undefined });
+    await client.GET("/v1/credits");
+    await client.GET("/v1/credits");
+    // The reset is kept in whole epoch seconds: a wait rounds up to the next second, never down.
+    expect(clock.sleeps).toEqual([12_250, 6_000]);
+  });
+
   it("never retries when retry is false", async () => {
     const clock = fakeTiming();
     const server = scriptedFetch(rateLimited({ "retry-after": "1" }), () => jsonResponse(200, credits));

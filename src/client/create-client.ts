@@ -3,7 +3,7 @@ import createClient, { type Client } from "openapi-fetch";
 import type { components, paths } from "../generated/masko-api.js";
 import { policies } from "../policy/policies.js";
 import { errorFromResponse } from "./masko-api-error.js";
-import type { RateLimitState } from "./rate-limit-state.js";
+import type { RateLimitState, RateLimitWait } from "./rate-limit-state.js";
 import { abortableSleep, createRetryingFetch, type RetryOptions, type Timing } from "./retrying-fetch.js";
 import { type WaitForJobOptions, waitForJob } from "./wait-for-job.js";
 
@@ -19,6 +19,10 @@ export interface MaskoClientOptions {
   retry?: RetryOptions | false;
   /** Clock and timer used for back-off and job waiting (tests inject fakes). */
   timing?: Partial<Timing>;
+  /** Called before every wait the client makes for the rate limit: how long, why, for which request. */
+  onWait?: (wait: RateLimitWait) => void;
+  /** A debug log line per wait: `true` writes to `console.debug`, a function receives the lines. */
+  debug?: boolean | ((line: string) => void);
 }
 
 /** The openapi-fetch client plus what this toolkit adds on top. */
@@ -28,6 +32,12 @@ export interface MaskoClient extends Client<paths> {
   /** Resolves with the job once it is completed or failed; long-polls with `wait=true`, else polls. */
   waitForJob(jobId: string, options?: WaitForJobOptions): Promise<components["schemas"]["Job"]>;
 }
+
+/** A wait's reason in words (the debug log). */
+const describeWait = (wait: RateLimitWait) =>
+  wait.reason === "rate_limited"
+    ? `429 rate limited, retry ${wait.attempt + 1}`
+    : "the rate-limit window is spent until its reset";
 
 /** The production API host. */
 export const DEFAULT_BASE_URL = "https://api.masko.ai";
@@ -43,9 +53,20 @@ export function createMaskoClient(options: MaskoClientOptions): MaskoClient {
   };
   let rateLimit: RateLimitState | undefined;
   const baseFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
-  const fetch = createRetryingFetch(baseFetch, options.retry ?? {}, timing, (state) => {
-    rateLimit = state;
-  });
+  const debug = options.debug === true ? (line: string) => console.debug(line) : options.debug || undefined;
+  const onWait = (wait: RateLimitWait) => {
+    debug?.(`masko: waiting ${Math.ceil(wait.ms / 1000)} s (${describeWait(wait)}) before ${wait.request}`);
+    options.onWait?.(wait);
+  };
+  const fetch = createRetryingFetch(
+    baseFetch,
+    options.retry ?? {},
+    timing,
+    (state) => {
+      rateLimit = state;
+    },
+    onWait,
+  );
   const client = createClient<paths>({
     baseUrl: options.baseUrl ?? DEFAULT_BASE_URL,
     fetch,

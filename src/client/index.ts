@@ -5,7 +5,7 @@ export {
   type MaskoClientOptions,
 } from "./create-client.js";
 export { MaskoApiError, type MaskoErrorCode } from "./masko-api-error.js";
-export type { RateLimitState } from "./rate-limit-state.js";
+export type { RateLimitState, RateLimitWait, WaitReason } from "./rate-limit-state.js";
 export type { RetryOptions, Timing } from "./retrying-fetch.js";
 export { JobWaitTimeoutError, type WaitForJobOptions } from "./wait-for-job.js";
 export { parseWebhookEvent, verifyWebhookSignature, type WebhookEvent } from "./webhooks.js";

@@ -10,6 +10,8 @@ describe("retryDelayMs", () => {
     { headers: { "retry-after": new Date(NOW + 9000).toUTCString() }, attempt: 0, expected: 9000 },
     { headers: { "x-ratelimit-reset": "1774692030" }, attempt: 0, expected: 30_000 },
     { headers: { "x-ratelimit-reset": "1774691990" }, attempt: 0, expected: 0 },
+    { headers: { "x-ratelimit-reset": "25" }, attempt: 0, expected: 25_000 },
+    { headers: { ratelimit: '"minute";r=0;t=41' }, attempt: 0, expected: 41_000 },
     { headers: {}, attempt: 0, expected: 1000 },
     { headers: {}, attempt: 3, expected: 8000 },
   ])("waits $expected ms for $headers on attempt $attempt", ({ headers, attempt, expected }) => {

@@ -15,7 +15,7 @@ import {
 import { policies } from "../../src/policy/policies.js";
 import { createHarness, imageBody, TEST_STORE } from "./harness.js";
 
-const [minute] = policies.rateLimits.windows as [{ limit: number; windowSeconds: number }];
+const minute = policies.rateLimits.windows[0] as { limit: number; windowSeconds: number };
 
 describe("behaviour settings", () => {
   it("default to the register's choices", () => {
