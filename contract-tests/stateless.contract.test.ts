@@ -1,9 +1,10 @@
 /**
  * Checks that make sense on any target, the Prism static mock included: answers conform to the spec, the
- * rate-limit headers are on every response, and a missing key gets the 401 envelope.
+ * rate-limit headers are on every response, and a missing key gets the 401 envelope. Calls are paced to the
+ * target's limits.
  */
 import { describe, expect, it } from "vitest";
-import { call } from "./lib/api.js";
+import { callPolitely as call } from "./lib/api.js";
 
 describe("any target", () => {
   it.each(["/v1/credits", "/v1/projects", "/v1/collections", "/v1/jobs", "/v1/webhooks", "/v1/api-keys"])(

@@ -9,6 +9,7 @@ import { expect } from "vitest";
 import { type Answer, type RequestOptions, readAnswer, requestInit } from "../../src/contract/answer.js";
 import { specValidator } from "../../src/contract/bundled-spec.js";
 import { controlClient } from "../../src/contract/control-client.js";
+import { paced } from "./pacer.js";
 import { target } from "./target.js";
 
 export type { Answer };
@@ -52,16 +53,12 @@ export async function call(method: string, path: string, options: CallOptions = 
 }
 
 /**
- * `call`, but a 429 is waited out (its Retry-After, at most 65 s, three times) instead of failing the check: how
- * the deployment checks share one key's limits with everything else using it.
+ * `call`, paced to the target's rate limits (lib/pacer.ts): it waits for a spent window's reset before sending and
+ * waits out any 429, so checks that share one key's limits with everything else using it wait rather than fail.
  */
-export async function callPolitely(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
-  for (let attempt = 0; ; attempt++) {
-    const answer = await call(method, path, options);
-    const wait = Number(answer.headers.get("retry-after") ?? "1");
-    if (answer.status !== 429 || attempt >= 3 || wait > 65) return answer;
-    await new Promise((done) => setTimeout(done, wait * 1000));
-  }
+export function callPolitely(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
+  const key = options.key === undefined ? target.apiKey : options.key;
+  return paced(key, () => call(method, path, options));
 }
 
 /** Calls the simulator's control API (only where `target.hasControl`); a refused call fails the check. */

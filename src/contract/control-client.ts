@@ -37,8 +37,8 @@ export function controlClient(url: string, adminToken?: string): ControlClient {
 
 /**
  * The control API at `url` when it answers as a simulator's; undefined when there is none (a production-like
- * target answers `/__mock` as an unknown route). A control API that refuses the admin token (401/403) is an
- * error, never a quiet "no control API".
+ * target answers `/__mock` as an unknown route). An unreachable URL, or a control API that refuses the admin token
+ * (401/403), is an error, never a quiet "no control API".
  */
 export async function probeControl(
   url: string,
@@ -52,8 +52,10 @@ export async function probeControl(
         ...(options.adminToken ? { "x-mock-admin-token": options.adminToken } : {}),
       },
     });
-  } catch {
-    return undefined;
+  } catch (error) {
+    // Unreachable is never "no control API": the run would quietly lose every check that needs one.
+    const cause = (error as { cause?: { code?: string } }).cause?.code ?? (error as Error).message;
+    throw new Error(`cannot reach the control API at ${url}/__mock (${cause})`);
   }
   if (response.status === 401 || response.status === 403) {
     // The control API's own refusal names its header; any other 401 is the Masko API's (no control API there).

@@ -1,14 +1,36 @@
 /**
  * `masko-contract test` (`npm run test:contract`): the contract suite (vitest) against any target — the flags
- * become the suite's environment — with JUnit XML, the profile and the number of checks run and skipped written
- * into it, a minimum number of checks, and the coverage matrix when the target is a simulator with a control API.
+ * become the suite's environment — with JUnit XML (the profile, the number of checks run and skipped, and each
+ * skip's reason written into it), a minimum number of checks, and the coverage matrix when the target is a
+ * simulator with a control API. Flags and the target are checked before any check runs (src/cli/target-flags.ts);
+ * against a target without a control API the checks pace themselves to its rate limits (contract-tests/lib/
+ * pacer.ts), one file after another, with an estimate first and the pacing figures at the end.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
+import { probeControl } from "../../contract/control-client.js";
 import { countJunit } from "../../contract/junit.js";
+import { policies } from "../../policy/policies.js";
+import { addSkipReasons, formatPacing, pacingFigures, skipReasonCollector } from "../contract-report.js";
 import { contractSuite } from "../package-files.js";
+import {
+  checkChoice,
+  checkKey,
+  checkTarget,
+  checkUrl,
+  checkWholeNumber,
+  UsageError,
+} from "../target-flags.js";
+
+/** The contract profiles (contract-tests/lib/profiles.ts holds the same list for the suite). */
+const PROFILES = ["readonly", "safe", "full"] as const;
+/**
+ * Requests a run of each profile makes against a target without a control API (measured: docs/contract-tests.md),
+ * for the estimate printed before it starts.
+ */
+const ESTIMATED_REQUESTS: Record<(typeof PROFILES)[number], number> = { readonly: 51, safe: 87, full: 95 };
 
 export const FLAGS = {
   "base-url": {
@@ -32,6 +54,10 @@ export const FLAGS = {
   "min-checks": {
     env: "MASKO_CONTRACT_MIN_CHECKS",
     help: "fail a run that executed fewer checks (default 1)",
+  },
+  "max-duration": {
+    env: "MASKO_CONTRACT_MAX_DURATION",
+    help: "seconds the run may take; a rate-limit wait that would pass it fails its check (default none)",
   },
   junit: { env: "MASKO_CONTRACT_JUNIT", help: "JUnit XML file (default reports/junit/contract.xml)" },
   filter: { env: "", help: "only checks whose name matches this regular expression" },
@@ -79,19 +105,40 @@ export async function runTest(args: string[]): Promise<number> {
     );
     return 2;
   }
+  let checked: Checked;
+  try {
+    checked = await checkRun();
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`masko-contract test: ${error.message}\n`);
+    return 2;
+  }
   const junit = resolve(process.env.MASKO_CONTRACT_JUNIT ?? "reports/junit/contract.xml");
   const hitsDir = resolve(dirname(junit), "../coverage-hits");
   const targetFile = `${junit}.target.json`;
-  const minChecks = Number(process.env.MASKO_CONTRACT_MIN_CHECKS ?? "1");
+  const pacingFile = `${junit}.pacing.jsonl`;
+  const minChecks = checked.minChecks;
   process.env.MASKO_CONTRACT_HITS_DIR = hitsDir;
   process.env.MASKO_CONTRACT_TARGET_FILE = targetFile;
+  process.env.MASKO_CONTRACT_PACING_FILE = pacingFile;
+  const started = Date.now();
+  if (checked.maxDurationSeconds !== undefined) {
+    process.env.MASKO_CONTRACT_DEADLINE = String(started + checked.maxDurationSeconds * 1000);
+  }
   rmSync(hitsDir, { recursive: true, force: true });
   rmSync(targetFile, { force: true });
+  rmSync(pacingFile, { force: true });
   mkdirSync(dirname(junit), { recursive: true });
+  const paced = checked.external && !checked.hasControl;
+  // The shortest window's limit, per minute (60 for the spec's 60-second window).
+  const shortest = [...policies.rateLimits.windows].sort((a, b) => a.windowSeconds - b.windowSeconds)[0];
+  const perMinute = shortest ? (shortest.limit * 60) / shortest.windowSeconds : 60;
+  if (paced) printEstimate(checked.profile, perMinute);
+  const testTimeout = paced ? longestWaitMs(checked.maxDurationSeconds) : 30_000;
 
   const suite = contractSuite();
   const { startVitest } = await import("vitest/node");
-  const started = Date.now();
+  const skips = skipReasonCollector(skipReason(checked.profile, checked.hasControl));
   const vitest = await startVitest("test", typeof values.only === "string" ? [values.only] : [], {
     watch: false,
     // No results cache: it would be written into the suite's folder (inside an installed package, or into the
@@ -102,16 +149,19 @@ export async function runTest(args: string[]): Promise<number> {
     dir: suite.dir,
     include: [`*.contract.test.${suite.ext}`],
     globalSetup: [join(suite.dir, `lib/global-setup.${suite.ext}`)],
-    testTimeout: 30_000,
-    hookTimeout: 30_000,
-    reporters: ["default", "junit"],
+    testTimeout,
+    hookTimeout: testTimeout,
+    // One key's limits are shared by every check: files run one after another, each reading the pacing journal.
+    fileParallelism: !paced,
+    reporters: ["default", "junit", skips.reporter],
     outputFile: { junit },
     ...(typeof values.filter === "string" ? { testNamePattern: values.filter } : {}),
   });
   await vitest.close();
   let status = process.exitCode === undefined || process.exitCode === 0 ? 0 : Number(process.exitCode);
   process.exitCode = 0;
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
+  const runSeconds = (Date.now() - started) / 1000;
+  const seconds = runSeconds.toFixed(1);
 
   let xml: string;
   try {
@@ -136,11 +186,16 @@ export async function runTest(args: string[]): Promise<number> {
   const block = `<properties>${Object.entries(properties)
     .map(([name, value]) => `<property name="${name}" value="${value}"/>`)
     .join("")}</properties>`;
-  writeFileSync(junit, xml.replace(/(<testsuite\b[^>]*>)/g, `$1${block}`));
+  writeFileSync(junit, addSkipReasons(xml, skips.reasons).replace(/(<testsuite\b[^>]*>)/g, `$1${block}`));
   console.log(
     `contract run (${seconds} s): profile ${target.profile}, ${counts.passed + counts.failed} checks run ` +
       `(${counts.failed} failed), ${counts.skipped} skipped; JUnit report in ${junit}`,
   );
+  if (paced) {
+    const { readJournal } = await import(pathToFileURL(join(suite.dir, `lib/pacer.${suite.ext}`)).href);
+    console.log(formatPacing(pacingFigures(readJournal(pacingFile), runSeconds, perMinute), perMinute));
+  }
+  rmSync(pacingFile, { force: true });
   if (counts.passed + counts.failed < minChecks) {
     console.error(
       `contract run: only ${counts.passed + counts.failed} checks ran, fewer than ${minChecks} required`,
@@ -159,4 +214,85 @@ export async function runTest(args: string[]): Promise<number> {
     if (missing.length > 0) status = 1;
   }
   return status;
+}
+
+/** What the flags and the target allow. */
+interface Checked {
+  profile: (typeof PROFILES)[number];
+  hasControl: boolean;
+  /** Whether the target was given (not a simulator the suite starts). */
+  external: boolean;
+  minChecks: number;
+  maxDurationSeconds: number | undefined;
+}
+
+/** Checks every flag's value, then the target (reachable, key accepted) and its control API; throws UsageError. */
+async function checkRun(): Promise<Checked> {
+  const env = process.env;
+  const baseUrl = env.MASKO_BASE_URL ? checkUrl("base-url", env.MASKO_BASE_URL) : undefined;
+  const apiKey = env.MASKO_API_KEY ? checkKey("api-key", env.MASKO_API_KEY) : undefined;
+  const controlUrl = env.MASKO_CONTROL_URL ? checkUrl("control-url", env.MASKO_CONTROL_URL) : baseUrl;
+  const profile = env.MASKO_CONTRACT_PROFILE
+    ? checkChoice("profile", env.MASKO_CONTRACT_PROFILE, PROFILES)
+    : undefined;
+  if (env.MASKO_CONTRACT_SPEND_CREDITS) checkWholeNumber("spend-credits", env.MASKO_CONTRACT_SPEND_CREDITS);
+  const minChecks = checkWholeNumber("min-checks", env.MASKO_CONTRACT_MIN_CHECKS ?? "1");
+  const maxDurationSeconds = env.MASKO_CONTRACT_MAX_DURATION
+    ? checkWholeNumber("max-duration", env.MASKO_CONTRACT_MAX_DURATION, 1)
+    : undefined;
+  if (!baseUrl || !apiKey || !controlUrl) {
+    return { profile: profile ?? "full", hasControl: true, external: false, minChecks, maxDurationSeconds };
+  }
+  env.MASKO_BASE_URL = baseUrl;
+  await checkTarget(baseUrl, apiKey);
+  let hasControl: boolean;
+  try {
+    hasControl =
+      (await probeControl(controlUrl, { adminToken: env.MASKO_MOCK_ADMIN_TOKEN || undefined, apiKey })) !==
+      undefined;
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  return {
+    profile: profile ?? (hasControl ? "full" : "safe"),
+    hasControl,
+    external: true,
+    minChecks,
+    maxDurationSeconds,
+  };
+}
+
+/** The longest a check may wait on a target's limits (the longest window, twice the shortest, a margin). */
+function longestWaitMs(maxDurationSeconds: number | undefined): number {
+  if (maxDurationSeconds !== undefined) return maxDurationSeconds * 1000;
+  const lengths = policies.rateLimits.windows.map((w) => w.windowSeconds);
+  return (Math.max(...lengths) + 2 * Math.min(...lengths) + 60) * 1000;
+}
+
+/** The estimate printed before a paced run. */
+function printEstimate(profile: (typeof PROFILES)[number], perMinute: number) {
+  const requests = ESTIMATED_REQUESTS[profile];
+  const floor = (requests / perMinute) * 60;
+  // The first window's requests go at once; each later full window is waited for.
+  const waits = Math.max(0, Math.ceil(requests / perMinute) - 1) * 60;
+  console.log(
+    `contract run: profile ${profile} makes about ${requests} requests on 1 key at ${perMinute}/min: ` +
+      `the limits' floor is ${floor.toFixed(0)} s; expect about ${waits + 15} s (up to ${waits} s of it waiting)`,
+  );
+}
+
+/** Why a check was skipped, for the JUnit report. */
+function skipReason(profile: string, hasControl: boolean) {
+  return ({ note, suites }: { note: string | undefined; suites: string[] }) => {
+    if (note) return note;
+    const block = suites.join(" > ");
+    if (/needs the simulator's control API/.test(block)) {
+      return hasControl
+        ? "skipped by --filter/--only"
+        : "needs the simulator's control API; the target has none";
+    }
+    const wanted = block.match(/\(profile (\w+)\)/)?.[1];
+    if (wanted && wanted !== profile) return `a profile ${wanted} check; this run's profile is ${profile}`;
+    return "not selected in this run (--filter, --only or .skip)";
+  };
 }
