@@ -22,6 +22,7 @@ const STAGES = [
   "test:contract:prism",
   "load",
   "fuzz",
+  "fuzz:stock",
   "spec:diff -- --ci",
 ];
 
