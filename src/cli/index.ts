@@ -21,6 +21,10 @@ const COMMANDS: Record<string, { help: string; run: (args: string[]) => Promise<
     help: "prove the rate limits at their exact boundary under concurrency (loopback targets only)",
     run: async (args) => (await import("./commands/load.js")).runLoad(args),
   },
+  parity: {
+    help: "compare a deployment with the simulator; say which Inferred behaviours it confirms or contradicts",
+    run: async (args) => (await import("./commands/parity.js")).runParity(args),
+  },
   docs: {
     help: "write the documentation site (guides and API reference) to a folder",
     run: async (args) => (await import("./commands/docs.js")).runDocs(args),

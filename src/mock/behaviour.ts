@@ -35,6 +35,16 @@ export const BEHAVIOURS = {
     decision: "D3",
     help: "calls without a valid key: always 401 (off), or limited per client address (CORS preflights counted too)",
   },
+  "api-key-endpoints": {
+    values: ["on", "off"],
+    decision: "D2",
+    help: "on: keys are managed programmatically (/v1/api-keys); off: dashboard only, those routes answer 404",
+  },
+  "openapi-document": {
+    values: ["public", "key"],
+    decision: "D23",
+    help: "GET /v1/openapi.json without a key (public), or only with one (key: 401 without)",
+  },
   "logo-cost": {
     values: ["5", "20"],
     decision: "D1",

@@ -68,6 +68,8 @@ export interface Simulator {
 
 /** Where a listening simulator serves asset media (its default assets base). */
 const ASSETS_PATH = "/assets/";
+/** The operations of programmatic key management (behaviour `api-key-endpoints=off` withholds them). */
+const API_KEY_OPERATIONS = ["createApiKey", "listApiKeys", "revokeApiKey"];
 /** Headers a browser may read besides the rate-limit ones. */
 const EXPOSED_HEADERS = ["WWW-Authenticate"];
 
@@ -80,17 +82,20 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const control = new SimulatorControl(services, options.seed);
   const demo = options.keepState ? await control.seedIfEmpty() : await control.reset();
   const operations = validator.operations();
-  // Operations whose security is empty (the OpenAPI document) answer without a key.
+  const { behaviour } = services;
+  // Operations whose security is empty (the OpenAPI document) answer without a key, unless behaviour says otherwise.
   const publicPaths = new Set(
     operations
       .filter((op) => (op.operation.security as unknown[] | undefined)?.length === 0)
+      .filter(() => behaviour["openapi-document"] === "public")
       .map((op) => op.pathTemplate),
   );
+  const withheld = new Set(behaviour["api-key-endpoints"] === "off" ? API_KEY_OPERATIONS : []);
   const limitHeaders = rateLimitHeaderWriter(services.behaviour, services.policies.rateLimits.windows);
   const flat402 = services.behaviour["insufficient-credits-body"] === "flat";
   const cors = createCors(options.corsOrigin ?? "*", [...limitHeaders.exposed, ...EXPOSED_HEADERS]);
   const gate = createGate(services, cors, publicPaths, limitHeaders);
-  const route = createRouter(validator, OPERATION_HANDLERS);
+  const route = createRouter(validator, OPERATION_HANDLERS, withheld);
   const controlApi =
     (options.control ?? true)
       ? controlRoutes(

@@ -59,16 +59,24 @@ export function routeTable<T>(entries: Iterable<{ method: string; pathTemplate: 
 }
 
 /** The router of the Masko API: every spec operation to its handler. */
-export function createRouter(validator: SpecValidator, handlers: Readonly<Record<string, Route["handler"]>>) {
+export function createRouter(
+  validator: SpecValidator,
+  handlers: Readonly<Record<string, Route["handler"]>>,
+  /** Operations this simulator does not serve (their routes answer 404, as unknown ones). */
+  withheld: ReadonlySet<string> = new Set(),
+) {
   const table = routeTable<Route>(
-    validator.operations().map((op) => {
-      const handler = handlers[op.operationId];
-      if (!handler) throw new Error(`No simulator handler for operation ${op.operationId}`);
-      return {
-        ...op,
-        value: { operationId: op.operationId, handler, check: compileRequestCheck(validator, op) },
-      };
-    }),
+    validator
+      .operations()
+      .filter((op) => !withheld.has(op.operationId))
+      .map((op) => {
+        const handler = handlers[op.operationId];
+        if (!handler) throw new Error(`No simulator handler for operation ${op.operationId}`);
+        return {
+          ...op,
+          value: { operationId: op.operationId, handler, check: compileRequestCheck(validator, op) },
+        };
+      }),
   );
   return (request: ApiRequest): RouteMatch => {
     const found = table.find(request.method, request.path);
