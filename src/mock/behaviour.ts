@@ -45,6 +45,31 @@ export const BEHAVIOURS = {
     decision: "D23",
     help: "GET /v1/openapi.json without a key (public), or only with one (key: 401 without)",
   },
+  "generate-all-targets": {
+    values: ["superset", "documented"],
+    decision: "D15",
+    help: "generate-all targets: animations, images and all (superset), or only the documented animations (400 else)",
+  },
+  "preview-cost": {
+    values: ["1", "0"],
+    decision: "D21",
+    help: "credits a preview costs (priced as an image, or free)",
+  },
+  "suggest-actions-body": {
+    values: ["object", "list"],
+    decision: "D22",
+    help: 'suggest-actions answers {"data":{"actions":[…]}} (object) or {"data":[…]} (list)',
+  },
+  "export-incomplete": {
+    values: ["conflict", "partial"],
+    decision: "D27",
+    help: "exporting before every part is generated: 409 (conflict), or the generated parts only (partial)",
+  },
+  "failed-asset": {
+    values: ["placeholder", "not-found"],
+    decision: "D29",
+    help: "a failed job's asset URLs keep serving the placeholder, or answer 404 (not-found)",
+  },
   "logo-cost": {
     values: ["5", "20"],
     decision: "D1",

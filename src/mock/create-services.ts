@@ -41,7 +41,11 @@ export function createServices(options: ServiceOptions): Services {
   const policies: MaskoPolicies = {
     ...base,
     rateLimits: { windows: base.rateLimits.windows.map((w) => ({ ...w, limit: w.limit * scale })) },
-    creditCost: { ...base.creditCost, logo: Number(behaviour["logo-cost"]) },
+    creditCost: {
+      ...base.creditCost,
+      logo: Number(behaviour["logo-cost"]),
+      preview: Number(behaviour["preview-cost"]),
+    },
   };
   const store = options.store ?? createMemoryStore();
   if (store.shared && behaviour["rate-limit-window"] === "sliding") {

@@ -170,3 +170,81 @@ describe.runIf(TEST_STORE === "redis")("rate-limit-window=sliding (Redis store)"
     );
   });
 });
+
+describe("behaviour switches of the other Inferred decisions", () => {
+  /** A harness with `behaviour`, a funded workspace and its collection. */
+  async function setup(behaviour: Record<string, string>, credits = 200) {
+    const h = await createHarness({ behaviour });
+    const ws = await h.workspace("personal", credits);
+    const { collectionId } = await h.collection(ws.key);
+    const post = (path: string, body?: unknown) =>
+      h.call("POST", path, { key: ws.key, body, unchecked: true });
+    const get = (path: string) => h.call("GET", path, { key: ws.key, unchecked: true });
+    return { h, ws, collectionId, post, get };
+  }
+
+  it("api-key-endpoints=off answers the key routes 404 as unknown ones", async () => {
+    const { post, get } = await setup({ "api-key-endpoints": "off" });
+    expect((await post("/v1/api-keys", { name: "ci" })).status).toBe(404);
+    expect((await get("/v1/api-keys")).body.error.code).toBe("not_found");
+    expect((await get("/v1/credits")).status).toBe(200);
+  });
+
+  it("openapi-document=key answers the OpenAPI document 401 without a key and 200 with one", async () => {
+    const { h, ws } = await setup({ "openapi-document": "key" });
+    expect((await h.call("GET", "/v1/openapi.json", { key: null, unchecked: true })).status).toBe(401);
+    expect((await h.call("GET", "/v1/openapi.json", { key: ws.key })).status).toBe(200);
+  });
+
+  it("generate-all-targets=documented refuses targets other than animations with 400 naming the field", async () => {
+    const { collectionId, post } = await setup({ "generate-all-targets": "documented" });
+    const base = `/v1/collections/${collectionId}/canvases`;
+    const canvas = (await post(base, { name: "Greeter", template_id: "greeter-3state" })).body.data;
+    const refused = await post(`${base}/${canvas.id}/generate-all`, { dry_run: true, targets: "images" });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.field).toBe("targets");
+    const allowed = await post(`${base}/${canvas.id}/generate-all`, { dry_run: true, targets: "animations" });
+    expect(allowed.status).toBe(200);
+  });
+
+  it("preview-cost=0 renders a preview without charging", async () => {
+    const { collectionId, post, get } = await setup({ "preview-cost": "0" }, 10);
+    const accepted = await post("/v1/generate/preview", {
+      collection_id: collectionId,
+      image_prompt: "waving",
+    });
+    expect(accepted.status).toBe(202);
+    expect((await get("/v1/credits")).body.data.balance).toBe(10);
+  });
+
+  it("suggest-actions-body=list answers the actions as a bare list under data", async () => {
+    const { collectionId, post } = await setup({ "suggest-actions-body": "list" });
+    const answer = await post(`/v1/collections/${collectionId}/suggest-actions`);
+    expect(answer.status).toBe(200);
+    expect(Array.isArray(answer.body.data)).toBe(true);
+    expect(answer.body.data.length).toBeGreaterThanOrEqual(6);
+  });
+
+  it("export-incomplete=partial exports the generated nodes only instead of 409", async () => {
+    const { h, collectionId, post, get } = await setup({ "export-incomplete": "partial" });
+    const base = `/v1/collections/${collectionId}/canvases`;
+    const canvas = (await post(base, { name: "Greeter", template_id: "greeter-3state" })).body.data;
+    const early = await get(`${base}/${canvas.id}/export`);
+    expect(early.status).toBe(200);
+    expect(early.body.data.nodes).toEqual([]);
+    await h.advance(10);
+    const later = await get(`${base}/${canvas.id}/export`);
+    expect(later.body.data.nodes.map((n: { id: string }) => n.id)).toEqual(["idle", "waving", "happy"]);
+    expect(later.body.data.edges).toEqual([]);
+  });
+
+  it("failed-asset=not-found answers a failed job's asset URLs 404", async () => {
+    const { h, collectionId, post } = await setup({ "failed-asset": "not-found" });
+    await h.sim.control.setFaults({ fail_next_jobs: 1 });
+    const accepted = (await post(`/v1/collections/${collectionId}/generate`, imageBody("Doomed"))).body.data;
+    await h.advance(60);
+    const path = new URL(accepted.urls.image).pathname.replace(/^\/assets\//, "");
+    const response = await h.sim.fetchAsset(new Request(accepted.urls.image), path);
+    expect(response.status).toBe(404);
+  });
+});

@@ -1,6 +1,6 @@
 /** Canvas generation and export: generate-all (dry run, targets, skip_completed) and the player config. */
 import type { components } from "../../generated/masko-api.js";
-import { conflict } from "../masko-error.js";
+import { badRequest, conflict } from "../masko-error.js";
 import {
   exportCondition,
   type GenerateAllOptions,
@@ -36,6 +36,14 @@ export const generateCanvasAssets: OperationHandler<"generateCanvasAssets"> = as
   body: raw,
 }) => {
   const body = raw ?? {};
+  // Behaviour generate-all-targets=documented: only the documented `animations` (D15).
+  if (
+    services.behaviour["generate-all-targets"] === "documented" &&
+    body.targets !== undefined &&
+    body.targets !== "animations"
+  ) {
+    throw badRequest("must be animations", "targets");
+  }
   const options: GenerateAllOptions = {
     dryRun: body.dry_run ?? false,
     targets: body.targets ?? "all",
@@ -123,25 +131,35 @@ export const exportCanvas: OperationHandler<"exportCanvas"> = async ({ caller, s
   const { canvas } = await loadCanvas(services, caller, path);
   const jobs = await partJobs(services, canvas);
   const todo = partsToGenerate(canvas.nodes, canvas.edges);
+  const done = (kind: "node" | "edge", id: string) => jobs.get(`${kind}:${id}`)?.status === "completed";
   const missing = [
-    ...todo.nodes.filter((id) => jobs.get(`node:${id}`)?.status !== "completed"),
-    ...todo.edges.filter((id) => jobs.get(`edge:${id}`)?.status !== "completed"),
+    ...todo.nodes.filter((id) => !done("node", id)),
+    ...todo.edges.filter((id) => !done("edge", id)),
   ];
-  if (canvas.nodes.length === 0 || missing.length > 0) {
+  // Behaviour export-incomplete=partial: the generated parts only, instead of 409 (D27).
+  const partial = services.behaviour["export-incomplete"] === "partial";
+  if (canvas.nodes.length === 0 || (missing.length > 0 && !partial)) {
     throw conflict(
       canvas.nodes.length === 0
         ? "This canvas has no nodes to export."
         : `Not every part is generated yet (${missing.length} missing: ${missing.slice(0, 5).join(", ")}).`,
     );
   }
-  const exported = new Set(todo.edges);
+  const shownNodes = canvas.nodes.filter((n) => !partial || done("node", n.id));
+  const shown = new Set(shownNodes.map((n) => n.id));
+  const exported = new Set(
+    todo.edges.filter((id) => {
+      const e = canvas.edges.find((edge) => edge.id === id);
+      return !partial || (done("edge", id) && e !== undefined && shown.has(e.source) && shown.has(e.target));
+    }),
+  );
   const config: Schemas["MaskoAnimationConfig"] = {
     version: "2.0",
     name: canvas.name,
-    initialNode: canvas.initialNode ?? canvas.nodes[0]?.id ?? "",
+    initialNode: canvas.initialNode ?? shownNodes[0]?.id ?? "",
     autoPlay: true,
     clickEffect: "next_state",
-    nodes: canvas.nodes.map((n) => ({
+    nodes: shownNodes.map((n) => ({
       id: n.id,
       label: n.itemName,
       imageUrl: jobs.get(`node:${n.id}`)?.urls.image ?? "",

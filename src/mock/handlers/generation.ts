@@ -178,5 +178,8 @@ export const suggestActions: OperationHandler<"suggestActions"> = async ({ calle
   const shift = Number.parseInt(collection.id.slice(0, 2), 16) % ACTIONS.length;
   const count = 6 + (shift % 3);
   const actions = [...ACTIONS.slice(shift), ...ACTIONS.slice(0, shift)].slice(0, count);
+  // Behaviour suggest-actions-body=list: the bare list a production might send instead (D22).
+  if (services.behaviour["suggest-actions-body"] === "list")
+    return { status: 200, body: { data: actions } as never };
   return { status: 200, body: { data: { actions } } };
 };

@@ -75,6 +75,8 @@ async function namesOf(services: Services, asset: Asset): Promise<{ title: strin
 export async function assetMedia(services: Services, path: string): Promise<AssetMedia | undefined> {
   const asset = await findAsset(services, path);
   if (!asset) return undefined;
+  // Behaviour failed-asset=not-found: a failed job's URLs answer 404 instead of keeping the placeholder (D29).
+  if (asset.status === "failed" && services.behaviour["failed-asset"] === "not-found") return undefined;
   const { status, content_type: contentType } = asset;
   const placeholder = status !== "ready";
   if (asset.type === "upload") {

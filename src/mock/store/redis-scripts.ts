@@ -134,7 +134,8 @@ local cost = tonumber(ARGV[2])
 local balance = tonumber(redis.call('HGET', KEYS[1], 'balance') or '-1')
 if balance < 0 then return { 0, 0 } end
 if balance < cost then return { 0, balance } end
-balance = redis.call('HINCRBY', KEYS[1], 'balance', -cost)
+-- Lua's unary minus of 0 is -0, which Redis refuses as an integer: a free charge touches nothing.
+if cost > 0 then balance = redis.call('HINCRBY', KEYS[1], 'balance', -cost) end
 for i = 3, #ARGV, 6 do
   local kind, id, ws, json, due, path = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   redis.call('SET', P .. 'res:' .. kind .. ':' .. id, json)
