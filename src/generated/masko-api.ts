@@ -710,7 +710,7 @@ export interface paths {
         };
         /**
          * This API's OpenAPI document
-         * @description The OpenAPI document (llms-full.txt names the URL). Needs no key (inferred); requests without one are rate-limited per client address like any unauthenticated call. The simulator serves this spec, bundled (decision D23).
+         * @description The OpenAPI document (llms-full.txt names the URL). Needs no key (inferred), and calls without one are not limited. The simulator serves this spec, bundled (decision D23).
          */
         get: operations["getOpenApiDocument"];
         put?: never;
@@ -1754,7 +1754,7 @@ export interface components {
     requestBodies: never;
     headers: {
         /**
-         * @description Requests this key (or, without a valid key, this client address) may still make before it is throttled: the smaller of what is left in the current 60-second window and in the current hour window, counted after this request. Only admitted requests count; a 429 consumes nothing. Integer, never negative.
+         * @description Requests this key may still make before it is throttled (on an answer without a valid key: the full limit, as nothing is counted against it): the smaller of what is left in the current 60-second window and in the current hour window, counted after this request. Only admitted requests count; a 429 consumes nothing. Integer, never negative.
          * @example 59
          */
         "X-RateLimit-Remaining": number;

@@ -45,6 +45,16 @@ export const BEHAVIOURS = {
     decision: "D23",
     help: "GET /v1/openapi.json without a key (public), or only with one (key: 401 without)",
   },
+  "size-urls": {
+    values: ["on", "off"],
+    decision: "D10",
+    help: "a generate answer with `sizes` carries size_urls (on), or only the job's own URLs (off)",
+  },
+  "canvas-status-route": {
+    values: ["on", "off"],
+    decision: "D13",
+    help: "GET …/canvases/{id}/status is served beside the detail's status (on), or answers 404 (off)",
+  },
   "generate-all-targets": {
     values: ["superset", "documented"],
     decision: "D15",

@@ -90,7 +90,10 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       .filter(() => behaviour["openapi-document"] === "public")
       .map((op) => op.pathTemplate),
   );
-  const withheld = new Set(behaviour["api-key-endpoints"] === "off" ? API_KEY_OPERATIONS : []);
+  const withheld = new Set([
+    ...(behaviour["api-key-endpoints"] === "off" ? API_KEY_OPERATIONS : []),
+    ...(behaviour["canvas-status-route"] === "off" ? ["getCanvasStatus"] : []),
+  ]);
   const limitHeaders = rateLimitHeaderWriter(services.behaviour, services.policies.rateLimits.windows);
   const flat402 = services.behaviour["insufficient-credits-body"] === "flat";
   const cors = createCors(options.corsOrigin ?? "*", [...limitHeaders.exposed, ...EXPOSED_HEADERS]);

@@ -156,37 +156,42 @@ export const INFERRED_CHECKS: readonly InferredCheck[] = [
   {
     id: "size-urls",
     decision: "D10",
-    question: "size_urls on a generate answer (shape; not probed: it needs sizes on a paid call)",
+    question: "size_urls on a generate answer (not probed: it needs sizes on a paid call)",
+    setting: "size-urls",
     read: () => undefined,
   },
   {
     id: "canvas-progress",
     decision: "D13",
-    question: "Canvas progress shape (not probed: it needs a canvas from a template)",
+    question: "Canvas progress on its own route (not probed: it needs a canvas)",
+    setting: "canvas-status-route",
     read: () => undefined,
   },
   {
     id: "generate-all-targets",
     decision: "D15",
     question: "generate-all targets beyond `animations` (not probed)",
+    setting: "generate-all-targets",
     read: () => undefined,
   },
   {
     id: "preview",
     decision: "D21",
     question: "Preview price and answer (not probed: it spends a credit on its own)",
+    setting: "preview-cost",
     read: () => undefined,
   },
   {
     id: "suggest-actions",
     decision: "D22",
     question: "Suggest-actions answer shape (needs --spend-credits, for a collection of its own)",
+    setting: "suggest-actions-body",
     read(run) {
       const o = step(run, "paid.suggest-actions");
       if (o?.status !== 200) return undefined;
       const data = bodyOf(o)?.data as { actions?: unknown } | unknown[] | undefined;
-      if (Array.isArray(data)) return "a bare list";
-      return Array.isArray(data?.actions) ? "data.actions list" : "other";
+      if (Array.isArray(data)) return "list";
+      return Array.isArray(data?.actions) ? "object" : "other";
     },
   },
   {
@@ -204,12 +209,14 @@ export const INFERRED_CHECKS: readonly InferredCheck[] = [
     id: "export-incomplete",
     decision: "D27",
     question: "Exporting a canvas before every part is generated (not probed)",
+    setting: "export-incomplete",
     read: () => undefined,
   },
   {
     id: "failed-asset",
     decision: "D29",
     question: "What a failed job's asset URLs serve (not probed: no job is made to fail)",
+    setting: "failed-asset",
     read: () => undefined,
   },
 ];

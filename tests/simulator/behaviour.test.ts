@@ -248,3 +248,22 @@ describe("behaviour switches of the other Inferred decisions", () => {
     expect(response.status).toBe(404);
   });
 });
+
+describe("behaviour switches of sizes and canvas progress", () => {
+  it("size-urls=off accepts sizes but answers without size_urls; canvas-status-route=off answers /status 404", async () => {
+    const h = await createHarness({ behaviour: { "size-urls": "off", "canvas-status-route": "off" } });
+    const ws = await h.workspace("personal", 50);
+    const { collectionId } = await h.collection(ws.key);
+    const accepted = await h.call("POST", `/v1/collections/${collectionId}/generate`, {
+      key: ws.key,
+      body: { ...imageBody(), sizes: [128] },
+    });
+    expect(accepted.status).toBe(202);
+    expect(accepted.body.data.size_urls).toBeUndefined();
+    const base = `/v1/collections/${collectionId}/canvases`;
+    const canvas = (await h.call("POST", base, { key: ws.key, body: { name: "Empty" } })).body.data;
+    expect((await h.call("GET", `${base}/${canvas.id}`, { key: ws.key })).status).toBe(200);
+    const status = await h.call("GET", `${base}/${canvas.id}/status`, { key: ws.key, unchecked: true });
+    expect(status.status).toBe(404);
+  });
+});

@@ -23,3 +23,27 @@ describe("the decisions register", () => {
     }
   });
 });
+
+describe("the register's behaviour switches", () => {
+  const rows = register.split("\n").filter((l) => /^\| D\d+ \|/.test(l));
+  it("names, on every Inferred row, a switch the simulator has", async () => {
+    const { BEHAVIOUR_NAMES } = await import("../../src/mock/behaviour.js");
+    const inferred = rows.filter((r) => /\*\*Inferred\*\*/.test(r));
+    expect(inferred.length).toBeGreaterThanOrEqual(10);
+    for (const row of inferred) {
+      const cells = row.split(/(?<!\\)\|/);
+      const switchCell = cells[cells.length - 3] ?? "";
+      const named = [...switchCell.matchAll(/`([a-z0-9-]+)`/g)].map((m) => m[1]);
+      expect(named.length, row.slice(0, 40)).toBeGreaterThan(0);
+      for (const name of named) expect(BEHAVIOUR_NAMES).toContain(name);
+    }
+  });
+
+  it("lists every switch on the row of its decision", async () => {
+    const { BEHAVIOURS, BEHAVIOUR_NAMES } = await import("../../src/mock/behaviour.js");
+    for (const name of BEHAVIOUR_NAMES) {
+      const row = rows.find((r) => r.startsWith(`| ${BEHAVIOURS[name].decision} |`));
+      expect(row, name).toContain(`\`${name}\``);
+    }
+  });
+});

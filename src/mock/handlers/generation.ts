@@ -80,7 +80,7 @@ async function plan(
     cost_credits: cost,
     asset_ids: forward.assetIds,
     urls: forward.urls,
-    ...(sizes ? { size_urls: forward.sizeUrls } : {}),
+    ...(sizes && services.behaviour["size-urls"] === "on" ? { size_urls: forward.sizeUrls } : {}),
   };
   const writes = [...forward.writes];
   if (reverse) {
