@@ -836,7 +836,7 @@ export interface components {
             prompt?: string | null;
             /** @description Persistent style references (at most 6). */
             reference_asset_ids: string[];
-            /** @description Style description extracted from the references on the first generation; null until then. */
+            /** @description Style description extracted from the references on the first generation; null until then, and again after a reference is removed, until the next generation (decision D31). */
             style_card: string | null;
             /** @description Things generation should avoid, as the older collection detail shows them. */
             caution_list?: string[];
@@ -905,6 +905,8 @@ export interface components {
             webm?: string;
             /** Format: uuid */
             hevc?: string;
+            /** Format: uuid */
+            stacked_video?: string;
         };
         /** @description Inferred. One pose or action of a mascot (for example "Wave") and its newest assets. */
         Item: {
@@ -922,10 +924,10 @@ export interface components {
             updated_at: string;
         };
         /**
-         * @description The kind of file: `image` (.png with background), `transparent_image` (.png), `video` (H.264 .mp4), `webm` (with alpha), `hevc` (Apple format with alpha), `upload` (an image you uploaded).
+         * @description The kind of file: `image` (.png with background), `transparent_image` (.png), `video` (H.264 .mp4), `webm` (with alpha), `hevc` (Apple format with alpha), `stacked_video` (.mp4, a stacked layout for custom alpha compositing: listed in the asset table of the data-model page, never shown in a generation's answer, so the simulator makes none; decision D30), `upload` (an image you uploaded).
          * @enum {string}
          */
-        AssetType: "image" | "transparent_image" | "video" | "webm" | "hevc" | "upload";
+        AssetType: "image" | "transparent_image" | "video" | "webm" | "hevc" | "stacked_video" | "upload";
         /** @description Inferred. One file (one variant of an item, or an uploaded image) and where to fetch it. */
         Asset: {
             /** Format: uuid */
@@ -1075,6 +1077,8 @@ export interface components {
             webm?: string;
             /** Format: uri */
             hevc?: string;
+            /** Format: uri */
+            stacked_video?: string;
         };
         /** @description Inferred. For each requested size (the key, in pixels), the CDN URL of every asset in that size: the asset's URL with `-{size}` before the extension. */
         SizeUrls: {
@@ -1387,26 +1391,28 @@ export interface components {
             source_asset_url?: string | null;
             target_asset_url?: string | null;
         };
-        /** @description The accounting of one generate-all call (generate-all page). `generated`: parts newly queued. `skipped`: the legacy count of skipped edges. `skipped_items`: parts not queued (filtered by `targets`, any-state edges, or already holding assets). `reverse_free`: reverse edges, which cost nothing. `already_complete`: parts whose assets are completed. `estimated_cost`: the price before dispatch; `actual_cost`: what was charged (0 on a dry run); `would_charge_credits` and `planned_jobs`: what a dry run would do. Loops and forward edges cost `x-masko-credit-cost.animation.per_second` × duration, node images `x-masko-credit-cost.image`, reverse edges `x-masko-credit-cost.animation.reverse` (0, decision D19); any-state edges are skipped. The call is charged all or nothing. Whether each count is a number or a list is inferred. */
+        /** @description The accounting of one generate-all call (generate-all page). `generated`: parts newly queued. `skipped`: the legacy count of skipped edges. `skipped_items`: parts not queued (filtered by `targets`, any-state edges, or already holding assets). `reverse_free`: reverse edges, which cost nothing. `already_complete`: parts whose assets are completed. `estimated_cost`: the price before dispatch; `actual_cost`: what was charged (0 on a dry run); `would_charge_credits` and `planned_jobs`: what a dry run would do. Loops and forward edges cost `x-masko-credit-cost.animation.per_second` × duration, node images `x-masko-credit-cost.image`, reverse edges `x-masko-credit-cost.animation.reverse` (0, decision D19); any-state edges are skipped. The call is charged all or nothing. Whether each count is a number or a list is inferred. The three versions of the page list different fields (the oldest only `total_credits`, the middle the counts and costs, the newest adds `dry_run`, `planned_jobs` and `would_charge_credits`), so no field is required (decision D15); the simulator sends all of them. */
         GenerateAllResult: {
-            dry_run: boolean;
-            generated: number;
-            skipped: number;
-            skipped_items: {
+            /** @description The oldest version of the page: "The response includes a total_credits field so you know the exact cost before generation begins". The same number as `estimated_cost`. */
+            total_credits?: number;
+            dry_run?: boolean;
+            generated?: number;
+            skipped?: number;
+            skipped_items?: {
                 /** @enum {string} */
                 kind: "node" | "edge";
                 id: string;
                 /** @enum {string} */
                 reason: "target_filtered" | "any_state" | "has_assets";
             }[];
-            reverse_free: number;
-            already_complete: number;
-            estimated_cost: number;
-            actual_cost: number;
-            would_charge_credits: number;
-            planned_jobs: components["schemas"]["PlannedCanvasJob"][];
+            reverse_free?: number;
+            already_complete?: number;
+            estimated_cost?: number;
+            actual_cost?: number;
+            would_charge_credits?: number;
+            planned_jobs?: components["schemas"]["PlannedCanvasJob"][];
             /** @description The jobs queued (empty on a dry run). */
-            jobs: {
+            jobs?: {
                 /** Format: uuid */
                 job_id: string;
                 poll_url: string;

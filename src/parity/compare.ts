@@ -97,7 +97,7 @@ function compareBodies(t: Observation, s: Observation, request: string): Differe
 }
 
 /** Whether `path` lies inside an array that `shape` holds empty (so it has no item to compare). */
-function insideEmptyArray(path: string, shape: ReadonlyMap<string, string>): boolean {
+export function insideEmptyArray(path: string, shape: ReadonlyMap<string, string>): boolean {
   for (let at = path.indexOf("[]"); at >= 0; at = path.indexOf("[]", at + 2)) {
     const array = path.slice(0, at) || "(body)";
     if (shape.get(array) === "array" && !shape.has(path.slice(0, at + 2))) return true;

@@ -1,18 +1,24 @@
 /**
  * The spec against the public docs: every documented response body validates against the spec's schema for its
  * operation and status, every documented request is accepted by the simulator (never a 400), every documented
- * webhook payload validates. The bodies live in pages/*.json; see README.md.
+ * webhook payload validates, every documented enum value is accepted, the simulator sends every field a documented
+ * body shows (`sentBy`), and documented side effects happen (`effect`). The bodies live in pages/*.json; see
+ * README.md.
  */
 import { createHash } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { specValidator } from "../../src/contract/bundled-spec.js";
+import { insideEmptyArray } from "../../src/parity/compare.js";
+import { bodyShape } from "../../src/parity/observe.js";
 import { createHarness, type Harness } from "../simulator/harness.js";
+import { EFFECTS } from "./effects.js";
 
 type Json = Record<string, unknown>;
 interface Example {
-  version: "newer" | "older" | "only";
+  /** `only`, or which version of a page that has several (`older`, `middle`, `newer`). */
+  version: string;
   what: string;
   request?: {
     method: string;
@@ -23,7 +29,25 @@ interface Example {
   };
   expect?: number[];
   fixtures?: Record<string, string>;
-  response?: { operation: string; status: number; envelope: string; body: unknown };
+  response?: {
+    operation: string;
+    status: number;
+    envelope: string;
+    body: unknown;
+    /** The simulator's answer to this request must carry every field the documented body shows. */
+    sentBy?: {
+      request: { method: string; path: string; body?: unknown };
+      fixtures?: Record<string, string>;
+      /** Behaviour settings the simulator needs to answer so (a register switch). */
+      behaviour?: Record<string, string>;
+      /** The workspace's balance (default 10,000). */
+      credits?: number;
+    };
+  };
+  /** Values the docs list for a schema of the spec (an enum): each must be accepted. */
+  enum?: { schema: string; values: string[] };
+  /** A documented side effect, checked by the function of that name in effects.ts. */
+  effect?: { name: string; quote: string };
   webhook?: { name: string; body: unknown };
   placeholders?: string[];
 }
@@ -116,6 +140,16 @@ async function fixtures(h: Harness, key: string, wanted: Set<string>): Promise<R
     })
   ).body.data.id;
   const canvases = `/v1/collections/${made.collection}/canvases`;
+  if (wanted.has("animationJob")) {
+    const animation = await call("POST", `/v1/collections/${made.collection}/generate`, {
+      type: "animation",
+      name: "Wave",
+      image_prompt: "waving",
+      animation_prompt: "waves",
+      duration: 2,
+    });
+    made.animationJob = animation.body.data.job_id;
+  }
   if (wanted.has("item") || wanted.has("itemImageAsset") || wanted.has("job")) {
     const accepted = await call("POST", `/v1/collections/${made.collection}/generate`, {
       type: "image",
@@ -167,6 +201,55 @@ for (const page of pages) {
             const wrapped = envelope === "bare" ? { data: body } : body;
             expect(validator.validateAt(pointer, wrapped)).toEqual([]);
           }
+        });
+      }
+
+      const sentBy = e.response?.sentBy;
+      if (e.response && sentBy) {
+        const { envelope } = e.response;
+        const documented = substitute(e.response.body, placeholders, "", []);
+        it(`sent by the simulator: every field of ${e.response.operation} ${e.response.status}: ${label(e, [])}`, async () => {
+          counts.set(page.page, (counts.get(page.page) ?? 0) + 1);
+          const h = await createHarness(sentBy.behaviour ? { behaviour: sentBy.behaviour } : {});
+          const ws = await h.workspace("personal", sentBy.credits ?? 10_000);
+          const made = await fixtures(h, ws.key, new Set(Object.values(sentBy.fixtures ?? {})));
+          let path = sentBy.request.path;
+          for (const [p, name] of Object.entries(sentBy.fixtures ?? {}))
+            path = path.replaceAll(p, made[name] ?? "");
+          const answer = await h.call(sentBy.request.method, path, {
+            key: ws.key,
+            unchecked: sentBy.behaviour !== undefined,
+            ...(sentBy.request.body !== undefined ? { body: sentBy.request.body } : {}),
+          });
+          expect(answer.status).toBe(e.response?.status);
+          // The documented body as the simulator's envelope holds it: bare bodies under data, bare lists as data[].
+          const docs = envelope.startsWith("bare-list:")
+            ? { data: (documented as Json)[envelope.slice("bare-list:".length)] }
+            : envelope === "bare"
+              ? { data: documented }
+              : documented;
+          const sent = bodyShape(answer.body);
+          const missing = [...bodyShape(docs).keys()].filter(
+            (p) => !sent.has(p) && !insideEmptyArray(p, sent),
+          );
+          expect(missing, "fields the docs show that the simulator does not send").toEqual([]);
+        });
+      }
+
+      if (e.enum) {
+        const { schema, values } = e.enum;
+        it.each(values)(`enum ${schema} accepts the documented value %s: ${label(e, [])}`, (value) => {
+          counts.set(page.page, (counts.get(page.page) ?? 0) + 1);
+          expect(validator.validateAt(`#/components/schemas/${schema}`, value)).toEqual([]);
+        });
+      }
+
+      if (e.effect) {
+        const effect = EFFECTS[e.effect.name];
+        it(`side effect "${e.effect.quote}": ${label(e, [])}`, async () => {
+          counts.set(page.page, (counts.get(page.page) ?? 0) + 1);
+          expect(effect, `effects.ts has ${e.effect?.name}`).toBeDefined();
+          await effect?.(await createHarness());
         });
       }
 

@@ -121,6 +121,7 @@ export const generateCanvasAssets: OperationHandler<"generateCanvasAssets"> = as
     estimated_cost: plan.estimatedCost,
     actual_cost: options.dryRun ? 0 : plan.estimatedCost,
     would_charge_credits: plan.estimatedCost,
+    total_credits: plan.estimatedCost,
     planned_jobs: plan.parts.map((p) => plannedJob(p, canvas, urlOf)),
     jobs: queued,
   };

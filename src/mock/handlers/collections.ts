@@ -5,6 +5,29 @@ import type { ResourceRecords } from "../store/records.js";
 import { loadOwned, present } from "./access.js";
 import { importFromUrl } from "./uploads.js";
 
+type Collection = ResourceRecords["collection"];
+
+/**
+ * Collections as the API shows them: the stored record plus what the docs show beside it — `public_slug` (the
+ * newer list; the slug it is served under) and the older list's `item_count` and `asset_count`, counted on read.
+ */
+async function presentCollections(services: Services, workspaceId: string, collections: Collection[]) {
+  const [items, assets] = await Promise.all([
+    services.store.listResources("item", workspaceId),
+    services.store.listResources("asset", workspaceId),
+  ]);
+  const count = (rows: ReadonlyArray<{ collection_id: string | null }>, id: string) =>
+    rows.reduce((n, r) => n + (r.collection_id === id ? 1 : 0), 0);
+  return collections.map((c) => ({
+    ...present(c),
+    public_slug: c.slug,
+    item_count: count(items, c.id),
+    asset_count: count(assets, c.id),
+  }));
+}
+const presentCollection = async (services: Services, collection: Collection) =>
+  (await presentCollections(services, collection.workspace_id, [collection]))[0];
+
 function slugify(name: string, id: string): string {
   const base = name
     .toLowerCase()
@@ -32,7 +55,10 @@ export const listCollections: OperationHandler<"listCollections"> = async ({ cal
   const all = await services.store.listResources("collection", caller.workspace.id);
   const matching = projectId ? all.filter((c) => c.project_id === projectId) : all;
   const page = paginate(matching, query);
-  return { status: 200, body: { ...page, data: page.data.map((c) => present(c)) } };
+  return {
+    status: 200,
+    body: { ...page, data: await presentCollections(services, caller.workspace.id, page.data) },
+  };
 };
 
 export const createCollection: OperationHandler<"createCollection"> = async ({ caller, services, body }) => {
@@ -71,12 +97,12 @@ export const createCollection: OperationHandler<"createCollection"> = async ({ c
     workspace_id: caller.workspace.id,
   };
   await services.store.putResource({ kind: "collection", record: collection });
-  return { status: 201, body: { data: present(collection) } };
+  return { status: 201, body: { data: await presentCollection(services, collection) } };
 };
 
 export const getCollection: OperationHandler<"getCollection"> = async ({ caller, services, path }) => {
   const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
-  return { status: 200, body: { data: present(collection) } };
+  return { status: 200, body: { data: await presentCollection(services, collection) } };
 };
 
 export const updateCollection: OperationHandler<"updateCollection"> = async ({
@@ -95,7 +121,7 @@ export const updateCollection: OperationHandler<"updateCollection"> = async ({
   if (body.animation_sizes !== undefined) collection.config.animation_sizes = body.animation_sizes;
   collection.updated_at = isoNow(services);
   await services.store.putResource({ kind: "collection", record: collection });
-  return { status: 200, body: { data: present(collection) } };
+  return { status: 200, body: { data: await presentCollection(services, collection) } };
 };
 
 export const addCollectionReference: OperationHandler<"addCollectionReference"> = async ({
@@ -119,7 +145,7 @@ export const addCollectionReference: OperationHandler<"addCollectionReference"> 
     collection.updated_at = isoNow(services);
     await services.store.putResource({ kind: "collection", record: collection });
   }
-  return { status: 200, body: { data: present(collection) } };
+  return { status: 200, body: { data: await presentCollection(services, collection) } };
 };
 
 export const removeCollectionReference: OperationHandler<"removeCollectionReference"> = async ({
@@ -135,7 +161,7 @@ export const removeCollectionReference: OperationHandler<"removeCollectionRefere
   collection.config.style_card = null;
   collection.updated_at = isoNow(services);
   await services.store.putResource({ kind: "collection", record: collection });
-  return { status: 200, body: { data: present(collection) } };
+  return { status: 200, body: { data: await presentCollection(services, collection) } };
 };
 
 export const listCollectionItems: OperationHandler<"listCollectionItems"> = async ({

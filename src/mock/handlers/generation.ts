@@ -100,6 +100,21 @@ async function plan(
   return { writes, accepted };
 }
 
+/** The collection with the style card its first generation extracts (the simulator's stands in for the AI's). */
+function withStyleCard(services: Services, collection: Collection): ResourceWrite {
+  const subject = collection.config.prompt || collection.description || collection.name;
+  const references = collection.config.reference_asset_ids.length;
+  const styleCard = `${subject}. Consistent flat illustration style with bold outlines, drawn from ${references} reference image${references === 1 ? "" : "s"} (simulated style card).`;
+  return {
+    kind: "collection",
+    record: {
+      ...collection,
+      config: { ...collection.config, style_card: styleCard },
+      updated_at: new Date(services.clock.now()).toISOString(),
+    },
+  };
+}
+
 /** Plans every body, then charges the total and writes everything in one atomic step (or nothing: 402). */
 async function acceptAll(services: Services, caller: Caller, collectionId: string, bodies: GenerateBody[]) {
   const collection = await loadOwned(services, caller, "collection", collectionId);
@@ -109,6 +124,9 @@ async function acceptAll(services: Services, caller: Caller, collectionId: strin
     async () => {
       const plans: Planned[] = [];
       for (const body of bodies) plans.push(await plan(services, caller, collection, body));
+      // "Style card extraction (automatic on first generation)" (credits page): a collection without a style card
+      // gets one with its first accepted generation, in the same atomic write.
+      if (collection.config.style_card === null) plans[0]?.writes.push(withStyleCard(services, collection));
       return plans;
     },
     () => batchCost(bodies, services.policies.creditCost),

@@ -124,6 +124,11 @@ export function planJob(services: Services, caller: Caller, spec: JobSpec): Plan
       asset_ids: assetIds,
       urls,
       error: null,
+      // The older jobs page's `output_data`: the item and, for an animation, its duration.
+      output_data: {
+        ...(item ? { item_id: item.id } : {}),
+        ...(spec.type === "animation" ? { duration: spec.duration } : {}),
+      },
       created_at: iso,
       updated_at: iso,
       completed_at: null,

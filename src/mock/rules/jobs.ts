@@ -66,4 +66,6 @@ export const ASSET_FORMATS: Record<GeneratedAssetType, { ext: string; contentTyp
   video: { ext: "mp4", contentType: "video/mp4" },
   webm: { ext: "webm", contentType: "video/webm" },
   hevc: { ext: "mov", contentType: "video/quicktime" },
+  // Listed in the docs' asset table only; no generation here produces one.
+  stacked_video: { ext: "mp4", contentType: "video/mp4" },
 };

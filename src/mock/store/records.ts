@@ -34,7 +34,7 @@ export interface ResourceRecords {
   };
   item: Schemas["Item"] & { workspace_id: string };
   asset: Schemas["Asset"] & { workspace_id: string };
-  job: Complete<Omit<Schemas["Job"], "output_data">> & {
+  job: Complete<Schemas["Job"]> & {
     workspace_id: string;
     accepted_at_ms: number;
     processing_after_ms: number;
