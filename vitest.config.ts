@@ -18,7 +18,18 @@ export default defineConfig({
         test: {
           name: "memory",
           include: ["src/**/*.test.ts", "tests/**/*.test.ts", "load/lib/**/*.test.ts"],
-          exclude: ["tests/consumer/**"],
+          exclude: ["tests/consumer/**", "tests/parity/**"],
+        },
+      },
+      // masko-contract parity against production stand-ins at real limits (npm run test:parity; about a minute,
+      // most of it waiting for a minute window, so npm test runs it beside the other stages).
+      {
+        extends: true as const,
+        test: {
+          name: "parity",
+          include: ["tests/parity/**/*.test.ts"],
+          testTimeout: 240_000,
+          hookTimeout: 240_000,
         },
       },
       // The packed package installed into a fresh project (npm run test:consumer; minutes, not seconds).

@@ -2,46 +2,91 @@
  * `npm run test:all`: every stage of the suite in order. A failing stage does not stop the others, so one run
  * shows every failure. Each stage is also a JUnit test case (reports/junit/stages.xml) beside the reports the
  * stages write themselves; the run ends with the totals over all of them (scripts/junit-totals.mjs).
+ * The stages that mostly wait on real rate-limit windows (the deployment rehearsal and parity, each about a minute
+ * of waiting at production's limits) start first and run beside the CPU-bound unit and consumer stages; their
+ * output is printed whole when they end, and they are awaited before the load stage, which measures timing.
  * Usage: npm run test:all [-- stage …]   (default: every stage)
  */
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { rmSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { type JunitCase, writeJunit } from "../src/contract/junit.js";
 
-const STAGES = [
-  "lint:spec",
-  "check:generated",
-  "lint",
-  "lint:workflows",
-  "typecheck",
-  "test:unit",
-  "test:consumer",
-  "test:contract",
-  "test:contract:deployment",
-  "test:contract:prism",
-  "load",
-  "fuzz",
-  "fuzz:stock",
-  "spec:diff -- --ci",
+/** `beside`: started at the beginning and awaited before `until`. */
+const STAGES: Array<{ name: string; beside?: { until: string } }> = [
+  { name: "test:contract:deployment", beside: { until: "load" } },
+  { name: "test:parity", beside: { until: "load" } },
+  { name: "lint:spec" },
+  { name: "check:generated" },
+  { name: "lint" },
+  { name: "lint:workflows" },
+  { name: "typecheck" },
+  { name: "test:unit" },
+  { name: "test:consumer" },
+  { name: "test:contract" },
+  { name: "test:contract:prism" },
+  { name: "load" },
+  { name: "fuzz" },
+  { name: "fuzz:stock" },
+  { name: "spec:diff -- --ci" },
 ];
 
 const root = resolve(import.meta.dirname, "..");
 const reports = join(root, "reports/junit");
 const wanted = process.argv.slice(2);
-const stages = wanted.length > 0 ? STAGES.filter((s) => wanted.includes(s.split(" ")[0] ?? s)) : STAGES;
+const stages =
+  wanted.length > 0 ? STAGES.filter((s) => wanted.includes(s.name.split(" ")[0] ?? s.name)) : STAGES;
 if (wanted.length === 0) rmSync(reports, { recursive: true, force: true });
 
 const cases: JunitCase[] = [];
-for (const stage of stages) {
-  console.log(`\n== npm run ${stage} ==`);
-  const started = performance.now();
-  const run = spawnSync("npm", ["run", ...stage.split(" ")], { cwd: root, stdio: "inherit" });
-  const seconds = (performance.now() - started) / 1000;
-  const failure = run.status === 0 ? undefined : `exited with ${run.status ?? run.signal}`;
+const record = (stage: string, status: number | null, signal: string | null, seconds: number) => {
+  const failure = status === 0 ? undefined : `exited with ${status ?? signal}`;
   cases.push({ name: `npm run ${stage} exits 0`, seconds, failure });
   console.log(`== ${stage}: ${failure ?? "ok"} (${seconds.toFixed(1)} s) ==`);
+};
+
+/** A stage started in the background: its output kept, printed whole when it is awaited. */
+function startBeside(stage: string) {
+  const started = performance.now();
+  const child = spawn("npm", ["run", ...stage.split(" ")], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  const done = new Promise<{ status: number | null; signal: string | null; seconds: number }>((resolveDone) =>
+    child.once("close", (status, signal) =>
+      resolveDone({ status, signal, seconds: (performance.now() - started) / 1000 }),
+    ),
+  );
+  return async () => {
+    const { status, signal, seconds } = await done;
+    console.log(`\n== npm run ${stage} (ran beside the stages above) ==`);
+    process.stdout.write(output);
+    record(stage, status, signal, seconds);
+  };
 }
+
+const waiting = new Map<string, Array<() => Promise<void>>>();
+for (const stage of stages.filter((s) => s.beside)) {
+  const until = stage.beside?.until ?? "";
+  waiting.set(until, [...(waiting.get(until) ?? []), startBeside(stage.name)]);
+  console.log(`== npm run ${stage.name}: started beside the others ==`);
+}
+const awaitBeside = async (before: string | undefined) => {
+  for (const [until, finish] of waiting) {
+    if (before !== undefined && until !== before) continue;
+    for (const f of finish) await f();
+    waiting.delete(until);
+  }
+};
+
+for (const stage of stages.filter((s) => !s.beside)) {
+  await awaitBeside(stage.name);
+  console.log(`\n== npm run ${stage.name} ==`);
+  const started = performance.now();
+  const run = spawnSync("npm", ["run", ...stage.name.split(" ")], { cwd: root, stdio: "inherit" });
+  record(stage.name, run.status, run.signal, (performance.now() - started) / 1000);
+}
+await awaitBeside(undefined);
 writeJunit(join(reports, "stages.xml"), "stages", cases);
 
 const failed = cases.filter((c) => c.failure);

@@ -7,7 +7,7 @@
  * pacer.ts), one file after another, with an estimate first and the pacing figures at the end.
  */
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, resolve } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
 import { probeControl } from "../../contract/control-client.js";
@@ -114,7 +114,8 @@ export async function runTest(args: string[]): Promise<number> {
     return 2;
   }
   const junit = resolve(process.env.MASKO_CONTRACT_JUNIT ?? "reports/junit/contract.xml");
-  const hitsDir = resolve(dirname(junit), "../coverage-hits");
+  // One folder of coverage hits per report: runs side by side (the deployment rehearsal's three) never share one.
+  const hitsDir = resolve(dirname(junit), "../coverage-hits", basename(junit, ".xml"));
   const targetFile = `${junit}.target.json`;
   const pacingFile = `${junit}.pacing.jsonl`;
   const minChecks = checked.minChecks;
