@@ -79,11 +79,17 @@ const awaitBeside = async (before: string | undefined) => {
   }
 };
 
+/** Runs a stage in the foreground. Not spawnSync: the event loop must stay free to drain the stages beside it. */
+function runForeground(stage: string): Promise<{ status: number | null; signal: string | null }> {
+  const child = spawn("npm", ["run", ...stage.split(" ")], { cwd: root, stdio: "inherit" });
+  return new Promise((done) => child.once("close", (status, signal) => done({ status, signal })));
+}
+
 for (const stage of stages.filter((s) => !s.beside)) {
   await awaitBeside(stage.name);
   console.log(`\n== npm run ${stage.name} ==`);
   const started = performance.now();
-  const run = spawnSync("npm", ["run", ...stage.name.split(" ")], { cwd: root, stdio: "inherit" });
+  const run = await runForeground(stage.name);
   record(stage.name, run.status, run.signal, (performance.now() - started) / 1000);
 }
 await awaitBeside(undefined);
