@@ -1,0 +1,159 @@
+/**
+ * `masko-contract test` and `parity` fail early and say why (the CLI in a process of its own, as a CI engineer
+ * runs it), and the contract run's reports: skip reasons in JUnit, the pacing figures.
+ */
+import { spawn } from "node:child_process";
+import { join, resolve } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addSkipReasons, formatPacing, pacingFigures } from "../../src/cli/contract-report.js";
+import { listen, type SimulatorServer } from "../../src/mock/node-server.js";
+import { createSimulator } from "../../src/mock/simulator.js";
+import { freePort } from "../../support/processes.js";
+
+const root = resolve(import.meta.dirname, "../..");
+const KEY = `masko_${"ab".repeat(32)}`;
+
+/** Runs `masko-contract <args>` from the sources; its exit code and output (not spawnSync: the target here is in process). */
+function cli(...args: string[]): Promise<{ code: number | null; output: string }> {
+  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/cli/index.ts"), ...args], {
+    cwd: root,
+  });
+  let output = "";
+  child.stdout.on("data", (d) => (output += d));
+  child.stderr.on("data", (d) => (output += d));
+  return new Promise((done) => child.once("close", (code) => done({ code, output })));
+}
+
+let server: SimulatorServer;
+let demoKey: string;
+beforeAll(async () => {
+  const simulator = await createSimulator({ control: false });
+  server = await listen(simulator, { host: "127.0.0.1", port: 0 });
+  demoKey = simulator.demo.api_key;
+});
+afterAll(() => server.close());
+
+describe("masko-contract test and parity check their flags and the target before any check", () => {
+  it.each([
+    [
+      ["--base-url", "127.0.0.1:4011", "--api-key", KEY],
+      /--base-url must be an absolute http:\/\/ or https:\/\/ URL/,
+    ],
+    [
+      ["--base-url", "http://127.0.0.1:4011", "--api-key", "sk_live_123"],
+      /--api-key is not a Masko API key .*"sk_live_123"/,
+    ],
+    [["--profile", "saf"], /--profile must be one of readonly, safe, full, not "saf"/],
+    [["--min-checks", "abc"], /--min-checks must be a whole number >= 0, not "abc"/],
+    [["--max-duration", "0"], /--max-duration must be a whole number >= 1/],
+  ])("test %j exits 2 naming the flag", async (args, message) => {
+    const { code, output } = await cli("test", ...args);
+    expect(output).toMatch(message);
+    expect(code).toBe(2);
+  });
+
+  it("says in one line that nothing answers at an unreachable target, never taking it for no control API", async () => {
+    const port = await freePort();
+    for (const command of ["test", "parity"]) {
+      const { code, output } = await cli(command, "--base-url", `http://127.0.0.1:${port}`, "--api-key", KEY);
+      expect(output.trim()).toMatch(
+        new RegExp(`cannot reach http://127\\.0\\.0\\.1:${port} \\(ECONNREFUSED\\)`),
+      );
+      expect(output.trim().split("\n")).toHaveLength(1);
+      expect(code).toBe(2);
+    }
+  });
+
+  it("says in one line that the target refuses a well-formed key it does not know", async () => {
+    for (const command of ["test", "parity"]) {
+      const { code, output } = await cli(command, "--base-url", server.url, "--api-key", KEY);
+      expect(output.trim()).toMatch(
+        /refuses the API key \(401 unauthorized: .*\); pass a key of that server/,
+      );
+      expect(code).toBe(2);
+    }
+  });
+
+  it("parity refuses an unknown behaviour setting and a spend that is not a number", async () => {
+    const unknown = await cli(
+      "parity",
+      "--base-url",
+      server.url,
+      "--api-key",
+      demoKey,
+      "--behaviour",
+      "window=x",
+    );
+    expect(unknown.output).toMatch(/--behaviour: unknown behaviour "window"/);
+    expect(unknown.code).toBe(2);
+    const spend = await cli(
+      "parity",
+      "--base-url",
+      server.url,
+      "--api-key",
+      demoKey,
+      "--spend-credits",
+      "lots",
+    );
+    expect(spend.output).toMatch(/--spend-credits must be a whole number/);
+    expect(spend.code).toBe(2);
+  });
+});
+
+describe("a contract run against a key whose minute window is spent", () => {
+  it("waits for the window rather than failing, and --max-duration refuses a wait it cannot afford, saying so", async () => {
+    const simulator = await createSimulator({ control: false });
+    const spent = await listen(simulator, { host: "127.0.0.1", port: 0 });
+    try {
+      for (let i = 0; i < 60; i++) {
+        await fetch(`${spent.url}/v1/credits`, {
+          headers: { authorization: `Bearer ${simulator.demo.api_key}` },
+        });
+      }
+      const { code, output } = await cli(
+        ...["test", "--base-url", spent.url, "--api-key", simulator.demo.api_key, "--only", "stateless"],
+        ...["--max-duration", "8", "--junit", join(root, "reports/cli-test/spent.xml")],
+      );
+      expect(output).toMatch(
+        /the target asks for a \d+ s wait \(for the minute window\) but --max-duration leaves \d+ s/,
+      );
+      expect(output).not.toMatch(/expected 429 to be 200/);
+      expect(code).toBe(1);
+    } finally {
+      await spent.close();
+      simulator.close();
+    }
+  });
+});
+
+describe("the contract run's reports", () => {
+  it("gives every skipped check of the JUnit report its reason, in order when names repeat", () => {
+    const xml = [
+      '<testcase classname="deployment.contract.test.ts" name="a &gt; b" time="0">',
+      "<skipped/>",
+      "</testcase>",
+      '<testcase classname="deployment.contract.test.ts" name="a &gt; b" time="0"><skipped/></testcase>',
+    ].join("\n");
+    const reasons = new Map([["deployment.contract.test.ts\0a > b", ["first reason", 'second "reason"']]]);
+    const out = addSkipReasons(xml, reasons);
+    expect(out).toContain('<skipped message="first reason"/>');
+    expect(out).toContain('<skipped message="second &quot;reason&quot;"/>');
+    expect(out).not.toContain("<skipped/>");
+  });
+
+  it("prints the limits' floor, the waits and the checks' own work, and the bound of 1.25 × floor + own work", () => {
+    const entries = [
+      ...Array.from({ length: 90 }, () => ({ kind: "request" })),
+      { kind: "wait", ms: 50_000 },
+    ];
+    const figures = pacingFigures(entries, 62, 60);
+    expect(figures).toMatchObject({ requests: 90, floorSeconds: 90, waitedSeconds: 50, ownWorkSeconds: 12 });
+    expect(figures.boundSeconds).toBeCloseTo(1.25 * 90 + 12);
+    expect(formatPacing(figures, 60)).toMatch(
+      /90 requests on 1 key; the limits' floor 90\.0 s \(90 ÷ \(60 × 1\) min\); waited 50\.0 s.*\n.*run 62\.0 s ≤/,
+    );
+    // Over the bound exactly when the waits exceed 1.25 × the floor.
+    const overWaited = [...entries, { kind: "wait", ms: 70_000 }];
+    expect(formatPacing(pacingFigures(overWaited, 130, 60), 60)).toContain("> (OVER)");
+  });
+});
