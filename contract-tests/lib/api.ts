@@ -18,6 +18,8 @@ export type { Answer };
 export interface CallOptions extends RequestOptions {
   /** Skip the spec check (for deliberately undeclared answers such as 405). */
   unchecked?: boolean;
+  /** Keep the run's own key even when `--keys` gave it a pool (checks that compare consecutive answers). */
+  pin?: boolean;
 }
 
 // Where the coverage matrix's hits go: set by the test command; the working folder's reports/ otherwise.
@@ -58,7 +60,8 @@ export async function call(method: string, path: string, options: CallOptions = 
  */
 export function callPolitely(method: string, path: string, options: CallOptions = {}): Promise<Answer> {
   const key = options.key === undefined ? target.apiKey : options.key;
-  return paced(key, () => call(method, path, options));
+  const pooled = !options.pin && key === target.apiKey;
+  return paced(key, (chosen) => call(method, path, { ...options, key: chosen }), pooled);
 }
 
 /** Calls the simulator's control API (only where `target.hasControl`); a refused call fails the check. */

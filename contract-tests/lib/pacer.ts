@@ -4,7 +4,9 @@
  * (`Retry-After`, else the reset) — never past the run's deadline (`--max-duration`). The rules are the typed
  * client's (src/client/rate-limit-state.ts). Each key's last state and every request and wait go to a small
  * journal file, so test files run one after another share what the previous one learnt and the test command can
- * print the run's pacing figures at the end. Keys appear there only as a short hash.
+ * print the run's pacing figures at the end. Keys appear there only as a short hash. With `--keys N` the test
+ * command creates N − 1 more keys of the target's workspace (MASKO_CONTRACT_POOL_KEYS); a request on the run's own
+ * key then goes out on whichever key of the pool has room, and waits only when every one is spent.
  */
 import { createHash } from "node:crypto";
 import { appendFileSync, existsSync, readFileSync } from "node:fs";
@@ -22,6 +24,8 @@ export type PacingEntry =
   | { kind: "wait"; key: string; at: number; ms: number; reason: "rate_limited" | "quota_exhausted" };
 
 const journalFile = process.env.MASKO_CONTRACT_PACING_FILE;
+/** The extra keys the test command created for this run (never written anywhere but this variable). */
+const poolKeys = (process.env.MASKO_CONTRACT_POOL_KEYS ?? "").split(",").filter(Boolean);
 const deadline = Number(process.env.MASKO_CONTRACT_DEADLINE ?? Number.POSITIVE_INFINITY);
 /** Without a journal (a suite run by hand) the states live in this process only. */
 const local = new Map<string, RateLimitState>();
@@ -64,7 +68,13 @@ function windowFor(ms: number, body: unknown): string {
 }
 
 /** Waits `ms`, printing what for and, every 15 s, how much is left. */
-async function wait(ms: number, why: string, tag: string, reason: "rate_limited" | "quota_exhausted") {
+async function wait(
+  ms: number,
+  why: string,
+  tag: string,
+  reason: "rate_limited" | "quota_exhausted",
+  which = "key 1 of 1",
+) {
   const left = deadline - Date.now();
   if (ms > left) {
     throw new Error(
@@ -73,7 +83,7 @@ async function wait(ms: number, why: string, tag: string, reason: "rate_limited"
   }
   record({ kind: "wait", key: tag, at: Date.now(), ms, reason });
   const until = Date.now() + ms;
-  console.warn(`pacing: waiting ${Math.ceil(ms / 1000)} s ${why}, key 1 of 1`);
+  console.warn(`pacing: waiting ${Math.ceil(ms / 1000)} s ${why}, ${which}`);
   while (Date.now() < until) {
     await new Promise((done) => setTimeout(done, Math.min(15_000, until - Date.now())));
     const rest = until - Date.now();
@@ -82,22 +92,45 @@ async function wait(ms: number, why: string, tag: string, reason: "rate_limited"
 }
 
 /**
- * Sends one request with `send`, paced for `key`: waits before it when the key's window is spent, and waits out
- * every 429 and sends it again until it is answered otherwise (or the deadline would pass: then it throws).
+ * The key a request on `key` goes out on: `key` itself, or — for the run's own key with a pool — the key of the pool
+ * with the most left in its window (one not used yet counts as full; when all are spent, the one that resets
+ * first), with its place for the progress line. Spreading evenly keeps every key of the pool usable to the end.
+ */
+function chooseKey(key: string, pooled: boolean): { key: string; which: string } {
+  const pool = pooled ? [key, ...poolKeys] : [key];
+  const now = Date.now();
+  let best = { key, index: 0, wait: Number.POSITIVE_INFINITY, left: -1 };
+  for (const [index, candidate] of pool.entries()) {
+    const state = lastState(keyTag(candidate));
+    const wait = waitBeforeSendingMs(state, now);
+    const left = state ? state.remaining : Number.POSITIVE_INFINITY;
+    if (wait < best.wait || (wait === 0 && left > best.left)) best = { key: candidate, index, wait, left };
+  }
+  return { key: best.key, which: `key ${best.index + 1} of ${pool.length}` };
+}
+
+/**
+ * Sends one request with `send`, paced for `key`: waits before it when the key's window is spent (with a pool:
+ * when every key's is), and waits out every 429 and sends it again until it is answered otherwise (or the deadline
+ * would pass: then it throws). `pooled` lets the request go out on another key of the pool.
  */
 export async function paced<A extends { status: number; headers: Headers; body: unknown }>(
   key: string | null | undefined,
-  send: () => Promise<A>,
+  send: (key: string | null | undefined) => Promise<A>,
+  pooled = false,
 ): Promise<A> {
-  const tag = keyTag(key);
-  const ahead = key ? waitBeforeSendingMs(lastState(tag), Date.now()) : 0;
-  if (ahead > 0) await wait(ahead, `for the ${windowFor(ahead, undefined)} window`, tag, "quota_exhausted");
+  const chosen = key ? chooseKey(key, pooled && poolKeys.length > 0) : { key, which: "no key" };
+  const tag = keyTag(chosen.key);
+  const ahead = chosen.key ? waitBeforeSendingMs(lastState(tag), Date.now()) : 0;
+  if (ahead > 0) {
+    await wait(ahead, `for the ${windowFor(ahead, undefined)} window`, tag, "quota_exhausted", chosen.which);
+  }
   for (let attempt = 0; ; attempt++) {
-    const answer = await send();
+    const answer = await send(chosen.key);
     const state = readRateLimitState(answer.headers);
     record({ kind: "request", key: tag, at: Date.now(), status: answer.status, ...(state ? { state } : {}) });
     if (answer.status !== 429) return answer;
     const ms = Math.max(retryDelayMs(answer.headers, Date.now(), attempt), 1000);
-    await wait(ms, `for the ${windowFor(ms, answer.body)} window (429)`, tag, "rate_limited");
+    await wait(ms, `for the ${windowFor(ms, answer.body)} window (429)`, tag, "rate_limited", chosen.which);
   }
 }

@@ -126,6 +126,89 @@ describe("a contract run against a key whose minute window is spent", () => {
   });
 });
 
+describe("a contract run spread over keys it creates (--keys)", () => {
+  /** A production stand-in (control API off, real limits) and a count of its demo workspace's active keys. */
+  async function standIn() {
+    const simulator = await createSimulator({ control: false });
+    const running = await listen(simulator, { host: "127.0.0.1", port: 0 });
+    const key = simulator.demo.api_key;
+    const activeKeys = async () => {
+      const listed = await fetch(`${running.url}/v1/api-keys`, {
+        headers: { authorization: `Bearer ${key}` },
+      });
+      return ((await listed.json()) as { data: unknown[] }).data.length;
+    };
+    return { url: running.url, key, activeKeys, close: () => running.close().then(() => simulator.close()) };
+  }
+
+  it("spreads the safe profile over three keys without waiting, and revokes the two it created", async () => {
+    const target = await standIn();
+    try {
+      const { code, output } = await cli(
+        ...["test", "--base-url", target.url, "--api-key", target.key, "--keys", "3"],
+        ...["--junit", join(root, "reports/cli-test/keys.xml")],
+      );
+      expect(output).toMatch(
+        /pacing: \d+ requests on 3 keys; the limits' floor [\d.]+ s \(\d+ ÷ \(60 × 3\) min\); waited 0\.0 s/,
+      );
+      expect(output).toContain("keys: revoked the 2 keys this run created");
+      expect(code).toBe(0);
+      expect(await target.activeKeys()).toBe(1);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("revokes the keys it created when the run is interrupted (Ctrl-C)", async () => {
+    const target = await standIn();
+    try {
+      const child = spawn(
+        process.execPath,
+        [
+          ...["--import", "tsx", join(root, "src/cli/index.ts"), "test", "--base-url", target.url],
+          ...[
+            "--api-key",
+            target.key,
+            "--keys",
+            "3",
+            "--junit",
+            join(root, "reports/cli-test/interrupted.xml"),
+          ],
+        ],
+        { cwd: root },
+      );
+      let output = "";
+      const exited = new Promise<number | null>((done) => child.once("close", (code) => done(code)));
+      await new Promise<void>((ready) =>
+        child.stdout.on("data", (d) => {
+          output += d;
+          if (output.includes("contract run: profile")) ready();
+        }),
+      );
+      expect(await target.activeKeys()).toBe(3);
+      child.kill("SIGINT");
+      expect(await exited).toBe(130);
+      expect(await target.activeKeys()).toBe(1);
+    } finally {
+      await target.close();
+    }
+  });
+
+  it("refuses more keys than the workspace's cap leaves room for", async () => {
+    const { code, output } = await cli(
+      "test",
+      "--base-url",
+      server.url,
+      "--api-key",
+      demoKey,
+      "--keys",
+      "10",
+    );
+    expect(output).toMatch(/--keys must be at most 9/);
+    expect(code).toBe(2);
+  });
+});
+
 describe("the contract run's reports", () => {
   it("gives every skipped check of the JUnit report its reason, in order when names repeat", () => {
     const xml = [

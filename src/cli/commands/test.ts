@@ -14,6 +14,7 @@ import { probeControl } from "../../contract/control-client.js";
 import { countJunit } from "../../contract/junit.js";
 import { policies } from "../../policy/policies.js";
 import { addSkipReasons, formatPacing, pacingFigures, skipReasonCollector } from "../contract-report.js";
+import { createKeyPool } from "../key-pool.js";
 import { contractSuite } from "../package-files.js";
 import {
   checkChoice,
@@ -54,6 +55,10 @@ export const FLAGS = {
   "min-checks": {
     env: "MASKO_CONTRACT_MIN_CHECKS",
     help: "fail a run that executed fewer checks (default 1)",
+  },
+  keys: {
+    env: "MASKO_CONTRACT_KEYS",
+    help: "keys to spread a paced run over: N − 1 more are created for the run and revoked after it (default 1)",
   },
   "max-duration": {
     env: "MASKO_CONTRACT_MAX_DURATION",
@@ -134,31 +139,56 @@ export async function runTest(args: string[]): Promise<number> {
   // The shortest window's limit, per minute (60 for the spec's 60-second window).
   const shortest = [...policies.rateLimits.windows].sort((a, b) => a.windowSeconds - b.windowSeconds)[0];
   const perMinute = shortest ? (shortest.limit * 60) / shortest.windowSeconds : 60;
-  if (paced) printEstimate(checked.profile, perMinute);
+  const pool =
+    paced && checked.keys > 1
+      ? await createKeyPool(
+          process.env.MASKO_BASE_URL ?? "",
+          process.env.MASKO_API_KEY ?? "",
+          checked.keys - 1,
+          (l) => console.log(l),
+        )
+      : undefined;
+  const keysUsed = (pool?.keys.length ?? 0) + 1;
+  if (pool) {
+    process.env.MASKO_CONTRACT_POOL_KEYS = pool.keys.join(",");
+    // Ctrl-C and a stop still revoke the run's keys before the process ends.
+    for (const signal of ["SIGINT", "SIGTERM"] as const) {
+      process.once(signal, () => {
+        void pool.revokeAll().finally(() => process.exit(130));
+      });
+    }
+  }
+  if (paced) printEstimate(checked.profile, perMinute, keysUsed);
   const testTimeout = paced ? longestWaitMs(checked.maxDurationSeconds) : 30_000;
 
   const suite = contractSuite();
   const { startVitest } = await import("vitest/node");
   const skips = skipReasonCollector(skipReason(checked.profile, checked.hasControl));
-  const vitest = await startVitest("test", typeof values.only === "string" ? [values.only] : [], {
-    watch: false,
-    // No results cache: it would be written into the suite's folder (inside an installed package, or into the
-    // sources of a checkout, where it made the next `npm run mock` think the sources had changed).
-    cache: false,
-    config: false,
-    root: suite.dir,
-    dir: suite.dir,
-    include: [`*.contract.test.${suite.ext}`],
-    globalSetup: [join(suite.dir, `lib/global-setup.${suite.ext}`)],
-    testTimeout,
-    hookTimeout: testTimeout,
-    // One key's limits are shared by every check: files run one after another, each reading the pacing journal.
-    fileParallelism: !paced,
-    reporters: ["default", "junit", skips.reporter],
-    outputFile: { junit },
-    ...(typeof values.filter === "string" ? { testNamePattern: values.filter } : {}),
-  });
-  await vitest.close();
+  let vitest: Awaited<ReturnType<typeof startVitest>>;
+  try {
+    vitest = await startVitest("test", typeof values.only === "string" ? [values.only] : [], {
+      watch: false,
+      // No results cache: it would be written into the suite's folder (inside an installed package, or into the
+      // sources of a checkout, where it made the next `npm run mock` think the sources had changed).
+      cache: false,
+      config: false,
+      root: suite.dir,
+      dir: suite.dir,
+      include: [`*.contract.test.${suite.ext}`],
+      globalSetup: [join(suite.dir, `lib/global-setup.${suite.ext}`)],
+      testTimeout,
+      hookTimeout: testTimeout,
+      // One key's limits are shared by every check: files run one after another, each reading the pacing journal.
+      fileParallelism: !paced,
+      reporters: ["default", "junit", skips.reporter],
+      outputFile: { junit },
+      ...(typeof values.filter === "string" ? { testNamePattern: values.filter } : {}),
+    });
+    await vitest.close();
+  } finally {
+    // Revoked after a failure too (and on Ctrl-C, above).
+    await pool?.revokeAll();
+  }
   let status = process.exitCode === undefined || process.exitCode === 0 ? 0 : Number(process.exitCode);
   process.exitCode = 0;
   const runSeconds = (Date.now() - started) / 1000;
@@ -194,7 +224,9 @@ export async function runTest(args: string[]): Promise<number> {
   );
   if (paced) {
     const { readJournal } = await import(pathToFileURL(join(suite.dir, `lib/pacer.${suite.ext}`)).href);
-    console.log(formatPacing(pacingFigures(readJournal(pacingFile), runSeconds, perMinute), perMinute));
+    console.log(
+      formatPacing(pacingFigures(readJournal(pacingFile), runSeconds, perMinute, keysUsed), perMinute),
+    );
   }
   rmSync(pacingFile, { force: true });
   if (counts.passed + counts.failed < minChecks) {
@@ -225,6 +257,8 @@ interface Checked {
   external: boolean;
   minChecks: number;
   maxDurationSeconds: number | undefined;
+  /** Keys a paced run spreads over (the given one and N − 1 created for the run). */
+  keys: number;
 }
 
 /** Checks every flag's value, then the target (reachable, key accepted) and its control API; throws UsageError. */
@@ -238,11 +272,22 @@ async function checkRun(): Promise<Checked> {
     : undefined;
   if (env.MASKO_CONTRACT_SPEND_CREDITS) checkWholeNumber("spend-credits", env.MASKO_CONTRACT_SPEND_CREDITS);
   const minChecks = checkWholeNumber("min-checks", env.MASKO_CONTRACT_MIN_CHECKS ?? "1");
+  const keys = checkWholeNumber("keys", env.MASKO_CONTRACT_KEYS ?? "1", 1);
+  const maxKeys = policies.keyPolicy.maxActiveKeysPerWorkspace - 1;
+  if (keys > maxKeys)
+    throw new UsageError(`--keys must be at most ${maxKeys} (the workspace's cap, less one a check uses)`);
   const maxDurationSeconds = env.MASKO_CONTRACT_MAX_DURATION
     ? checkWholeNumber("max-duration", env.MASKO_CONTRACT_MAX_DURATION, 1)
     : undefined;
   if (!baseUrl || !apiKey || !controlUrl) {
-    return { profile: profile ?? "full", hasControl: true, external: false, minChecks, maxDurationSeconds };
+    return {
+      profile: profile ?? "full",
+      hasControl: true,
+      external: false,
+      minChecks,
+      maxDurationSeconds,
+      keys,
+    };
   }
   env.MASKO_BASE_URL = baseUrl;
   await checkTarget(baseUrl, apiKey);
@@ -260,6 +305,7 @@ async function checkRun(): Promise<Checked> {
     external: true,
     minChecks,
     maxDurationSeconds,
+    keys,
   };
 }
 
@@ -271,14 +317,15 @@ function longestWaitMs(maxDurationSeconds: number | undefined): number {
 }
 
 /** The estimate printed before a paced run. */
-function printEstimate(profile: (typeof PROFILES)[number], perMinute: number) {
+function printEstimate(profile: (typeof PROFILES)[number], perMinute: number, keys: number) {
   const requests = ESTIMATED_REQUESTS[profile];
-  const floor = (requests / perMinute) * 60;
+  const floor = (requests / (perMinute * keys)) * 60;
   // The first window's requests go at once; each later full window is waited for.
-  const waits = Math.max(0, Math.ceil(requests / perMinute) - 1) * 60;
+  const waits = Math.max(0, Math.ceil(requests / (perMinute * keys)) - 1) * 60;
   console.log(
-    `contract run: profile ${profile} makes about ${requests} requests on 1 key at ${perMinute}/min: ` +
-      `the limits' floor is ${floor.toFixed(0)} s; expect about ${waits + 15} s (up to ${waits} s of it waiting)`,
+    `contract run: profile ${profile} makes about ${requests} requests on ${keys} key${keys === 1 ? "" : "s"} at ` +
+      `${perMinute}/min each: the limits' floor is ${floor.toFixed(0)} s; expect about ${waits + 15} s ` +
+      `(up to ${waits} s of it waiting)`,
   );
 }
 
