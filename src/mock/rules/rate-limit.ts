@@ -113,35 +113,11 @@ export function decideSlidingRateLimit(
     log.push(nowMs);
     for (const times of inWindow) times.push(nowMs);
   }
-  let remaining = Number.POSITIVE_INFINITY;
-  let resetMs = 0;
-  let binding = windows[0]?.name ?? "";
-  let retryAfterMs = 0;
-  windows.forEach((w, i) => {
-    const times = inWindow[i] as number[];
-    const lengthMs = w.windowSeconds * 1000;
-    const left = w.limit - times.length;
-    const windowResetMs = (times[0] ?? nowMs) + lengthMs;
-    if (left < remaining || (left === remaining && windowResetMs > resetMs)) {
-      remaining = left;
-      resetMs = windowResetMs;
-      binding = w.name;
-    }
-    // Refused: room comes back when the request at index (count - limit) leaves the window.
-    if (!allowed && left <= 0) {
-      const leaving = times[times.length - w.limit] ?? nowMs;
-      retryAfterMs = Math.max(retryAfterMs, leaving + lengthMs - nowMs);
-    }
-  });
-  return {
-    allowed,
-    counters: log,
-    remaining: Math.max(0, remaining),
-    resetSeconds: Math.ceil(resetMs / 1000),
-    resetAfterSeconds: Math.max(0, Math.ceil((resetMs - nowMs) / 1000)),
-    retryAfterSeconds: allowed ? undefined : Math.max(1, Math.ceil(retryAfterMs / 1000)),
-    window: binding,
-  };
+  // Each window as the fixed rule's [start, count] with its oldest counted request as the start: the summary's
+  // reset (when the oldest leaves) and Retry-After (a window never holds more than its limit, so room comes back
+  // when that oldest one leaves) are then the sliding window's.
+  const flat = inWindow.flatMap((times) => [times[0] ?? nowMs, times.length]);
+  return { ...summarizeRateLimit(allowed, flat, windows, nowMs), counters: log };
 }
 
 /** The rule of an algorithm. */
