@@ -32,7 +32,7 @@ export interface RateLimitWait {
 }
 
 /** Below this a reset is a number of seconds from now, not an instant (2001-09-09 in epoch seconds). */
-const EPOCH_THRESHOLD = 1_000_000_000;
+export const EPOCH_THRESHOLD = 1_000_000_000;
 /** Waiting this much past a reset absorbs the rounding of whole seconds and small clock skew. */
 export const RESET_MARGIN_MS = 250;
 

@@ -30,7 +30,7 @@ export interface Verdict {
 
 const step = (run: ScenarioRun, id: string): Observation | undefined =>
   run.observations.find((o) => o.step === id);
-const remainingOf = (o: Observation | undefined) => (o ? limitsOf(o, o.at)?.remaining : undefined);
+const remainingOf = (o: Observation | undefined) => (o ? limitsOf(o)?.remaining : undefined);
 const bodyOf = (o: Observation | undefined) => o?.body as Record<string, unknown> | undefined;
 
 /** The checks, in the register's order. */

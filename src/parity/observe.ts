@@ -3,6 +3,7 @@
  * and in which format, and the shape of a body as field paths and their JSON types (values are never compared:
  * ids, times and balances differ between any two deployments).
  */
+import { EPOCH_THRESHOLD, type RateLimitState, readRateLimitState } from "../client/rate-limit-state.js";
 
 /** One answer of one scenario step on one side. */
 export interface Observation {
@@ -30,15 +31,13 @@ export const WATCHED_HEADERS = [
   "content-type",
 ] as const;
 
-/** Below this an integer reset is a delay in seconds, not an instant. */
-const EPOCH = 1_000_000_000;
-
 /** A header value's format, for comparing two answers. */
 export function headerFormat(name: string, value: string | undefined): string {
   if (value === undefined) return "absent";
   if (name === "content-type") return value.split(";")[0]?.trim().toLowerCase() ?? value;
   if (/^\d+$/.test(value)) {
-    if (name === "x-ratelimit-reset") return Number(value) >= EPOCH ? "epoch-seconds" : "delta-seconds";
+    if (name === "x-ratelimit-reset")
+      return Number(value) >= EPOCH_THRESHOLD ? "epoch-seconds" : "delta-seconds";
     return "integer";
   }
   if (!Number.isNaN(Date.parse(value)) && /GMT$/.test(value)) return "http-date";
@@ -71,15 +70,6 @@ export function bodyShape(body: unknown, at = "", into = new Map<string, string>
   return into;
 }
 
-/** The header-style-independent reading of an answer's remaining count and reset (epoch ms). */
-export function limitsOf(o: Observation, now: number): { remaining: number; resetAt: number } | undefined {
-  const remaining = o.headers["x-ratelimit-remaining"];
-  const reset = o.headers["x-ratelimit-reset"];
-  if (remaining !== undefined && reset !== undefined && /^\d+$/.test(remaining) && /^\d+$/.test(reset)) {
-    const r = Number(reset);
-    return { remaining: Number(remaining), resetAt: r >= 1_000_000_000 ? r * 1000 : now + r * 1000 };
-  }
-  const ietf = o.headers.ratelimit?.match(/;\s*r=(\d+).*?;\s*t=(\d+)/);
-  if (ietf) return { remaining: Number(ietf[1]), resetAt: now + Number(ietf[2]) * 1000 };
-  return undefined;
-}
+/** An answer's rate-limit state, read as the typed client reads it (either header style, a reset as instant or delay). */
+export const limitsOf = (o: Observation): RateLimitState | undefined =>
+  readRateLimitState(new Headers(o.headers), o.at);

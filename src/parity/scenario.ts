@@ -5,6 +5,7 @@
  * then calls without a key), and — only within `spendCredits` — a collection of its own, free suggestions, a 402
  * that charges nothing, a logo (when the budget covers the dearest documented price, 20) and an image. Steps have the same ids on both sides; what the readings mean is decided in inferred.ts.
  */
+import { retryDelayMs } from "../client/rate-limit-state.js";
 import { limitsOf, type Observation } from "./observe.js";
 import type { ParitySide, SideRequest } from "./sides.js";
 
@@ -65,37 +66,22 @@ export async function runScenario(side: ParitySide, options: ScenarioOptions): P
   await send(get("refuse.unknown-route", "/v1/no-such-thing"));
   await send({ step: "refuse.invalid-body", method: "POST", path: "/v1/projects", body: { name: "" } });
 
-  // Free writes that clean up after themselves.
-  const hook = await send({
-    step: "write.webhook-create",
-    method: "POST",
-    path: "/v1/webhooks",
-    body: { url: "https://example.com/masko-contract-parity", events: ["job.completed"] },
-  });
-  const hookId = dataId(hook);
-  if (hookId) {
+  // Free writes that clean up after themselves: created, then deleted.
+  const createAndDelete = async (name: string, path: string, body: unknown) => {
+    const id = dataId(await send({ step: `write.${name}-create`, method: "POST", path, body }));
+    if (!id) return;
     await send({
-      step: "write.webhook-delete",
+      step: `write.${name}-delete`,
       method: "DELETE",
-      path: `/v1/webhooks/${hookId}`,
-      template: "/v1/webhooks/{id}",
+      path: `${path}/${id}`,
+      template: `${path}/{id}`,
     });
-  }
-  const key = await send({
-    step: "write.api-key-create",
-    method: "POST",
-    path: "/v1/api-keys",
-    body: { name: PARITY_NAME },
+  };
+  await createAndDelete("webhook", "/v1/webhooks", {
+    url: "https://example.com/masko-contract-parity",
+    events: ["job.completed"],
   });
-  const keyId = dataId(key);
-  if (keyId) {
-    await send({
-      step: "write.api-key-delete",
-      method: "DELETE",
-      path: `/v1/api-keys/${keyId}`,
-      template: "/v1/api-keys/{id}",
-    });
-  }
+  await createAndDelete("api-key", "/v1/api-keys", { name: PARITY_NAME });
 
   const secondHalf = await rateLimitProbe(side, send, record, started, log);
   await keylessProbe(side, send, record, log);
@@ -139,12 +125,9 @@ async function rateLimitProbe(
     return undefined;
   }
   record(refused, "limits.first-429");
-  const retryAfter = refused.headers["retry-after"];
-  const limits = limitsOf(refused, side.now());
-  const waitMs =
-    retryAfter && /^\d+$/.test(retryAfter)
-      ? Number(retryAfter) * 1000
-      : Math.max(1000, (limits?.resetAt ?? side.now() + 60_000) - side.now());
+  // As the typed client waits out a 429 (Retry-After, else the reset); a minute when the answer says neither.
+  const says = refused.headers["retry-after"] !== undefined || limitsOf(refused) !== undefined;
+  const waitMs = says ? Math.max(1000, retryDelayMs(new Headers(refused.headers), side.now(), 0)) : 60_000;
   log(
     `${side.name}: 429 after ${secondHalf} requests; waiting ${Math.ceil(waitMs / 1000) + 3} s for the reset`,
   );
