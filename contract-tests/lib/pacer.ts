@@ -48,15 +48,12 @@ function record(entry: PacingEntry) {
   if (journalFile) appendFileSync(journalFile, `${JSON.stringify(entry)}\n`);
 }
 
-/** The key's last known state: from the journal (other test files included), else this process's. */
-function lastState(tag: string): RateLimitState | undefined {
-  if (!journalFile) return local.get(tag);
-  const entries = readJournal(journalFile);
-  for (let i = entries.length - 1; i >= 0; i--) {
-    const e = entries[i] as PacingEntry;
-    if (e.kind === "request" && e.key === tag && e.state) return e.state;
-  }
-  return undefined;
+/** Every key's last known state, by tag: from the journal (other test files included), else this process's. */
+function lastStates(): ReadonlyMap<string, RateLimitState> {
+  if (!journalFile) return local;
+  const states = new Map<string, RateLimitState>();
+  for (const e of readJournal(journalFile)) if (e.kind === "request" && e.state) states.set(e.key, e.state);
+  return states;
 }
 
 /** The window a wait of `ms` is for, by the spec's window lengths. */
@@ -96,17 +93,18 @@ async function wait(
  * with the most left in its window (one not used yet counts as full; when all are spent, the one that resets
  * first), with its place for the progress line. Spreading evenly keeps every key of the pool usable to the end.
  */
-function chooseKey(key: string, pooled: boolean): { key: string; which: string } {
+function chooseKey(key: string, pooled: boolean): { key: string; which: string; wait: number } {
   const pool = pooled ? [key, ...poolKeys] : [key];
+  const states = lastStates();
   const now = Date.now();
   let best = { key, index: 0, wait: Number.POSITIVE_INFINITY, left: -1 };
   for (const [index, candidate] of pool.entries()) {
-    const state = lastState(keyTag(candidate));
+    const state = states.get(keyTag(candidate));
     const wait = waitBeforeSendingMs(state, now);
     const left = state ? state.remaining : Number.POSITIVE_INFINITY;
     if (wait < best.wait || (wait === 0 && left > best.left)) best = { key: candidate, index, wait, left };
   }
-  return { key: best.key, which: `key ${best.index + 1} of ${pool.length}` };
+  return { key: best.key, which: `key ${best.index + 1} of ${pool.length}`, wait: best.wait };
 }
 
 /**
@@ -119,11 +117,11 @@ export async function paced<A extends { status: number; headers: Headers; body: 
   send: (key: string | null | undefined) => Promise<A>,
   pooled = false,
 ): Promise<A> {
-  const chosen = key ? chooseKey(key, pooled && poolKeys.length > 0) : { key, which: "no key" };
+  const chosen = key ? chooseKey(key, pooled && poolKeys.length > 0) : { key, which: "no key", wait: 0 };
   const tag = keyTag(chosen.key);
-  const ahead = chosen.key ? waitBeforeSendingMs(lastState(tag), Date.now()) : 0;
-  if (ahead > 0) {
-    await wait(ahead, `for the ${windowFor(ahead, undefined)} window`, tag, "quota_exhausted", chosen.which);
+  if (chosen.wait > 0) {
+    const ms = chosen.wait;
+    await wait(ms, `for the ${windowFor(ms, undefined)} window`, tag, "quota_exhausted", chosen.which);
   }
   for (let attempt = 0; ; attempt++) {
     const answer = await send(chosen.key);

@@ -4,6 +4,7 @@
  * Ctrl-C too. It always leaves one active-key slot free (a check creates a key of its own) and says so when the
  * workspace has fewer slots than asked.
  */
+import { abortableSleep, createRetryingFetch } from "../client/retrying-fetch.js";
 import { policies } from "../policy/policies.js";
 
 /** A created key: its id (to revoke it) and the raw key (to use it). */
@@ -14,15 +15,15 @@ interface PoolKey {
 
 const auth = (key: string) => ({ authorization: `Bearer ${key}`, "content-type": "application/json" });
 
-/** `fetch`, with a 429 waited out as it asks (up to 65 s, three times): revoking must work on a spent window. */
-async function patient(url: string, init: RequestInit): Promise<Response> {
-  for (let attempt = 0; ; attempt++) {
-    const response = await fetch(url, init);
-    const wait = Number(response.headers.get("retry-after") ?? "1");
-    if (response.status !== 429 || attempt >= 3 || wait > 65) return response;
-    await new Promise((done) => setTimeout(done, wait * 1000 + 250));
-  }
-}
+/** The typed client's fetch: a 429 waited out as it asks (up to 65 s, four attempts); revoking must work late. */
+const retrying = createRetryingFetch(
+  (request) => fetch(request),
+  // No waiting before sending: the last answer may be another key's.
+  { maxAttempts: 4, maxWaitMs: 65_000, paceBeforeSending: false },
+  { now: Date.now, sleep: abortableSleep },
+  () => {},
+);
+const patient = (url: string, init: RequestInit) => retrying(new Request(url, init));
 
 /** Creates up to `extra` keys beside `key` at `baseUrl`; returns them and a revoke-all that runs once. */
 export async function createKeyPool(
