@@ -5,7 +5,7 @@ import { probeControl } from "../../src/contract/control-client.js";
 import { listen, type SimulatorServer } from "../../src/mock/node-server.js";
 import { createSimulator } from "../../src/mock/simulator.js";
 import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../../src/mock/webhook-delivery.js";
-import { PROFILES, type Profile } from "./profiles.js";
+import { PROFILES, type Profile } from "../../src/contract/profiles.js";
 
 let server: SimulatorServer | undefined;
 

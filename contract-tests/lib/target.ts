@@ -10,9 +10,9 @@
  * with the reason in their name. A control API that refuses the admin token (401/403) fails the run instead.
  */
 import { inject } from "vitest";
-import type { Profile } from "./profiles.js";
+import type { Profile } from "../../src/contract/profiles.js";
 
-export { type Profile, profileIncludes } from "./profiles.js";
+export { type Profile, profileIncludes } from "../../src/contract/profiles.js";
 
 /** The server under test. */
 export interface Target {

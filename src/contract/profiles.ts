@@ -1,6 +1,6 @@
-/** The contract profiles (no vitest import: the global setup reads them too). */
+/** The contract profiles, shared by the suite (contract-tests/) and the test command (src/cli/commands/test.ts). */
 
-/** The contract profiles, least to most: read only; also free writes; also credit-spending calls. */
+/** The profiles, least to most: read only; also free writes; also credit-spending calls. */
 export const PROFILES = ["readonly", "safe", "full"] as const;
 /** One contract profile. */
 export type Profile = (typeof PROFILES)[number];

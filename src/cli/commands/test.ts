@@ -2,7 +2,7 @@
  * `masko-contract test` (`npm run test:contract`): the contract suite (vitest) against any target — the flags
  * become the suite's environment — with JUnit XML (the profile, the number of checks run and skipped, and each
  * skip's reason written into it), a minimum number of checks, and the coverage matrix when the target is a
- * simulator with a control API. Flags and the target are checked before any check runs (src/cli/target-flags.ts);
+ * simulator with a control API. Flags and the target are checked before any check runs (src/cli/contract-run-plan.ts);
  * against a target without a control API the checks pace themselves to its rate limits (contract-tests/lib/
  * pacer.ts), one file after another, with an estimate first and the pacing figures at the end.
  */
@@ -10,28 +10,13 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
 import { parseArgs } from "node:util";
-import { probeControl } from "../../contract/control-client.js";
 import { countJunit } from "../../contract/junit.js";
 import { policies } from "../../policy/policies.js";
 import { addSkipReasons, formatPacing, pacingFigures, skipReasonCollector } from "../contract-report.js";
+import { type Checked, checkRun, longestWaitMs, printEstimate, skipReason } from "../contract-run-plan.js";
 import { createKeyPool } from "../key-pool.js";
 import { contractSuite } from "../package-files.js";
-import {
-  checkChoice,
-  checkKey,
-  checkTarget,
-  checkUrl,
-  checkWholeNumber,
-  UsageError,
-} from "../target-flags.js";
-
-/** The contract profiles (contract-tests/lib/profiles.ts holds the same list for the suite). */
-const PROFILES = ["readonly", "safe", "full"] as const;
-/**
- * Requests a run of each profile makes against a target without a control API (measured: docs/contract-tests.md),
- * for the estimate printed before it starts.
- */
-const ESTIMATED_REQUESTS: Record<(typeof PROFILES)[number], number> = { readonly: 51, safe: 87, full: 95 };
+import { UsageError } from "../target-flags.js";
 
 export const FLAGS = {
   "base-url": {
@@ -164,9 +149,8 @@ export async function runTest(args: string[]): Promise<number> {
   const suite = contractSuite();
   const { startVitest } = await import("vitest/node");
   const skips = skipReasonCollector(skipReason(checked.profile, checked.hasControl));
-  let vitest: Awaited<ReturnType<typeof startVitest>>;
   try {
-    vitest = await startVitest("test", typeof values.only === "string" ? [values.only] : [], {
+    const vitest = await startVitest("test", typeof values.only === "string" ? [values.only] : [], {
       watch: false,
       // No results cache: it would be written into the suite's folder (inside an installed package, or into the
       // sources of a checkout, where it made the next `npm run mock` think the sources had changed).
@@ -247,100 +231,4 @@ export async function runTest(args: string[]): Promise<number> {
     if (missing.length > 0) status = 1;
   }
   return status;
-}
-
-/** What the flags and the target allow. */
-interface Checked {
-  profile: (typeof PROFILES)[number];
-  hasControl: boolean;
-  /** Whether the target was given (not a simulator the suite starts). */
-  external: boolean;
-  minChecks: number;
-  maxDurationSeconds: number | undefined;
-  /** Keys a paced run spreads over (the given one and N − 1 created for the run). */
-  keys: number;
-}
-
-/** Checks every flag's value, then the target (reachable, key accepted) and its control API; throws UsageError. */
-async function checkRun(): Promise<Checked> {
-  const env = process.env;
-  const baseUrl = env.MASKO_BASE_URL ? checkUrl("base-url", env.MASKO_BASE_URL) : undefined;
-  const apiKey = env.MASKO_API_KEY ? checkKey("api-key", env.MASKO_API_KEY) : undefined;
-  const controlUrl = env.MASKO_CONTROL_URL ? checkUrl("control-url", env.MASKO_CONTROL_URL) : baseUrl;
-  const profile = env.MASKO_CONTRACT_PROFILE
-    ? checkChoice("profile", env.MASKO_CONTRACT_PROFILE, PROFILES)
-    : undefined;
-  if (env.MASKO_CONTRACT_SPEND_CREDITS) checkWholeNumber("spend-credits", env.MASKO_CONTRACT_SPEND_CREDITS);
-  const minChecks = checkWholeNumber("min-checks", env.MASKO_CONTRACT_MIN_CHECKS ?? "1");
-  const keys = checkWholeNumber("keys", env.MASKO_CONTRACT_KEYS ?? "1", 1);
-  const maxKeys = policies.keyPolicy.maxActiveKeysPerWorkspace - 1;
-  if (keys > maxKeys)
-    throw new UsageError(`--keys must be at most ${maxKeys} (the workspace's cap, less one a check uses)`);
-  const maxDurationSeconds = env.MASKO_CONTRACT_MAX_DURATION
-    ? checkWholeNumber("max-duration", env.MASKO_CONTRACT_MAX_DURATION, 1)
-    : undefined;
-  if (!baseUrl || !apiKey || !controlUrl) {
-    return {
-      profile: profile ?? "full",
-      hasControl: true,
-      external: false,
-      minChecks,
-      maxDurationSeconds,
-      keys,
-    };
-  }
-  env.MASKO_BASE_URL = baseUrl;
-  await checkTarget(baseUrl, apiKey);
-  let hasControl: boolean;
-  try {
-    hasControl =
-      (await probeControl(controlUrl, { adminToken: env.MASKO_MOCK_ADMIN_TOKEN || undefined, apiKey })) !==
-      undefined;
-  } catch (error) {
-    throw new UsageError((error as Error).message);
-  }
-  return {
-    profile: profile ?? (hasControl ? "full" : "safe"),
-    hasControl,
-    external: true,
-    minChecks,
-    maxDurationSeconds,
-    keys,
-  };
-}
-
-/** The longest a check may wait on a target's limits (the longest window, twice the shortest, a margin). */
-function longestWaitMs(maxDurationSeconds: number | undefined): number {
-  if (maxDurationSeconds !== undefined) return maxDurationSeconds * 1000;
-  const lengths = policies.rateLimits.windows.map((w) => w.windowSeconds);
-  return (Math.max(...lengths) + 2 * Math.min(...lengths) + 60) * 1000;
-}
-
-/** The estimate printed before a paced run. */
-function printEstimate(profile: (typeof PROFILES)[number], perMinute: number, keys: number) {
-  const requests = ESTIMATED_REQUESTS[profile];
-  const floor = (requests / (perMinute * keys)) * 60;
-  // The first window's requests go at once; each later full window is waited for.
-  const waits = Math.max(0, Math.ceil(requests / (perMinute * keys)) - 1) * 60;
-  console.log(
-    `contract run: profile ${profile} makes about ${requests} requests on ${keys} key${keys === 1 ? "" : "s"} at ` +
-      `${perMinute}/min each: the limits' floor is ${floor.toFixed(0)} s; expect about ${waits + 15} s ` +
-      `(up to ${waits} s of it waiting)`,
-  );
-}
-
-/** Why a check was skipped, for the JUnit report. */
-function skipReason(profile: string, hasControl: boolean) {
-  return ({ note, suites }: { note: string | undefined; suites: string[] }) => {
-    if (note) return note;
-    const block = suites.join(" > ");
-    if (/needs the simulator's control API/.test(block)) {
-      return hasControl
-        ? "skipped by --filter/--only"
-        : "needs the simulator's control API; the target has none";
-    }
-    const wanted = block.match(/\(profile (\w+)\)/)?.[1];
-    if (wanted && wanted !== profile) return `a profile ${wanted} check; this run's profile is ${profile}`;
-    return "not selected in this run (--filter, --only or .skip)";
-  };
 }
