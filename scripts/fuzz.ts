@@ -1,7 +1,9 @@
 /**
  * `npm run fuzz`: Schemathesis (pinned in scripts/setup-test-env.sh) against a simulator it starts on a loopback
  * port, with every check, a fixed seed and a bounded number of examples per operation. Rate limits are raised
- * and the demo workspace is funded so the fuzzer explores behaviour rather than 429s and 402s.
+ * and the demo workspace is funded so the fuzzer explores behaviour rather than 429s and 402s. What this run cannot
+ * show, a run at production's own limits does: `npm run fuzz:stock` (scripts/fuzz-stock.ts) runs Schemathesis
+ * stock against `npm run mock` at its defaults (60/min, 1,000/h, 100 credits), and must find no failure either.
  * Usage: npm run fuzz [-- --max-examples 25 --seed 42]
  */
 import { spawn } from "node:child_process";

@@ -94,8 +94,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     ...(behaviour["api-key-endpoints"] === "off" ? API_KEY_OPERATIONS : []),
     ...(behaviour["canvas-status-route"] === "off" ? ["getCanvasStatus"] : []),
   ]);
-  const limitHeaders = rateLimitHeaderWriter(services.behaviour, services.policies.rateLimits.windows);
-  const flat402 = services.behaviour["insufficient-credits-body"] === "flat";
+  const limitHeaders = rateLimitHeaderWriter(behaviour, services.policies.rateLimits.windows);
+  const flat402 = behaviour["insufficient-credits-body"] === "flat";
   const cors = createCors(options.corsOrigin ?? "*", [...limitHeaders.exposed, ...EXPOSED_HEADERS]);
   const gate = createGate(services, cors, publicPaths, limitHeaders);
   const route = createRouter(validator, OPERATION_HANDLERS, withheld);

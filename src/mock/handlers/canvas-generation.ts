@@ -148,9 +148,10 @@ export const exportCanvas: OperationHandler<"exportCanvas"> = async ({ caller, s
   }
   const shownNodes = canvas.nodes.filter((n) => !partial || done("node", n.id));
   const shown = new Set(shownNodes.map((n) => n.id));
+  const edgeById = new Map(canvas.edges.map((e) => [e.id, e]));
   const exported = new Set(
     todo.edges.filter((id) => {
-      const e = canvas.edges.find((edge) => edge.id === id);
+      const e = edgeById.get(id);
       return !partial || (done("edge", id) && e !== undefined && shown.has(e.source) && shown.has(e.target));
     }),
   );
