@@ -2,10 +2,10 @@
 import { writeFileSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { probeControl } from "../../src/contract/control-client.js";
+import { PROFILES, type Profile } from "../../src/contract/profiles.js";
 import { listen, type SimulatorServer } from "../../src/mock/node-server.js";
 import { createSimulator } from "../../src/mock/simulator.js";
 import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../../src/mock/webhook-delivery.js";
-import { PROFILES, type Profile } from "../../src/contract/profiles.js";
 
 let server: SimulatorServer | undefined;
 
