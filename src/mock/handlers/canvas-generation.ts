@@ -8,7 +8,7 @@ import {
   partsToGenerate,
   planGenerateAll,
 } from "../rules/canvas.js";
-import { isoNow, type OperationHandler } from "../services.js";
+import { type Caller, isoNow, type OperationHandler, type Services } from "../services.js";
 import type { ResourceRecords, ResourceWrite } from "../store/records.js";
 import { loadCanvas, type PartKind, partJobs } from "./canvas-state.js";
 import { commitPlanned, newItem, planJob } from "./job-plan.js";
@@ -27,6 +27,83 @@ function plannedJob(part: PlannedPart, canvas: Canvas, urlOf: (nodeId: string) =
     source_asset_url: edge ? urlOf(edge.source) : null,
     target_asset_url: edge ? urlOf(edge.target) : null,
   };
+}
+
+/** A generate-all run planned on the canvas as stored now: what it queues, and the canvas it was planned from. */
+async function planRun(
+  services: Services,
+  caller: Caller,
+  path: Record<string, string>,
+  options: GenerateAllOptions,
+) {
+  const { collection, canvas } = await loadCanvas(services, caller, path);
+  const jobs = await partJobs(services, canvas);
+  const plan = planGenerateAll(
+    canvas.nodes,
+    canvas.edges,
+    (kind, id) => jobs.get(`${kind}:${id}`)?.status ?? "missing",
+    options,
+    services.policies.creditCost,
+  );
+  const urlOf = (nodeId: string) => {
+    const job = jobs.get(`node:${nodeId}`);
+    return job?.status === "completed" ? (job.urls.image ?? null) : null;
+  };
+  const queued: { job_id: string; poll_url: string; kind: PartKind; id: string }[] = [];
+  const writes: ResourceWrite[] = [];
+  if (!options.dryRun && plan.parts.length > 0) {
+    const next: Canvas = {
+      ...canvas,
+      nodes: structuredClone(canvas.nodes),
+      edges: structuredClone(canvas.edges),
+      updated_at: isoNow(services),
+    };
+    for (const part of plan.parts) {
+      const node = next.nodes.find((n) => n.id === part.id);
+      const item = newItem(
+        services,
+        caller,
+        collection,
+        node?.itemName ?? part.id,
+        part.kind === "node" ? "image" : "animation",
+      );
+      const job = planJob(services, caller, {
+        collection,
+        item,
+        type: part.kind === "node" ? "image" : part.edgeType === "reverse" ? "reverse" : "animation",
+        form: part.kind === "node" ? null : "transition",
+        duration: part.duration,
+        cost: part.cost,
+      });
+      writes.push(...job.writes);
+      if (part.kind === "node" && node) {
+        node.itemId = item.id;
+        node.assetId = job.assetIds.image ?? null;
+        next.node_jobs = { ...next.node_jobs, [part.id]: job.jobId };
+      } else {
+        const edge = next.edges.find((e) => e.id === part.id);
+        if (edge) edge.videoAssetIds = job.assetIds;
+        next.edge_jobs = { ...next.edge_jobs, [part.id]: job.jobId };
+      }
+      queued.push({ job_id: job.jobId, poll_url: `/v1/jobs/${job.jobId}`, kind: part.kind, id: part.id });
+    }
+    writes.push({ kind: "canvas", record: next });
+  }
+  const result: Schemas["GenerateAllResult"] = {
+    dry_run: options.dryRun,
+    generated: queued.length,
+    skipped: plan.skippedEdges,
+    skipped_items: plan.skippedItems,
+    reverse_free: plan.reverseFree,
+    already_complete: plan.alreadyComplete,
+    estimated_cost: plan.estimatedCost,
+    actual_cost: options.dryRun ? 0 : plan.estimatedCost,
+    would_charge_credits: plan.estimatedCost,
+    total_credits: plan.estimatedCost,
+    planned_jobs: plan.parts.map((p) => plannedJob(p, canvas, urlOf)),
+    jobs: queued,
+  };
+  return { writes, basis: [{ kind: "canvas" as const, record: canvas }], cost: plan.estimatedCost, result };
 }
 
 export const generateCanvasAssets: OperationHandler<"generateCanvasAssets"> = async ({
@@ -50,82 +127,20 @@ export const generateCanvasAssets: OperationHandler<"generateCanvasAssets"> = as
     skipCompleted: body.skip_completed ?? true,
     duration: body.duration,
   };
-  const { collection, canvas } = await loadCanvas(services, caller, path);
-  const jobs = await partJobs(services, canvas);
-  const plan = planGenerateAll(
-    canvas.nodes,
-    canvas.edges,
-    (kind, id) => jobs.get(`${kind}:${id}`)?.status ?? "missing",
-    options,
-    services.policies.creditCost,
-  );
-  const urlOf = (nodeId: string) => {
-    const job = jobs.get(`node:${nodeId}`);
-    return job?.status === "completed" ? (job.urls.image ?? null) : null;
-  };
-  const queued: { job_id: string; poll_url: string; kind: PartKind; id: string }[] = [];
-  if (!options.dryRun && plan.parts.length > 0) {
-    await commitPlanned(
-      services,
-      caller,
-      async () => {
-        const next: Canvas = {
-          ...canvas,
-          nodes: structuredClone(canvas.nodes),
-          edges: structuredClone(canvas.edges),
-          updated_at: isoNow(services),
-        };
-        const writes: ResourceWrite[] = [];
-        for (const part of plan.parts) {
-          const node = next.nodes.find((n) => n.id === part.id);
-          const item = newItem(
-            services,
-            caller,
-            collection,
-            node?.itemName ?? part.id,
-            part.kind === "node" ? "image" : "animation",
-          );
-          const job = planJob(services, caller, {
-            collection,
-            item,
-            type: part.kind === "node" ? "image" : part.edgeType === "reverse" ? "reverse" : "animation",
-            form: part.kind === "node" ? null : "transition",
-            duration: part.duration,
-            cost: part.cost,
-          });
-          writes.push(...job.writes);
-          if (part.kind === "node" && node) {
-            node.itemId = item.id;
-            node.assetId = job.assetIds.image ?? null;
-            next.node_jobs = { ...next.node_jobs, [part.id]: job.jobId };
-          } else {
-            const edge = next.edges.find((e) => e.id === part.id);
-            if (edge) edge.videoAssetIds = job.assetIds;
-            next.edge_jobs = { ...next.edge_jobs, [part.id]: job.jobId };
-          }
-          queued.push({ job_id: job.jobId, poll_url: `/v1/jobs/${job.jobId}`, kind: part.kind, id: part.id });
-        }
-        writes.push({ kind: "canvas", record: next });
-        return [{ writes }];
-      },
-      () => plan.estimatedCost,
-    );
+  if (options.dryRun) {
+    const run = await planRun(services, caller, path, options);
+    return { status: 200, body: { data: run.result } };
   }
-  const result: Schemas["GenerateAllResult"] = {
-    dry_run: options.dryRun,
-    generated: queued.length,
-    skipped: plan.skippedEdges,
-    skipped_items: plan.skippedItems,
-    reverse_free: plan.reverseFree,
-    already_complete: plan.alreadyComplete,
-    estimated_cost: plan.estimatedCost,
-    actual_cost: options.dryRun ? 0 : plan.estimatedCost,
-    would_charge_credits: plan.estimatedCost,
-    total_credits: plan.estimatedCost,
-    planned_jobs: plan.parts.map((p) => plannedJob(p, canvas, urlOf)),
-    jobs: queued,
-  };
-  return { status: options.dryRun ? 200 : 202, body: { data: result } };
+  // Planned again (and charged once) when a concurrent request changed the canvas first.
+  const { plans } = await commitPlanned(
+    services,
+    caller,
+    async () => [await planRun(services, caller, path, options)],
+    ([run]) => run?.cost ?? 0,
+  );
+  const run = plans[0];
+  if (!run) throw new Error("generate-all planned nothing");
+  return { status: 202, body: { data: run.result } };
 };
 
 export const exportCanvas: OperationHandler<"exportCanvas"> = async ({ caller, services, path }) => {

@@ -75,18 +75,31 @@ function planTemplate(
   };
 }
 
-/** Applies a template and charges it in one atomic step. */
+/** The collection and canvas a template applies to; `stored` when the canvas already exists (not a new one). */
+interface TemplateTarget {
+  collection: Collection;
+  canvas: Canvas;
+  stored: boolean;
+}
+
+/**
+ * Applies a template and charges it in one atomic step, on the condition that a stored canvas is still as `load`
+ * read it (a concurrent application makes `load` run again and see the nodes it added).
+ */
 function applyTemplate(
   services: Services,
   caller: Caller,
-  collection: Collection,
-  canvas: Canvas,
   templateId: string,
+  load: () => Promise<TemplateTarget>,
 ) {
   return commitPlanned(
     services,
     caller,
-    async () => [planTemplate(services, caller, collection, canvas, templateId)],
+    async () => {
+      const { collection, canvas, stored } = await load();
+      const plan = planTemplate(services, caller, collection, canvas, templateId);
+      return [{ ...plan, basis: stored ? [{ kind: "canvas" as const, record: canvas }] : [] }];
+    },
     ([plan]) => plan?.total ?? 0,
   );
 }
@@ -111,7 +124,12 @@ export const createCanvas: OperationHandler<"createCanvas"> = async ({ caller, s
   };
   if (body.template_id === undefined) await services.store.putResource({ kind: "canvas", record: canvas });
   else {
-    const { plans } = await applyTemplate(services, caller, collection, canvas, body.template_id);
+    const fresh = canvas;
+    const { plans } = await applyTemplate(services, caller, body.template_id, async () => ({
+      collection,
+      canvas: fresh,
+      stored: false,
+    }));
     canvas = plans[0]?.canvas ?? canvas;
   }
   return { status: 201, body: { data: await presentCanvas(services, canvas) } };
@@ -133,10 +151,12 @@ export const applyCanvasTemplate: OperationHandler<"applyCanvasTemplate"> = asyn
   path,
   body,
 }) => {
-  const { collection, canvas } = await loadCanvas(services, caller, path);
-  if (canvas.nodes.length > 0)
-    throw conflict("This canvas already has nodes; templates apply to empty canvases.");
-  const { plans } = await applyTemplate(services, caller, collection, canvas, body.template_id);
+  const { plans } = await applyTemplate(services, caller, body.template_id, async () => {
+    const { collection, canvas } = await loadCanvas(services, caller, path);
+    if (canvas.nodes.length > 0)
+      throw conflict("This canvas already has nodes; templates apply to empty canvases.");
+    return { collection, canvas, stored: true };
+  });
   return { status: 202, body: { data: plans[0]?.applied } };
 };
 

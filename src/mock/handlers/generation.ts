@@ -16,6 +16,8 @@ type Collection = ResourceRecords["collection"];
 
 interface Planned {
   writes: ResourceWrite[];
+  /** The existing item the job rewrites, as read (the charge holds only while it is unchanged). */
+  basis: ResourceWrite[];
   accepted: components["schemas"]["GenerateAccepted"];
 }
 
@@ -97,7 +99,7 @@ async function plan(
     writes.push(...back.writes);
     accepted.reverse_job_id = back.jobId;
   }
-  return { writes, accepted };
+  return { writes, basis: existing ? [{ kind: "item", record: existing }] : [], accepted };
 }
 
 /** The collection with the style card its first generation extracts (the simulator's stands in for the AI's). */
@@ -117,16 +119,19 @@ function withStyleCard(services: Services, collection: Collection): ResourceWrit
 
 /** Plans every body, then charges the total and writes everything in one atomic step (or nothing: 402). */
 async function acceptAll(services: Services, caller: Caller, collectionId: string, bodies: GenerateBody[]) {
-  const collection = await loadOwned(services, caller, "collection", collectionId);
   return commitPlanned(
     services,
     caller,
     async () => {
+      const collection = await loadOwned(services, caller, "collection", collectionId);
       const plans: Planned[] = [];
       for (const body of bodies) plans.push(await plan(services, caller, collection, body));
       // "Style card extraction (automatic on first generation)" (credits page): a collection without a style card
-      // gets one with its first accepted generation, in the same atomic write.
-      if (collection.config.style_card === null) plans[0]?.writes.push(withStyleCard(services, collection));
+      // gets one with its first accepted generation, in the same atomic write (on the collection as read).
+      if (collection.config.style_card === null) {
+        plans[0]?.writes.push(withStyleCard(services, collection));
+        plans[0]?.basis.push({ kind: "collection", record: collection });
+      }
       return plans;
     },
     () => batchCost(bodies, services.policies.creditCost),

@@ -3,7 +3,7 @@
  * with their charge in one atomic step. Shared by the generate, preview and canvas operations.
  */
 import type { components } from "../../generated/masko-api.js";
-import { insufficientCredits } from "../masko-error.js";
+import { conflict, insufficientCredits } from "../masko-error.js";
 import type { AnimationForm } from "../rules/credit-cost.js";
 import { ASSET_FORMATS, assetTypesFor, jobSchedule } from "../rules/jobs.js";
 import { type Caller, isoNow, type Services } from "../services.js";
@@ -144,29 +144,48 @@ export function planJob(services: Services, caller: Caller, spec: JobSpec): Plan
   return { jobId, assetIds, urls, sizeUrls, writes };
 }
 
+/** Work to commit: the records it writes and, when it was planned from stored records, those records as read. */
+export interface PlannedWork {
+  writes: ResourceWrite[];
+  /** The records the plan was made from (as read): the charge applies only while each is stored unchanged. */
+  basis?: ResourceWrite[];
+}
+
+/** How many times a plan is made again when a record it was made from changed under it. */
+const PLAN_ATTEMPTS = 8;
+
 /**
  * Runs `planAll`, marks as many of the planned jobs as there are queued injected failures as failing (taken from
  * the store atomically, so a failure set on one instance is used once across all), then charges `cost(plans)` and
  * writes every record in one atomic step (402 and nothing written when the balance is short: the failures go back
- * to the queue) and schedules the jobs.
+ * to the queue) and schedules the jobs. The charge is conditional on the plans' basis: when a concurrent request
+ * changed a record they were made from, nothing is charged and `planAll` runs again on what is stored now, so
+ * concurrent requests charge as they would one after another (409 if the records keep changing).
  */
-export async function commitPlanned<T extends { writes: ResourceWrite[] }>(
+export async function commitPlanned<T extends PlannedWork>(
   services: Services,
   caller: Caller,
   planAll: () => Promise<T[]>,
   cost: (plans: T[]) => number,
 ): Promise<{ plans: T[]; total: number }> {
-  const plans = await planAll();
-  const total = cost(plans);
-  const writes = plans.flatMap((p) => p.writes);
-  const jobs = writes.flatMap((w) => (w.kind === "job" ? [w.record] : []));
-  const failing = caller.faults.failNextJobs > 0 ? await services.store.takeJobFailures(jobs.length) : 0;
-  for (const job of jobs.slice(0, failing)) job.will_fail = true;
-  const result = await services.store.chargeAndWrite(caller.workspace.id, total, writes);
-  if (!result.ok) {
+  for (let attempt = 1; ; attempt++) {
+    const plans = await planAll();
+    const total = cost(plans);
+    const writes = plans.flatMap((p) => p.writes);
+    if (writes.length === 0) return { plans, total };
+    const jobs = writes.flatMap((w) => (w.kind === "job" ? [w.record] : []));
+    const failing = caller.faults.failNextJobs > 0 ? await services.store.takeJobFailures(jobs.length) : 0;
+    for (const job of jobs.slice(0, failing)) job.will_fail = true;
+    const basis = plans.flatMap((p) => p.basis ?? []);
+    const result = await services.store.chargeAndWrite(caller.workspace.id, total, writes, basis);
+    if (result.ok) {
+      for (const job of jobs) services.scheduler.soon(job.done_after_ms + 20);
+      return { plans, total };
+    }
     if (failing > 0) await services.store.returnJobFailures(failing);
-    throw insufficientCredits(total, result.balance);
+    if (!("changed" in result)) throw insufficientCredits(total, result.balance);
+    if (attempt === PLAN_ATTEMPTS) {
+      throw conflict("Concurrent requests kept changing what this one depends on; nothing was charged. Retry.");
+    }
   }
-  for (const job of jobs) services.scheduler.soon(job.done_after_ms + 20);
-  return { plans, total };
 }

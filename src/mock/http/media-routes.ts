@@ -8,6 +8,8 @@
 import parseRange from "range-parser";
 import { MaskoError, notFound } from "../masko-error.js";
 import { type AssetMedia, assetMedia } from "../media/asset-media.js";
+import { drawCard } from "../media/card.js";
+import { type CardRenderer, createCardRenderer } from "../media/card-renderer.js";
 import { sha256Hex } from "../platform.js";
 import type { Services } from "../services.js";
 import { createCors } from "./cors.js";
@@ -20,7 +22,12 @@ const ALLOW = { methods: "GET, HEAD, OPTIONS", headers: "Range, If-None-Match, I
 const READY_CACHE_CONTROL = "public, max-age=300";
 
 /** The asset server of one simulator; `answer` takes the CDN path (what follows the assets base). */
-export function mediaRoutes(services: Services, corsOrigin: string, onError?: (error: unknown) => void) {
+export function mediaRoutes(
+  services: Services,
+  corsOrigin: string,
+  onError?: (error: unknown) => void,
+  cards: CardRenderer = createCardRenderer({ draw: drawCard }),
+) {
   const cors = createCors(corsOrigin, EXPOSED, ALLOW);
   const error = (e: MaskoError, headers: Record<string, string> = {}) =>
     jsonAnswer(e.status, e.body(), { ...cors.headers(), ...e.headers, ...headers });
@@ -83,10 +90,12 @@ export function mediaRoutes(services: Services, corsOrigin: string, onError?: (e
       }
       let media: AssetMedia | undefined;
       try {
-        media = await assetMedia(services, decodeURIComponent(path));
+        media = await assetMedia(services, decodeURIComponent(path), cards, request.address ?? "");
       } catch (e) {
-        // A malformed escape is no asset; the store being away is 503; anything else is reported, 500.
+        // A malformed escape is no asset; a full render queue is 429; the store being away is 503; anything else
+        // is reported, 500.
         if (e instanceof URIError) return error(notFound("Asset"));
+        if (e instanceof MaskoError) return error(e);
         return error(asMaskoError(e, onError));
       }
       if (!media) return error(notFound("Asset"));

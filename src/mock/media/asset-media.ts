@@ -10,7 +10,7 @@ import { fromBase64 } from "../platform.js";
 import { originalOfSizeVariant } from "../rules/cdn-path.js";
 import type { Services } from "../services.js";
 import type { ResourceRecords } from "../store/records.js";
-import { drawCard } from "./card.js";
+import type { CardRenderer } from "./card-renderer.js";
 import { CLIPS, UPLOAD_SAMPLES } from "./samples.generated.js";
 
 type Asset = ResourceRecords["asset"];
@@ -47,21 +47,6 @@ function sample(base64: string): Uint8Array {
   return bytes;
 }
 
-const CARD_CACHE_SIZE = 64;
-const cards = new Map<string, Uint8Array>();
-
-/** A card, drawn once per content (a small cache: drawing takes tens of milliseconds). */
-function cachedCard(spec: Parameters<typeof drawCard>[0]): Uint8Array {
-  const key = JSON.stringify(spec);
-  let bytes = cards.get(key);
-  if (!bytes) {
-    bytes = drawCard(spec);
-    if (cards.size >= CARD_CACHE_SIZE) cards.delete(cards.keys().next().value as string);
-    cards.set(key, bytes);
-  }
-  return bytes;
-}
-
 /** The item's and the collection's names for an image card. */
 async function namesOf(services: Services, asset: Asset): Promise<{ title: string; caption: string }> {
   const item = asset.item_id ? await services.store.getResource("item", asset.item_id) : undefined;
@@ -71,8 +56,16 @@ async function namesOf(services: Services, asset: Asset): Promise<{ title: strin
   return { title: item?.name ?? "preview", caption: collection?.name ?? "" };
 }
 
-/** The media an asset URL's CDN path serves, or undefined when no asset lives there. */
-export async function assetMedia(services: Services, path: string): Promise<AssetMedia | undefined> {
+/**
+ * The media an asset URL's CDN path serves, or undefined when no asset lives there. Cards come from `cards`
+ * (cached, drawn off the request path; `address` is whose queue a render waits in).
+ */
+export async function assetMedia(
+  services: Services,
+  path: string,
+  cards: CardRenderer,
+  address: string,
+): Promise<AssetMedia | undefined> {
   const asset = await findAsset(services, path);
   if (!asset) return undefined;
   // Behaviour failed-asset=not-found: a failed job's URLs answer 404 instead of keeping the placeholder (D29).
@@ -86,7 +79,10 @@ export async function assetMedia(services: Services, path: string): Promise<Asse
   if (asset.type === "image" || asset.type === "transparent_image") {
     const names = await namesOf(services, asset);
     const transparent = asset.type === "transparent_image";
-    const bytes = cachedCard({ ...names, transparent, placeholder, seed: asset.item_id ?? asset.id });
+    const bytes = await cards.card(
+      { ...names, transparent, placeholder, seed: asset.item_id ?? asset.id },
+      address,
+    );
     return { bytes, contentType, status };
   }
   const clips = placeholder ? CLIPS.placeholder : CLIPS.ready;

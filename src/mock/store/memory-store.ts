@@ -247,9 +247,12 @@ export function createMemoryStore(): Store {
       return out;
     },
 
-    async chargeAndWrite(workspaceId, cost, records): Promise<ChargeResult> {
+    async chargeAndWrite(workspaceId, cost, records, basis = []): Promise<ChargeResult> {
       const w = workspaces.get(workspaceId);
       if (!w) return { ok: false, balance: 0 };
+      const asRead = ({ kind, record }: ResourceWrite) =>
+        JSON.stringify(table(kind).get(record.id)) === JSON.stringify(record);
+      if (!basis.every(asRead)) return { ok: false, changed: true };
       const decision = decideCharge(w.balance, cost);
       if (!decision.ok) return decision;
       w.balance = decision.balance;

@@ -121,22 +121,28 @@ return 1
 `;
 
 /**
- * Charge `cost` and write records, or nothing when the balance is short. KEYS[1] = workspace hash, KEYS[2] = seq.
- * ARGV = prefix, cost, then per record: kind, id, workspace, json, due (for an unfinished job: when it is due, in
+ * Charge `cost` and write records, or nothing when the balance is short or a record of the basis changed. KEYS[1] =
+ * workspace hash, KEYS[2] = seq. ARGV = prefix, cost, n, then n pairs of the basis ("kind:id", json as read), then
+ * per record: kind, id, workspace, json, due (for an unfinished job: when it is due, in
  * simulated ms; else empty), CDN path (an asset's, else empty). Unfinished jobs join the workspace's open set
  * (counted as `open` in its hash, which admission reads) and the shared due index; an asset is found by its CDN
  * path.
- * Returns { ok, balance }.
+ * Returns { ok, balance }: ok 1 charged, 0 short, 2 a basis record changed.
  */
 export const CHARGE_AND_WRITE = `
 local P = ARGV[1]
 local cost = tonumber(ARGV[2])
+local first = 4 + 2 * tonumber(ARGV[3])
+-- The records the charge was planned from must still be stored exactly as they were read.
+for i = 4, first - 1, 2 do
+  if redis.call('GET', P .. 'res:' .. ARGV[i]) ~= ARGV[i + 1] then return { 2, 0 } end
+end
 local balance = tonumber(redis.call('HGET', KEYS[1], 'balance') or '-1')
 if balance < 0 then return { 0, 0 } end
 if balance < cost then return { 0, balance } end
 -- Lua's unary minus of 0 is -0, which Redis refuses as an integer: a free charge touches nothing.
 if cost > 0 then balance = redis.call('HINCRBY', KEYS[1], 'balance', -cost) end
-for i = 3, #ARGV, 6 do
+for i = first, #ARGV, 6 do
   local kind, id, ws, json, due, path = ARGV[i], ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5]
   redis.call('SET', P .. 'res:' .. kind .. ':' .. id, json)
   if path ~= '' then redis.call('SET', P .. 'asset-path:' .. path, id) end

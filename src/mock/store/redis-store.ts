@@ -319,8 +319,9 @@ export function createRedisStore(
           .filter((r): r is ResourceRecords[K] => r !== undefined);
       }),
 
-    chargeAndWrite: (workspaceId, cost, records) =>
+    chargeAndWrite: (workspaceId, cost, records, basis = []) =>
       guard(async (): Promise<ChargeResult> => {
+        const asRead = basis.flatMap((w) => [`${w.kind}:${w.record.id}`, JSON.stringify(w.record)]);
         const args = records.flatMap((w) => [
           w.kind,
           w.record.id,
@@ -334,8 +335,11 @@ export function createRedisStore(
           `${P}seq`,
           P,
           cost,
+          basis.length,
+          ...asRead,
           ...args,
         );
+        if (ok === 2) return { ok: false, changed: true };
         return ok === 1 ? { ok: true, balance: Number(balance) } : { ok: false, balance: Number(balance) };
       }),
     listUnfinishedJobs: (workspaceId) =>

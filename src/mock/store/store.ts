@@ -46,8 +46,14 @@ export interface Admitted {
   decision: RateLimitDecision;
 }
 
-/** Result of an atomic charge: the balance after it (or, when refused, the unchanged balance). */
-export type ChargeResult = { ok: true; balance: number } | { ok: false; balance: number };
+/**
+ * Result of an atomic charge: the balance after it (or, when refused, the unchanged balance), or `changed` when a
+ * record the charge was planned from is no longer as it was read (nothing charged, nothing written).
+ */
+export type ChargeResult =
+  | { ok: true; balance: number }
+  | { ok: false; balance: number }
+  | { ok: false; changed: true };
 
 /** The simulator's storage. */
 export interface Store {
@@ -111,8 +117,16 @@ export interface Store {
   /** A workspace's resources of one kind, oldest first. */
   listResources<K extends ResourceKind>(kind: K, workspaceId: string): Promise<ResourceRecords[K][]>;
 
-  /** Charges `cost` and writes `records` in one atomic step, or does nothing when the balance is short. */
-  chargeAndWrite(workspaceId: string, cost: number, records: ResourceWrite[]): Promise<ChargeResult>;
+  /**
+   * Charges `cost` and writes `records` in one atomic step, or does nothing when the balance is short or when a
+   * record of `basis` (what the charge was planned from, as it was read) is no longer stored exactly so.
+   */
+  chargeAndWrite(
+    workspaceId: string,
+    cost: number,
+    records: ResourceWrite[],
+    basis?: readonly ResourceWrite[],
+  ): Promise<ChargeResult>;
   /** Jobs of a workspace not yet completed or failed. */
   listUnfinishedJobs(workspaceId: string): Promise<ResourceRecords["job"][]>;
   /**

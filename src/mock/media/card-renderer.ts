@@ -1,0 +1,132 @@
+/**
+ * Draws cards off the request path, so keyless clients cannot stall the server with them. A card costs a few
+ * milliseconds of CPU and the asset route needs no key, so:
+ * - cards are cached by content (least recently used first out, bounded in bytes, not in entries: cycling through
+ *   the cache means creating that many assets, which costs credits and rate-limited calls);
+ * - one render at a time, each in its own event-loop turn, so any other request waits for at most one card;
+ * - the queue is served round-robin by client address, and an address with `maxQueuedPerAddress` cards waiting is
+ *   told to retry (429 in the error envelope) instead of growing the queue;
+ * - concurrent requests for the same card share one render.
+ */
+import { MaskoError } from "../masko-error.js";
+import type { CardSpec } from "./card.js";
+
+/** Settings of a card renderer. */
+export interface CardRendererOptions {
+  /** Bytes of PNG kept (default 16 MiB: about 2,000 cards). */
+  maxCacheBytes?: number;
+  /** Cards one address may have waiting to be drawn (default 8). */
+  maxQueuedPerAddress?: number;
+  /** Draws one card (synchronous CPU work). */
+  draw: (spec: CardSpec) => Uint8Array;
+}
+
+/** A card renderer: `card` answers from the cache or queues the drawing. */
+export interface CardRenderer {
+  card(spec: CardSpec, address: string): Promise<Uint8Array>;
+  /** Cards drawn so far (a cache hit draws nothing). */
+  readonly drawn: number;
+}
+
+interface Waiting {
+  key: string;
+  spec: CardSpec;
+  resolve(bytes: Uint8Array): void;
+  reject(error: unknown): void;
+}
+
+/** One event-loop turn: I/O and timers of other requests run before the next card is drawn. */
+const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
+
+export function createCardRenderer(options: CardRendererOptions): CardRenderer {
+  const maxCacheBytes = options.maxCacheBytes ?? 16 * 1024 * 1024;
+  const maxQueued = options.maxQueuedPerAddress ?? 8;
+  const cache = new Map<string, Uint8Array>();
+  let cachedBytes = 0;
+  const inFlight = new Map<string, Promise<Uint8Array>>();
+  /** Waiting renders by address; a Map keeps the round-robin order. */
+  const queues = new Map<string, Waiting[]>();
+  let drawing = false;
+  let drawn = 0;
+
+  const remember = (key: string, bytes: Uint8Array) => {
+    cache.set(key, bytes);
+    cachedBytes += bytes.byteLength;
+    for (const [oldest, old] of cache) {
+      if (cachedBytes <= maxCacheBytes) break;
+      cache.delete(oldest);
+      cachedBytes -= old.byteLength;
+    }
+  };
+
+  /** The next waiting render, one address after another. */
+  const takeNext = (): Waiting | undefined => {
+    for (const [address, queue] of queues) {
+      const next = queue.shift();
+      queues.delete(address);
+      if (queue.length > 0) queues.set(address, queue); // to the back of the round
+      if (next) return next;
+    }
+    return undefined;
+  };
+
+  const drain = async () => {
+    if (drawing) return;
+    drawing = true;
+    try {
+      for (;;) {
+        await nextTurn();
+        const next = takeNext();
+        if (!next) return;
+        try {
+          const bytes = options.draw(next.spec);
+          drawn++;
+          remember(next.key, bytes);
+          next.resolve(bytes);
+        } catch (error) {
+          next.reject(error);
+        } finally {
+          inFlight.delete(next.key);
+        }
+      }
+    } finally {
+      drawing = false;
+    }
+  };
+
+  return {
+    get drawn() {
+      return drawn;
+    },
+    card(spec, address) {
+      const key = JSON.stringify(spec);
+      const hit = cache.get(key);
+      if (hit) {
+        cache.delete(key); // most recently used goes last
+        cache.set(key, hit);
+        return Promise.resolve(hit);
+      }
+      const pending = inFlight.get(key);
+      if (pending) return pending;
+      const queue = queues.get(address) ?? [];
+      if (queue.length >= maxQueued) {
+        return Promise.reject(
+          new MaskoError(
+            429,
+            "rate_limited",
+            `This address has ${queue.length} asset images waiting to be drawn; retry in a second.`,
+            {},
+            { "Retry-After": "1" },
+          ),
+        );
+      }
+      const promise = new Promise<Uint8Array>((resolve, reject) => {
+        queue.push({ key, spec, resolve, reject });
+      });
+      queues.set(address, queue);
+      inFlight.set(key, promise);
+      void drain();
+      return promise;
+    },
+  };
+}
