@@ -15,6 +15,7 @@ import { mediaRoutes } from "./http/media-routes.js";
 import { rateLimitHeaderWriter } from "./http/rate-limit-headers.js";
 import { failure, success } from "./http/respond.js";
 import { createRouter } from "./http/route.js";
+import type { CardRenderer } from "./media/card-renderer.js";
 import { OPERATION_HANDLERS } from "./operations.js";
 import type { Services } from "./services.js";
 
@@ -46,6 +47,8 @@ export interface SimulatorOptions extends ServiceOptions {
   keepState?: boolean;
   /** Called with unexpected errors (the client sees a 500 envelope). */
   onError?: (error: unknown) => void;
+  /** Draws the asset route's image cards (default: cached, one at a time, fair by address; media/card-renderer.ts). */
+  cardRenderer?: CardRenderer;
 }
 
 /** A running simulator. */
@@ -125,7 +128,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
       return failure(error, admission, clock.now(), limitHeaders, flat402, onError);
     }
   };
-  const media = mediaRoutes(services, options.corsOrigin ?? "*", onError);
+  const media = mediaRoutes(services, options.corsOrigin ?? "*", onError, options.cardRenderer);
   const serveMedia = (request: ApiRequest) => media.answer(request, request.path.slice(ASSETS_PATH.length));
   const logged = async (request: ApiRequest, isMedia: boolean, log: LogLine): Promise<ApiResponse> => {
     const started = performance.now();

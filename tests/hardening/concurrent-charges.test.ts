@@ -31,7 +31,9 @@ async function setup(credits: number) {
   const balance = async () =>
     (await h.call("GET", "/v1/credits", { key: ws.key })).body.data.balance as number;
   const jobIds = async () =>
-    ((await h.call("GET", "/v1/jobs?limit=100", { key: ws.key })).body.data as { id: string }[]).map((j) => j.id);
+    ((await h.call("GET", "/v1/jobs?limit=100", { key: ws.key })).body.data as { id: string }[]).map(
+      (j) => j.id,
+    );
   return { h, ws, collectionId, base, post, balance, jobIds };
 }
 
@@ -42,14 +44,19 @@ describe("concurrent calls charge as they would one after another", () => {
     await h.advance(10);
     const before = await balance();
     const runs = await Promise.all(
-      Array.from({ length: 5 }, (_, i) => post(i, `${base}/${canvas.id}/generate-all`, { targets: "animations" })),
+      Array.from({ length: 5 }, (_, i) =>
+        post(i, `${base}/${canvas.id}/generate-all`, { targets: "animations" }),
+      ),
     );
     expect(runs.map((r) => r.status)).toEqual([202, 202, 202, 202, 202]);
     const generated = runs.map((r) => r.body.data.generated as number).sort((x, y) => y - x);
     expect(generated).toEqual([5, 0, 0, 0, 0]);
     expect(before - (await balance())).toBe(80);
     const detail = (await h.call("GET", `${base}/${canvas.id}`, { key: ws.key })).body.data;
-    const tracked = new Set([...Object.values(detail.node_jobs ?? {}), ...Object.values(detail.edge_jobs ?? {})]);
+    const tracked = new Set([
+      ...Object.values(detail.node_jobs ?? {}),
+      ...Object.values(detail.edge_jobs ?? {}),
+    ]);
     const status = (await h.call("GET", `${base}/${canvas.id}/status`, { key: ws.key })).body.data;
     for (const part of status.parts) tracked.add(part.job_id);
     expect((await jobIds()).filter((id) => !tracked.has(id))).toEqual([]);

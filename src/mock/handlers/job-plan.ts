@@ -185,7 +185,9 @@ export async function commitPlanned<T extends PlannedWork>(
     if (failing > 0) await services.store.returnJobFailures(failing);
     if (!("changed" in result)) throw insufficientCredits(total, result.balance);
     if (attempt === PLAN_ATTEMPTS) {
-      throw conflict("Concurrent requests kept changing what this one depends on; nothing was charged. Retry.");
+      throw conflict(
+        "Concurrent requests kept changing what this one depends on; nothing was charged. Retry.",
+      );
     }
   }
 }

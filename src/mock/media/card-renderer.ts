@@ -15,7 +15,7 @@ import type { CardSpec } from "./card.js";
 export interface CardRendererOptions {
   /** Bytes of PNG kept (default 16 MiB: about 2,000 cards). */
   maxCacheBytes?: number;
-  /** Cards one address may have waiting to be drawn (default 8). */
+  /** Cards one address may have waiting to be drawn (default 64; a browser asks at most 6 at a time per host). */
   maxQueuedPerAddress?: number;
   /** Draws one card (synchronous CPU work). */
   draw: (spec: CardSpec) => Uint8Array;
@@ -40,7 +40,7 @@ const nextTurn = () => new Promise<void>((resolve) => setTimeout(resolve, 0));
 
 export function createCardRenderer(options: CardRendererOptions): CardRenderer {
   const maxCacheBytes = options.maxCacheBytes ?? 16 * 1024 * 1024;
-  const maxQueued = options.maxQueuedPerAddress ?? 8;
+  const maxQueued = options.maxQueuedPerAddress ?? 64;
   const cache = new Map<string, Uint8Array>();
   let cachedBytes = 0;
   const inFlight = new Map<string, Promise<Uint8Array>>();

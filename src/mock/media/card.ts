@@ -77,7 +77,8 @@ class Canvas {
     d[2] = b;
     d[3] = alpha;
     // Doubling copies: log2(pixels) copies instead of one write per pixel.
-    for (let filled = 4; filled < d.length; filled *= 2) d.copyWithin(filled, 0, Math.min(filled, d.length - filled));
+    for (let filled = 4; filled < d.length; filled *= 2)
+      d.copyWithin(filled, 0, Math.min(filled, d.length - filled));
   }
 
   /** Paints `colour` over pixel (x, y) at `coverage` (0–255). */
