@@ -16,11 +16,19 @@ export type DeliveryAttempt = DeliveryRecord["attempts"][number];
 /** An event on its way to one webhook, as the control API lists it. */
 export type Delivery = Omit<DeliveryRecord, "body" | "signature">;
 
-/** Retry policy: `maxAttempts` tries, waiting `baseDelayMs`, then twice as long each time. */
+/**
+ * Retry policy: `maxAttempts` tries, waiting `baseDelayMs`, then twice as long each time, each try given up after
+ * `timeoutMs`. An instance has at most `maxInFlight` tries under way, at most `maxInFlightPerWebhook` of them to one
+ * webhook, so a slow or dead receiver holds back only its own deliveries.
+ */
 export interface DeliveryPolicy {
   maxAttempts: number;
   baseDelayMs: number;
   timeoutMs: number;
+  /** Tries under way at once on one instance (default 128). */
+  maxInFlight?: number;
+  /** Tries under way at once to one webhook (default 2). */
+  maxInFlightPerWebhook?: number;
   /** Which targets may be called; others are recorded as failed without a request (default: any). */
   allowUrl?: (url: URL) => boolean;
 }
@@ -43,6 +51,11 @@ function refusal(url: URL, policy: DeliveryPolicy, isSelf: (url: URL) => boolean
 /** Enqueues, sends and lists webhook deliveries through the store. */
 export class WebhookDeliveries {
   private isSelf: (url: URL) => boolean = () => false;
+  /** Tries under way on this instance, by webhook. */
+  private readonly inFlight = new Map<string, number>();
+  private active = 0;
+  private claiming: Promise<void> | undefined;
+  private claimAgain = false;
 
   constructor(
     private readonly store: Store,
@@ -86,11 +99,58 @@ export class WebhookDeliveries {
     this.wake(0);
   }
 
-  /** Sends every due delivery this instance can claim; schedules the retries of those that fail. */
-  async sendDue(): Promise<void> {
+  /**
+   * Starts every due delivery this instance can claim within its bounds and returns without waiting for the
+   * receivers: each finished try frees its place and claims again, so every due delivery is tried without waiting
+   * for an unrelated event, and a clock move or a job never waits on a receiver.
+   */
+  sendDue(): Promise<void> {
+    if (this.claiming) {
+      this.claimAgain = true;
+      return this.claiming;
+    }
+    this.claiming = this.claimWhileDue().finally(() => {
+      this.claiming = undefined;
+    });
+    return this.claiming;
+  }
+
+  private async claimWhileDue(): Promise<void> {
+    const max = this.policy.maxInFlight ?? 128;
+    const perWebhook = this.policy.maxInFlightPerWebhook ?? 2;
     const lease = this.policy.timeoutMs + 1000;
-    const claimed = await this.store.claimDueDeliveries(Date.now(), lease, 50);
-    await Promise.all(claimed.map((delivery) => this.attempt(delivery)));
+    do {
+      this.claimAgain = false;
+      const free = max - this.active;
+      if (free <= 0) return;
+      const claimed = await this.store.claimDueDeliveries(Date.now(), lease, free, {
+        max: perWebhook,
+        inFlight: this.inFlight,
+      });
+      for (const delivery of claimed) this.start(delivery);
+      // A full claim may have left more due; a short one took all there was (within the per-webhook bound).
+      if (claimed.length === free) this.claimAgain = true;
+    } while (this.claimAgain);
+  }
+
+  private start(delivery: DeliveryRecord): void {
+    const hook = delivery.webhook_id;
+    this.active++;
+    this.inFlight.set(hook, (this.inFlight.get(hook) ?? 0) + 1);
+    void this.attempt(delivery)
+      .catch(() => {}) // a store outage: the lease ends and the delivery is due again
+      .finally(() => {
+        this.active--;
+        const left = (this.inFlight.get(hook) ?? 1) - 1;
+        if (left > 0) this.inFlight.set(hook, left);
+        else this.inFlight.delete(hook);
+        void this.sendDue().catch(() => {});
+      });
+  }
+
+  /** Resolves once no try is under way on this instance (tests, shutdown). */
+  async settled(): Promise<void> {
+    while (this.active > 0 || this.claiming) await new Promise((resolve) => setTimeout(resolve, 5));
   }
 
   private async attempt(delivery: DeliveryRecord): Promise<void> {

@@ -53,6 +53,11 @@ function activeKeysOf(newest: KeyEntry | undefined): ApiKeyRecord[] {
 }
 
 /** Creates an empty in-memory store. */
+interface DeliveryEntry {
+  record: DeliveryRecord;
+  dueAtMs: number | null;
+}
+
 export function createMemoryStore(): Store {
   let workspaces = new Map<string, WorkspaceRecord>();
   let users = new Map<string, UserRecord>();
@@ -68,7 +73,9 @@ export function createMemoryStore(): Store {
   let assetPaths = new Map<string, string>();
   let unfinished = new Map<string, Set<string>>();
   let faults: FaultState = structuredClone(NO_FAULTS);
-  let deliveries = new Map<string, { record: DeliveryRecord; dueAtMs: number | null }>();
+  let deliveries = new Map<string, DeliveryEntry>();
+  /** The deliveries not yet final (what a claim looks through). */
+  let pendingDeliveries = new Set<string>();
 
   const table = (kind: ResourceKind) => {
     let t = resources.get(kind);
@@ -141,6 +148,7 @@ export function createMemoryStore(): Store {
       unfinished = new Map();
       faults = structuredClone(NO_FAULTS);
       deliveries = new Map();
+      pendingDeliveries = new Set();
     },
 
     async dump() {
@@ -307,12 +315,20 @@ export function createMemoryStore(): Store {
 
     async putDelivery(record, dueAtMs) {
       deliveries.set(record.id, { record: structuredClone(record), dueAtMs });
+      if (dueAtMs === null) pendingDeliveries.delete(record.id);
+      else pendingDeliveries.add(record.id);
     },
-    async claimDueDeliveries(nowMs, leaseMs, max) {
+    async claimDueDeliveries(nowMs, leaseMs, max, perWebhook) {
+      const due = [...pendingDeliveries]
+        .map((id) => deliveries.get(id))
+        .filter((e): e is DeliveryEntry => e !== undefined && e.dueAtMs !== null && e.dueAtMs <= nowMs);
+      const taken = new Map(perWebhook?.inFlight);
       const claimed: DeliveryRecord[] = [];
-      for (const entry of deliveries.values()) {
+      for (const entry of due.sort((a, b) => (a.dueAtMs as number) - (b.dueAtMs as number))) {
         if (claimed.length >= max) break;
-        if (entry.dueAtMs === null || entry.dueAtMs > nowMs) continue;
+        const hook = entry.record.webhook_id;
+        if (perWebhook && (taken.get(hook) ?? 0) >= perWebhook.max) continue;
+        taken.set(hook, (taken.get(hook) ?? 0) + 1);
         entry.dueAtMs = nowMs + leaseMs;
         claimed.push(structuredClone(entry.record));
       }

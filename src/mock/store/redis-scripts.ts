@@ -230,18 +230,27 @@ return taken
 `;
 
 /**
- * Claim due deliveries for a lease. KEYS[1] = due index. ARGV = now, lease end, max, prefix.
- * Returns the claimed delivery records (JSON).
+ * Claim due deliveries for a lease, oldest due first. KEYS[1] = due index. ARGV = now, lease end, max, prefix,
+ * per-webhook bound (0: none), then pairs of webhook id and tries already under way. A webhook at its bound is
+ * passed over (at most 1,000 due entries are looked at per call). Returns the claimed delivery records (JSON).
  */
 export const CLAIM_DELIVERIES = `
+local max, bound = tonumber(ARGV[3]), tonumber(ARGV[5])
+local taken = {}
+for i = 6, #ARGV, 2 do taken[ARGV[i]] = tonumber(ARGV[i + 1]) end
 local out = {}
-for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, tonumber(ARGV[3]))) do
+for _, id in ipairs(redis.call('ZRANGEBYSCORE', KEYS[1], '-inf', ARGV[1], 'LIMIT', 0, 1000)) do
+  if #out >= max then break end
   local raw = redis.call('GET', ARGV[4] .. 'delivery:' .. id)
-  if raw then
-    redis.call('ZADD', KEYS[1], tonumber(ARGV[2]), id)
-    out[#out + 1] = raw
-  else
+  if not raw then
     redis.call('ZREM', KEYS[1], id)
+  else
+    local hook = bound > 0 and cjson.decode(raw).webhook_id or ''
+    if bound == 0 or (taken[hook] or 0) < bound then
+      taken[hook] = (taken[hook] or 0) + 1
+      redis.call('ZADD', KEYS[1], tonumber(ARGV[2]), id)
+      out[#out + 1] = raw
+    end
   end
 end
 return out

@@ -398,9 +398,18 @@ export function createRedisStore(
         else tx.zadd(DELIVERIES_DUE, dueAtMs, record.id);
         await tx.exec();
       }),
-    claimDueDeliveries: (nowMs, leaseMs, max) =>
+    claimDueDeliveries: (nowMs, leaseMs, max, perWebhook) =>
       guard(async () => {
-        const raws = await redis.claimDeliveries(DELIVERIES_DUE, nowMs, nowMs + leaseMs, max, P);
+        const busy = [...(perWebhook?.inFlight ?? [])].flat();
+        const raws = await redis.claimDeliveries(
+          DELIVERIES_DUE,
+          nowMs,
+          nowMs + leaseMs,
+          max,
+          P,
+          perWebhook?.max ?? 0,
+          ...busy,
+        );
         return raws.map((raw) => JSON.parse(raw) as DeliveryRecord);
       }),
     listDeliveries: () =>

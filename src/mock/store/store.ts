@@ -30,6 +30,12 @@ export interface DeliveryRecord {
   signature: string;
 }
 
+/** How many deliveries of one webhook may be under way: `max`, of which `inFlight` (by webhook id) already are. */
+export interface WebhookClaimBound {
+  max: number;
+  inFlight: ReadonlyMap<string, number>;
+}
+
 /** An active key with its user and workspace, whether the workspace has unfinished jobs, and the faults. */
 export interface Credentials {
   key: ApiKeyRecord;
@@ -157,10 +163,17 @@ export interface Store {
   /** Stores a delivery; `dueAtMs` (real time) schedules its next attempt, null makes it final. */
   putDelivery(delivery: DeliveryRecord, dueAtMs: number | null): Promise<void>;
   /**
-   * Claims up to `max` deliveries due by `nowMs` for `leaseMs`: no other instance gets them until the lease ends
-   * (after which they are due again, so a delivery survives the death of the instance that claimed it).
+   * Claims up to `max` deliveries due by `nowMs`, oldest due first, for `leaseMs`: no other instance gets them until
+   * the lease ends (after which they are due again, so a delivery survives the death of the instance that claimed
+   * it). With `perWebhook`, a webhook's deliveries are passed over once it has `perWebhook.max` under way (counting
+   * `perWebhook.inFlight` and this claim).
    */
-  claimDueDeliveries(nowMs: number, leaseMs: number, max: number): Promise<DeliveryRecord[]>;
+  claimDueDeliveries(
+    nowMs: number,
+    leaseMs: number,
+    max: number,
+    perWebhook?: WebhookClaimBound,
+  ): Promise<DeliveryRecord[]>;
   /** Every delivery, oldest first. */
   listDeliveries(): Promise<DeliveryRecord[]>;
 }
