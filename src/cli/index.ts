@@ -54,7 +54,7 @@ const [name, ...args] = process.argv.slice(2);
 if (!name || name === "--help" || name === "-h" || name === "help") {
   process.stdout.write(usage());
 } else {
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (!command) {
     process.stderr.write(`masko-contract: unknown command ${JSON.stringify(name)}\n\n${usage()}`);
     process.exit(2);

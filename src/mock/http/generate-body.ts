@@ -8,11 +8,12 @@ import { badRequest } from "../masko-error.js";
 import { animationForm } from "../rules/credit-cost.js";
 import { throwFirst } from "./request-validation.js";
 
-const BY_TYPE: Record<string, string> = {
-  image: "GenerateImageBody",
-  logo: "GenerateLogoBody",
-  edit: "GenerateEditBody",
-};
+/** A Map, not an object: a `type` such as `toString` or `__proto__` must find nothing (no inherited names). */
+const BY_TYPE = new Map<unknown, string>([
+  ["image", "GenerateImageBody"],
+  ["logo", "GenerateLogoBody"],
+  ["edit", "GenerateEditBody"],
+]);
 const BY_FORM = {
   from_scratch: "GenerateAnimationFromScratchBody",
   from_image: "GenerateAnimationFromImageBody",
@@ -26,7 +27,7 @@ export function validateGenerateBody(validator: SpecValidator, body: unknown, pr
     throw badRequest("must be an object", prefix || "body");
   const fields = body as Record<string, unknown>;
   if (fields.type === undefined) throw badRequest("is required", at("type"));
-  const schema = fields.type === "animation" ? BY_FORM[animationForm(fields)] : BY_TYPE[String(fields.type)];
+  const schema = fields.type === "animation" ? BY_FORM[animationForm(fields)] : BY_TYPE.get(fields.type);
   if (!schema) throw badRequest("must be one of image, animation, logo, edit", at("type"));
   const errors = validator.errorsAt(`#/components/schemas/${schema}`, body);
   if (errors.length > 0) throwFirst(errors, prefix);

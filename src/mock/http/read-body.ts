@@ -1,7 +1,7 @@
 /** Reading a request body: content type (415), size (413), JSON syntax (400) — before any schema check. */
 import { badRequest, payloadTooLarge, unsupportedMediaType } from "../masko-error.js";
 import type { ApiRequest } from "./exchange.js";
-import { illFormedAt } from "./well-formed.js";
+import { illFormedAt, MAX_JSON_DEPTH, nestsDeeperThan } from "./well-formed.js";
 
 /** Largest JSON body accepted, in bytes (1 MiB). */
 export const MAX_JSON_BYTES = 1024 * 1024;
@@ -41,9 +41,11 @@ export async function readBody(
       if (optional) return { mediaType: "none", value: undefined };
       throw badRequest("a request body is required");
     }
+    const text = new TextDecoder().decode(bytes);
+    if (nestsDeeperThan(text)) throw badRequest(`must not nest deeper than ${MAX_JSON_DEPTH} levels`, "body");
     let value: unknown;
     try {
-      value = JSON.parse(new TextDecoder().decode(bytes));
+      value = JSON.parse(text);
     } catch {
       throw badRequest("the body is not valid JSON");
     }
