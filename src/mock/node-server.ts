@@ -5,31 +5,16 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
-import { networkInterfaces } from "node:os";
 import { coalescedWriter } from "./coalesced-writer.js";
 import { type ApiRequest, joinChunks, normalisedPath } from "./http/exchange.js";
 import { payloadTooLarge } from "./masko-error.js";
+import { selfTargetCheck } from "./self-target.js";
 import type { Simulator } from "./simulator.js";
 
 /** A listening simulator. */
 export interface SimulatorServer {
   readonly url: string;
   close(): Promise<void>;
-}
-
-const LOOPBACK = new Set(["localhost", "127.0.0.1", "[::1]", "::1"]);
-
-/** Whether `url` points at this server: its port on a loopback name, its bound address, or any local address. */
-function isOwnAddress(url: URL, bound: AddressInfo): boolean {
-  const port = Number(url.port || (url.protocol === "https:" ? 443 : 80));
-  if (port !== bound.port) return false;
-  const host = url.hostname.replace(/^\[|\]$/g, "");
-  if (LOOPBACK.has(url.hostname) || LOOPBACK.has(host) || host.startsWith("127.") || host === bound.address) {
-    return true;
-  }
-  const wildcard = bound.address === "0.0.0.0" || bound.address === "::";
-  const local = Object.values(networkInterfaces()).flatMap((list) => (list ?? []).map((i) => i.address));
-  return wildcard && local.includes(host);
 }
 
 /**
@@ -152,7 +137,7 @@ export function listen(
     server.listen(options.port ?? 4010, host, () => {
       const info = server.address() as AddressInfo;
       const shownHost = info.family === "IPv6" ? `[${info.address}]` : info.address;
-      simulator.services.webhooks.refuseSelf((url) => isOwnAddress(url, info));
+      simulator.services.webhooks.refuseSelf(selfTargetCheck(info.address, info.port));
       // Asset URLs point here unless a base was configured; a wildcard bind is reached on loopback.
       const reachable = info.address === "0.0.0.0" || info.address === "::" ? "127.0.0.1" : shownHost;
       simulator.services.assets.serveFrom(`http://${reachable}:${info.port}`);

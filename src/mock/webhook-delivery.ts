@@ -7,6 +7,7 @@
  */
 import type { components } from "../generated/masko-api.js";
 import { hmacSha256Hex, randomId } from "./platform.js";
+import { checkWebhookUrl } from "./rules/webhook-url.js";
 import type { DeliveryRecord, Store } from "./store/store.js";
 
 type WebhookEvent = components["schemas"]["WebhookEvent"];
@@ -39,18 +40,24 @@ export const loopbackOnly = (url: URL): boolean => ["127.0.0.1", "localhost", "[
 /** The default policy: 4 attempts over about 3.5 s. */
 export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = { maxAttempts: 4, baseDelayMs: 500, timeoutMs: 5000 };
 
+/** Whether a URL reaches the simulator itself (the Node adapter knows its addresses once listening). */
+export type SelfCheck = (url: URL) => boolean | Promise<boolean>;
+
 /** Why a target is refused before any request, or undefined when it may be called. */
-function refusal(url: URL, policy: DeliveryPolicy, isSelf: (url: URL) => boolean): string | undefined {
+async function refusal(raw: string, policy: DeliveryPolicy, isSelf: SelfCheck): Promise<string | undefined> {
+  const checked = checkWebhookUrl(raw);
+  if (!checked.ok) return `target not allowed: the URL ${checked.reason}`;
+  const { url } = checked;
   if (url.pathname === "/__mock" || url.pathname.startsWith("/__mock/"))
     return "target not allowed: the simulator's control API";
-  if (isSelf(url)) return "target not allowed: the simulator itself";
+  if (await isSelf(url)) return "target not allowed: the simulator itself";
   if (policy.allowUrl && !policy.allowUrl(url)) return "target not allowed";
   return undefined;
 }
 
 /** Enqueues, sends and lists webhook deliveries through the store. */
 export class WebhookDeliveries {
-  private isSelf: (url: URL) => boolean = () => false;
+  private isSelf: SelfCheck = () => false;
   /** Tries under way on this instance, by webhook. */
   private readonly inFlight = new Map<string, number>();
   private active = 0;
@@ -65,7 +72,7 @@ export class WebhookDeliveries {
   ) {}
 
   /** Teaches the deliveries the simulator's own addresses (the Node adapter knows them once listening). */
-  refuseSelf(isSelf: (url: URL) => boolean): void {
+  refuseSelf(isSelf: SelfCheck): void {
     this.isSelf = isSelf;
   }
 
@@ -88,7 +95,7 @@ export class WebhookDeliveries {
       body,
       signature: await hmacSha256Hex(hook.secret, body),
     };
-    const refused = refusal(new URL(hook.url), this.policy, this.isSelf);
+    const refused = await refusal(hook.url, this.policy, this.isSelf);
     if (refused) {
       delivery.state = "failed";
       delivery.attempts.push({ at: new Date().toISOString(), status: null, error: refused });

@@ -37,7 +37,9 @@ describe("deeply nested JSON bodies", () => {
 
   it("brackets inside strings do not count, and a body at the bound is read", async () => {
     const h = await createHarness();
-    const answer = await h.call("POST", "/v1/projects", { body: { name: `a "quoted" \\ ${"[{".repeat(40)}` } });
+    const answer = await h.call("POST", "/v1/projects", {
+      body: { name: `a "quoted" \\ ${"[{".repeat(40)}` },
+    });
     expect(answer.status).toBe(201);
     const atBound = `{"name":"ok","x":${nested(MAX_JSON_DEPTH - 1)}}`;
     const read = await h.call("POST", "/v1/projects", {

@@ -1,7 +1,9 @@
 /**
  * D2 — a tenant cannot turn the simulator's webhooks against the simulator: a delivery to its control API (any
- * host) or to its own listening address is recorded as refused and never sent, whatever the delivery policy.
+ * host) or to its own listening address, in any of its forms (0.0.0.0, IPv4-mapped IPv6, decimal and hex IPv4, its
+ * host names), is recorded as refused and never sent, whatever the delivery policy.
  */
+import { hostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { listen, type SimulatorServer } from "../../src/mock/node-server.js";
 import { createSimulator, type Simulator } from "../../src/mock/simulator.js";
@@ -42,6 +44,24 @@ describe("webhook targets", () => {
     [
       "its own port under another loopback address",
       (u: string) => u.replace("127.0.0.1", "127.0.0.2"),
+      "the simulator itself",
+    ],
+    [
+      "the unspecified address 0.0.0.0",
+      (u: string) => u.replace("127.0.0.1", "0.0.0.0"),
+      "the simulator itself",
+    ],
+    ["IPv4-mapped IPv6", (u: string) => u.replace("127.0.0.1", "[::ffff:127.0.0.1]"), "the simulator itself"],
+    ["IPv4 in decimal", (u: string) => u.replace("127.0.0.1", "2130706433"), "the simulator itself"],
+    ["IPv4 in hex", (u: string) => u.replace("127.0.0.1", "0x7f.0.0.1"), "the simulator itself"],
+    [
+      "a loopback name with a trailing dot",
+      (u: string) => u.replace("127.0.0.1", "localhost."),
+      "the simulator itself",
+    ],
+    [
+      "the machine's own host name",
+      (u: string) => u.replace("127.0.0.1", hostname()),
       "the simulator itself",
     ],
   ])("refuses a delivery to %s and never sends it", async (_what, target, reason) => {

@@ -1,5 +1,7 @@
+import { badRequest } from "../masko-error.js";
 import { randomHex } from "../platform.js";
 import { paginate } from "../rules/pagination.js";
+import { checkWebhookUrl } from "../rules/webhook-url.js";
 import { isoNow, type OperationHandler } from "../services.js";
 import type { ResourceRecords } from "../store/records.js";
 import { loadOwned, present } from "./access.js";
@@ -11,6 +13,9 @@ export const listWebhooks: OperationHandler<"listWebhooks"> = async ({ caller, s
 };
 
 export const createWebhook: OperationHandler<"createWebhook"> = async ({ caller, services, body }) => {
+  // Parsed as delivery parses it: a URL accepted here is one a delivery can call.
+  const checked = checkWebhookUrl(body.url);
+  if (!checked.ok) throw badRequest(checked.reason, "url");
   const hook: ResourceRecords["webhook"] = {
     id: services.newId(),
     url: body.url,
