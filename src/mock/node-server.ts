@@ -5,6 +5,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
+import { networkInterfaces } from "node:os";
 import { coalescedWriter } from "./coalesced-writer.js";
 import { type ApiRequest, joinChunks, normalisedPath } from "./http/exchange.js";
 import { payloadTooLarge } from "./masko-error.js";
@@ -138,6 +139,16 @@ export function listen(
       const info = server.address() as AddressInfo;
       const shownHost = info.family === "IPv6" ? `[${info.address}]` : info.address;
       simulator.services.webhooks.refuseSelf(selfTargetCheck(info.address, info.port));
+      // The control API answers to the bound address (on a wildcard bind, every interface's) and loopback names.
+      const wildcard = info.address === "0.0.0.0" || info.address === "::";
+      const interfaces = Object.values(networkInterfaces()).flatMap((list) =>
+        (list ?? []).map((i) => i.address),
+      );
+      simulator.listeningOn([
+        info.address,
+        ...(wildcard ? interfaces : []),
+        ...(host === info.address ? [] : [host]),
+      ]);
       // Asset URLs point here unless a base was configured; a wildcard bind is reached on loopback.
       const reachable = info.address === "0.0.0.0" || info.address === "::" ? "127.0.0.1" : shownHost;
       simulator.services.assets.serveFrom(`http://${reachable}:${info.port}`);

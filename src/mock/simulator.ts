@@ -11,6 +11,7 @@ import { createCors } from "./http/cors.js";
 import { type ApiRequest, type ApiResponse, fromFetch, toFetch } from "./http/exchange.js";
 import { createGate } from "./http/gate.js";
 import { handle } from "./http/handle.js";
+import { createHostCheck } from "./http/host-check.js";
 import { mediaRoutes } from "./http/media-routes.js";
 import { rateLimitHeaderWriter } from "./http/rate-limit-headers.js";
 import { failure, success } from "./http/respond.js";
@@ -47,6 +48,8 @@ export interface SimulatorOptions extends ServiceOptions {
   keepState?: boolean;
   /** Called with unexpected errors (the client sees a 500 envelope). */
   onError?: (error: unknown) => void;
+  /** Host names the control API answers besides loopback names and the bound address (DNS rebinding guard). */
+  allowedHosts?: readonly string[];
   /** Draws the asset route's image cards (default: cached, one at a time, fair by address; media/card-renderer.ts). */
   cardRenderer?: CardRenderer;
 }
@@ -65,6 +68,8 @@ export interface Simulator {
   /** The seeded demo workspace. */
   readonly demo: CreatedWorkspace;
   readonly services: Services;
+  /** Adds the names of the address a server listens on to those the control API answers (the Node adapter). */
+  listeningOn(names: readonly string[]): void;
   /** Stops the instance's timers (its store stays as it is). */
   close(): void;
 }
@@ -102,12 +107,14 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const cors = createCors(options.corsOrigin ?? "*", [...limitHeaders.exposed, ...EXPOSED_HEADERS]);
   const gate = createGate(services, cors, publicPaths, limitHeaders);
   const route = createRouter(validator, OPERATION_HANDLERS, withheld);
+  const hosts = createHostCheck(options.allowedHosts);
   const controlApi =
     (options.control ?? true)
       ? controlRoutes(
           control,
           options.adminToken,
           operations.map((op) => op.operationId),
+          hosts,
           onError,
         )
       : undefined;
@@ -163,6 +170,7 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     control,
     demo,
     services,
+    listeningOn: (names) => hosts.listeningOn(names),
     close: () => services.scheduler.stop(),
   };
 }

@@ -50,6 +50,12 @@ export const FLAGS = {
     default: "",
     help: "require X-Mock-Admin-Token on /__mock",
   },
+  "allowed-host": {
+    type: "string",
+    env: "MASKO_MOCK_ALLOWED_HOSTS",
+    default: "",
+    help: "a Host name /__mock answers besides loopback names and the bound address, repeatable (env: comma-separated)",
+  },
   control: {
     type: "string",
     env: "MASKO_MOCK_CONTROL",
@@ -133,7 +139,10 @@ export async function runMock(args: string[]): Promise<void> {
   const { values } = parseArgs({
     args,
     options: Object.fromEntries(
-      Object.entries(FLAGS).map(([name, f]) => [name, { type: f.type, multiple: name === "behaviour" }]),
+      Object.entries(FLAGS).map(([name, f]) => [
+        name,
+        { type: f.type, multiple: name === "behaviour" || name === "allowed-host" },
+      ]),
     ),
     strict: true,
   }) as { values: Record<string, string | string[] | boolean | undefined> };
@@ -141,11 +150,11 @@ export async function runMock(args: string[]): Promise<void> {
     process.stdout.write(usage());
     return;
   }
-  const option = (name: Exclude<keyof typeof FLAGS, "behaviour">): string => {
+  const option = (name: Exclude<keyof typeof FLAGS, "behaviour" | "allowed-host">): string => {
     const f = FLAGS[name];
     return String(values[name] ?? (f.env ? process.env[f.env] : undefined) ?? f.default);
   };
-  const positiveInt = (name: Exclude<keyof typeof FLAGS, "behaviour">, min: number) => {
+  const positiveInt = (name: Exclude<keyof typeof FLAGS, "behaviour" | "allowed-host">, min: number) => {
     const n = Number(option(name));
     if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer >= ${min}`);
     return n;
@@ -217,6 +226,10 @@ export async function runMock(args: string[]): Promise<void> {
     ...(store ? { store, keepState: true } : {}),
     ...(seed ? { seed } : {}),
     ...(option("admin-token") ? { adminToken: option("admin-token") } : {}),
+    allowedHosts: [
+      ...((values["allowed-host"] as string[] | undefined) ?? []),
+      ...(process.env.MASKO_MOCK_ALLOWED_HOSTS ?? "").split(","),
+    ].filter((h) => h.trim() !== ""),
     corsOrigin: option("cors-origin"),
     rateLimitScale: positiveInt("rate-limit-scale", 1),
     longPollMaxMs: positiveInt("long-poll-seconds", 0) * 1000,

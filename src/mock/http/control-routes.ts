@@ -2,7 +2,8 @@
  * `/__mock`: the control API over HTTP (not part of the Masko API; see docs/simulator.md, including its threat
  * model). Safe by default: no CORS (a web page cannot read its answers), state-changing calls need
  * `Content-Type: application/json` (a page cannot send that without a preflight nobody answers), every number is
- * range-checked, and with `adminToken` every call must carry `X-Mock-Admin-Token`. Its answers carry no
+ * range-checked, only `Host` values naming the simulator's own address are answered (host-check.ts: no DNS
+ * rebinding), and with `adminToken` every call must carry `X-Mock-Admin-Token`. Its answers carry no
  * rate-limit headers: it is not the Masko API and is not counted.
  */
 import type { SimulatorControl } from "../control.js";
@@ -11,6 +12,7 @@ import type { Role } from "../rules/api-keys.js";
 import type { WorkspaceRecord } from "../store/records.js";
 import { type ControlBody, controlBodyChecker } from "./control-bodies.js";
 import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";
+import type { HostCheck } from "./host-check.js";
 import { readBody } from "./read-body.js";
 import { asMaskoError } from "./respond.js";
 import { routeTable } from "./route.js";
@@ -27,6 +29,7 @@ export function controlRoutes(
   control: SimulatorControl,
   adminToken: string | undefined,
   operationIds: readonly string[],
+  hosts: HostCheck,
   onError?: (error: unknown) => void,
 ) {
   const check = controlBodyChecker(operationIds);
@@ -112,6 +115,14 @@ export function controlRoutes(
   const table = routeTable(actions);
 
   const answer = async (request: ApiRequest): Promise<ApiResponse> => {
+    const host = request.header("host");
+    if (!hosts.allows(host)) {
+      throw new MaskoError(
+        403,
+        "forbidden",
+        `The control API does not answer to Host ${JSON.stringify(host)}; start the simulator with --allowed-host to add it.`,
+      );
+    }
     if (adminToken && request.header("x-mock-admin-token") !== adminToken) {
       throw new MaskoError(401, "unauthorized", "Missing or wrong X-Mock-Admin-Token.");
     }
