@@ -47,6 +47,9 @@ const KEY_NAMES: Record<Role, string> = { owner: "owner key", admin: "admin key"
 
 /** Control operations over the simulator's state. */
 export class SimulatorControl {
+  /** The demo workspace as last seeded or found. */
+  private demoWorkspaceId: string | undefined;
+
   constructor(
     private readonly services: Services,
     private readonly seed: Seed | undefined,
@@ -63,13 +66,27 @@ export class SimulatorControl {
   /** Seeds the demo workspace (and the seed file) unless the store already has it: a restart loses nothing. */
   async seedIfEmpty(): Promise<CreatedWorkspace> {
     const existing = await this.services.store.findCredentials(await hashApiKey(DEMO_API_KEY));
-    if (existing)
+    if (existing) {
+      this.demoWorkspaceId = existing.workspace.id;
       return { workspace_id: existing.workspace.id, user_id: existing.user.id, api_key: DEMO_API_KEY };
+    }
     return this.seedDemoAndFile();
+  }
+
+  /**
+   * Seeds the demo workspace (and the seed file) again when the store lost it — a Redis flushed, or restarted
+   * without persistence — so the demo key does not answer 401 until somebody resets. A revoked demo key is left
+   * revoked: only a missing workspace counts as lost. True when it seeded.
+   */
+  async restoreIfLost(): Promise<boolean> {
+    if (this.demoWorkspaceId && (await this.services.store.getWorkspace(this.demoWorkspaceId))) return false;
+    await this.seedIfEmpty();
+    return true;
   }
 
   private async seedDemoAndFile(): Promise<CreatedWorkspace> {
     const demo = await this.createWorkspace({ type: "personal", credits: DEMO_CREDITS }, DEMO_API_KEY);
+    this.demoWorkspaceId = demo.workspace_id;
     const seed = typeof this.seed === "function" ? this.seed() : this.seed;
     for (const ws of seed?.workspaces ?? []) {
       const [first, ...rest] = ws.members;

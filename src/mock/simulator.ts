@@ -74,6 +74,8 @@ export interface Simulator {
   close(): void;
 }
 
+/** How often an instance on a shared store checks that the demo workspace is still there. */
+const RESTORE_CHECK_MS = 1000;
 /** Where a listening simulator serves asset media (its default assets base). */
 const ASSETS_PATH = "/assets/";
 /** The operations of programmatic key management (behaviour `api-key-endpoints=off` withholds them). */
@@ -108,6 +110,12 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   const gate = createGate(services, cors, publicPaths, limitHeaders);
   const route = createRouter(validator, OPERATION_HANDLERS, withheld);
   const hosts = createHostCheck(options.allowedHosts);
+  // A shared store can lose its data under the simulator (FLUSHALL, a restart without persistence): the demo
+  // workspace is seeded again within a second.
+  const restoring = services.store.shared
+    ? setInterval(() => void control.restoreIfLost().catch(() => {}), RESTORE_CHECK_MS)
+    : undefined;
+  (restoring as { unref?: () => void } | undefined)?.unref?.();
   const controlApi =
     (options.control ?? true)
       ? controlRoutes(
@@ -171,6 +179,9 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     demo,
     services,
     listeningOn: (names) => hosts.listeningOn(names),
-    close: () => services.scheduler.stop(),
+    close: () => {
+      services.scheduler.stop();
+      if (restoring) clearInterval(restoring);
+    },
   };
 }

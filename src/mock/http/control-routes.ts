@@ -41,7 +41,11 @@ export function controlRoutes(
     {
       method: "GET",
       pathTemplate: "/health",
-      value: async () => ({ status: 200, body: { simulator: true } }),
+      // A store that lost its data (a flushed Redis) gets its demo workspace back before health says 200.
+      value: async () => ({
+        status: 200,
+        body: { simulator: true, restored: await control.restoreIfLost() },
+      }),
     },
     {
       method: "POST",

@@ -21,6 +21,18 @@ const ALLOW = { methods: "GET, HEAD, OPTIONS", headers: "Range, If-None-Match, I
 /** How long a ready asset may be reused without asking again. */
 const READY_CACHE_CONTROL = "public, max-age=300";
 
+/**
+ * The byte ranges of a `Range` header (RFC 9110 14.1.2): a suffix longer than the file is the whole file, and a
+ * range whose last byte comes before its first is invalid, so the header is ignored (-2), as is any malformed one.
+ */
+function rangesOf(size: number, range: string): ReturnType<typeof parseRange> {
+  const suffix = /^bytes=-(\d+)$/.exec(range);
+  if (suffix && Number(suffix[1]) > size) return parseRange(size, `bytes=0-${Math.max(0, size - 1)}`);
+  const bounded = /^bytes=(\d+)-(\d+)$/.exec(range);
+  if (bounded && Number(bounded[2]) < Number(bounded[1])) return -2;
+  return parseRange(size, range);
+}
+
 /** The asset server of one simulator; `answer` takes the CDN path (what follows the assets base). */
 export function mediaRoutes(
   services: Services,
@@ -52,16 +64,16 @@ export function mediaRoutes(
       "Accept-Ranges": "bytes",
       "X-Masko-Asset-Status": media.status,
     };
+    // If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/"x" matches "x".
     const ifNoneMatch = request.header("if-none-match");
-    if (
-      ifNoneMatch &&
-      (ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((t) => t.trim() === etag))
-    ) {
+    const weak = (tag: string) => tag.trim().replace(/^W\//, "");
+    if (ifNoneMatch && (ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((t) => weak(t) === etag))) {
       return { status: 304, headers };
     }
     const range = request.header("range");
     const ifRange = request.header("if-range");
-    const ranges = range && (!ifRange || ifRange === etag) ? parseRange(bytes.byteLength, range) : undefined;
+    const ranges =
+      range && (!ifRange || ifRange === etag) ? rangesOf(bytes.byteLength, range.trim()) : undefined;
     if (ranges === -1) {
       const e = new MaskoError(
         416,

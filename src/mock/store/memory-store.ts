@@ -66,8 +66,28 @@ export function createMemoryStore(): Store {
   let keysByHash = new Map<string, KeyEntry>();
   // Each workspace's newest key; its entry links to the one before (a chain per workspace, newest first).
   let newestKey = new Map<string, KeyEntry>();
-  // Rate-limit counters of client addresses (a key's are in its entry).
+  // Rate-limit counters of client addresses (a key's are in its entry), in two generations each as long as the
+  // longest window: an address not seen for two generations is forgotten (its windows have all ended).
   let limits = new Map<string, number[]>();
+  let olderLimits = new Map<string, number[]>();
+  let generationEndsMs = 0;
+  const addressCounters = (address: string, windows: readonly RateLimitWindow[], nowMs: number) => {
+    if (nowMs >= generationEndsMs) {
+      const longestMs = Math.max(...windows.map((w) => w.windowSeconds * 1000));
+      olderLimits = nowMs >= generationEndsMs + longestMs ? new Map() : limits;
+      limits = new Map();
+      generationEndsMs = nowMs + longestMs;
+    }
+    let known = limits.get(address);
+    if (!known) {
+      known = olderLimits.get(address);
+      if (known) {
+        olderLimits.delete(address);
+        limits.set(address, known);
+      }
+    }
+    return known;
+  };
   let resources = new Map<ResourceKind, Map<string, AnyRecord>>();
   /** Asset ids by CDN path (rules/cdn-path.ts), kept with every asset write. */
   let assetPaths = new Map<string, string>();
@@ -129,7 +149,7 @@ export function createMemoryStore(): Store {
     algorithm: RateLimitAlgorithm,
   ) => {
     if (address === "") return uncountedRateLimit(windows, nowMs);
-    const known = limits.get(address);
+    const known = addressCounters(address, windows, nowMs);
     const decision = RATE_LIMIT_RULES[algorithm](known ?? [], windows, nowMs);
     if (decision.allowed) limits.set(address, kept(decision.counters, known));
     return decision;
@@ -143,6 +163,8 @@ export function createMemoryStore(): Store {
       keysByHash = new Map();
       newestKey = new Map();
       limits = new Map();
+      olderLimits = new Map();
+      generationEndsMs = 0;
       resources = new Map();
       assetPaths = new Map();
       unfinished = new Map();
@@ -160,6 +182,7 @@ export function createMemoryStore(): Store {
         limits: [
           ...[...keysById.values()].flatMap((e) => (e.limits ? [[`key:${e.key.id}`, e.limits]] : [])),
           ...limits,
+          ...olderLimits,
         ],
         tables,
       });
