@@ -109,9 +109,10 @@ const listenOn = async (server: ReturnType<typeof createServer>) => {
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
 };
+const healthyUrl = await listenOn(healthy);
 const delay = async () => {
   const other = await tenant();
-  await other.hook(await listenOn(healthy));
+  await other.hook(healthyUrl);
   await other.images(1);
   const before = arrivals.length;
   const moved = performance.now();
