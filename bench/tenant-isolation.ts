@@ -1,14 +1,15 @@
 /**
  * One tenant's experience while another attacks, beside the same figure idle, in one run against `npm run mock`
  * as a process (the measuring client runs here, not in the simulator's event loop):
- * 1. another tenant's `GET /v1/credits` median and p90, idle and while 64 keyless connections cycle 70 image-card
- *    URLs (the red team's attack on the asset route);
+ * 1. another tenant's `GET /v1/credits` median and p90, idle and while autocannon's 64 keyless connections cycle
+ *    70 image-card URLs (the red team's attack on the asset route), the attacker in its own thread;
  * 2. the delay of another tenant's webhook after its job completes, idle and while 10 receivers that never answer
  *    hold 3 deliveries each, and how long the clock move that completes the jobs takes.
  * Usage: npm run bench:isolation  (loopback only; real rate limits: each measuring tenant stays within its own)
  */
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { Worker } from "node:worker_threads";
 import { startSimulatorProcess } from "../support/simulator-process.js";
 
 // biome-ignore lint/suspicious/noExplicitAny: the bench reads arbitrary JSON answers
@@ -73,21 +74,28 @@ const cardUrls: string[] = [];
 for (let i = 0; i < 7; i++) for (const job of await attacker.images(10)) cardUrls.push(job.urls.image);
 await control("/clock", { advance_seconds: 10 });
 const idle = await creditsLatency((await tenant()).key, 40);
-let attacking = true;
-let cards = 0;
-const loops = Array.from({ length: 64 }, async (_, i) => {
-  for (let n = i; attacking; n++) {
-    await (await fetch(cardUrls[n % cardUrls.length] as string)).arrayBuffer();
-    cards++;
-  }
-});
-await new Promise((resolve) => setTimeout(resolve, 500));
-const cardsBefore = cards;
+// The attacker runs in its own thread (its own event loop), so the measuring client is not queued behind it.
+const attack = new Worker(
+  `const { workerData, parentPort } = require("node:worker_threads");
+  const autocannon = require("autocannon");
+  const paths = workerData.urls.map((u) => new URL(u).pathname);
+  const run = autocannon({
+    url: workerData.base,
+    connections: 64,
+    duration: 60,
+    requests: paths.map((path) => ({ method: "GET", path })),
+  }, (error, result) => parentPort.postMessage(error ? -1 : result["2xx"]));
+  parentPort.on("message", () => run.stop());`,
+  { eval: true, workerData: { urls: cardUrls, base } },
+);
+await new Promise((resolve) => setTimeout(resolve, 1000));
 const started = performance.now();
 const attacked = await creditsLatency((await tenant()).key, 40);
-const cardRate = ((cards - cardsBefore) / (performance.now() - started)) * 1000;
-attacking = false;
-await Promise.all(loops);
+const attackMs = performance.now() - started + 1000;
+const cardCount = new Promise<number>((resolve) => attack.once("message", resolve));
+attack.postMessage("stop");
+const cardRate = ((await cardCount) / attackMs) * 1000;
+await attack.terminate();
 console.log("GET /v1/credits of another tenant (40 sequential calls)");
 console.log(`  idle:                        median ${ms(idle.median)}, p90 ${ms(idle.p90)}`);
 console.log(
@@ -125,7 +133,9 @@ const idleHook = await delay();
 const slow = await tenant();
 for (const server of dead) await slow.hook(await listenOn(server));
 await slow.images(3);
-await control("/clock", { advance_seconds: 10 });
+// The attacker's jobs complete (not awaited: on a simulator that waits for receivers this call hangs), and their
+// 30 deliveries go to receivers that never answer.
+const slowClock = control("/clock", { advance_seconds: 10 });
 await new Promise((resolve) => setTimeout(resolve, 200));
 const attackedHook = await delay();
 console.log("Another tenant's webhook, from the clock move that completes its job to its arrival");
@@ -133,6 +143,7 @@ console.log(`  idle:                          ${ms(idleHook.delay)} (clock move 
 console.log(
   `  beside 10 dead receivers × 3:  ${ms(attackedHook.delay)} (clock move ${ms(attackedHook.clockMs)})`,
 );
+await slowClock;
 healthy.closeAllConnections();
 healthy.close();
 for (const server of dead) {

@@ -3,7 +3,9 @@
  * media (media/asset-media.ts) the way a CDN does, for `<img>`, `<video>` and `fetch` on any origin: Content-Type,
  * Content-Length, a strong ETag (304 on `If-None-Match`), Cache-Control, byte ranges (206, 416; `If-Range`), and
  * CORS. Pending assets are revalidated on every use (`no-cache`); ready ones are cacheable. Not the API: no key, no
- * rate limit. Unknown paths answer 404 in the API's error envelope.
+ * rate limit; instead at most 8 asset requests start per event-loop turn, round-robin by address (turn-share.ts), and
+ * cards are drawn off the request path (media/card-renderer.ts), so keyless clients cannot crowd out the API.
+ * Unknown paths answer 404 in the API's error envelope.
  */
 import parseRange from "range-parser";
 import { MaskoError, notFound } from "../masko-error.js";
@@ -15,9 +17,12 @@ import type { Services } from "../services.js";
 import { createCors } from "./cors.js";
 import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";
 import { asMaskoError } from "./respond.js";
+import { createTurnShare } from "./turn-share.js";
 
 const EXPOSED = ["Content-Length", "Content-Range", "Accept-Ranges", "ETag", "X-Masko-Asset-Status"];
 const ALLOW = { methods: "GET, HEAD, OPTIONS", headers: "Range, If-None-Match, If-Range" };
+/** Asset requests started per event-loop turn (the rest wait their turn, round-robin by address). */
+const ASSET_REQUESTS_PER_TURN = 8;
 /** How long a ready asset may be reused without asking again. */
 const READY_CACHE_CONTROL = "public, max-age=300";
 
@@ -41,6 +46,7 @@ export function mediaRoutes(
   cards: CardRenderer = createCardRenderer({ draw: drawCard }),
 ) {
   const cors = createCors(corsOrigin, EXPOSED, ALLOW);
+  const share = createTurnShare(ASSET_REQUESTS_PER_TURN);
   const error = (e: MaskoError, headers: Record<string, string> = {}) =>
     jsonAnswer(e.status, e.body(), { ...cors.headers(), ...e.headers, ...headers });
   const etags = new WeakMap<Uint8Array, string>();
@@ -100,6 +106,8 @@ export function mediaRoutes(
         const e = new MaskoError(405, "method_not_allowed", `${request.method} is not allowed on an asset.`);
         return error(e, { Allow: "GET, HEAD, OPTIONS" });
       }
+      const turn = share.wait(request.address ?? "");
+      if (turn) await turn;
       let media: AssetMedia | undefined;
       try {
         media = await assetMedia(services, decodeURIComponent(path), cards, request.address ?? "");

@@ -9,6 +9,7 @@
  * - concurrent requests for the same card share one render.
  */
 import { MaskoError } from "../masko-error.js";
+import { RoundRobin } from "../round-robin.js";
 import type { CardSpec } from "./card.js";
 
 /** Settings of a card renderer. */
@@ -44,8 +45,7 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
   const cache = new Map<string, Uint8Array>();
   let cachedBytes = 0;
   const inFlight = new Map<string, Promise<Uint8Array>>();
-  /** Waiting renders by address; a Map keeps the round-robin order. */
-  const queues = new Map<string, Waiting[]>();
+  const queue = new RoundRobin<Waiting>();
   let drawing = false;
   let drawn = 0;
 
@@ -59,24 +59,13 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
     }
   };
 
-  /** The next waiting render, one address after another. */
-  const takeNext = (): Waiting | undefined => {
-    for (const [address, queue] of queues) {
-      const next = queue.shift();
-      queues.delete(address);
-      if (queue.length > 0) queues.set(address, queue); // to the back of the round
-      if (next) return next;
-    }
-    return undefined;
-  };
-
   const drain = async () => {
     if (drawing) return;
     drawing = true;
     try {
       for (;;) {
         await nextTurn();
-        const next = takeNext();
+        const next = queue.take();
         if (!next) return;
         try {
           const bytes = options.draw(next.spec);
@@ -108,22 +97,21 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
       }
       const pending = inFlight.get(key);
       if (pending) return pending;
-      const queue = queues.get(address) ?? [];
-      if (queue.length >= maxQueued) {
+      const waiting = queue.waiting(address);
+      if (waiting >= maxQueued) {
         return Promise.reject(
           new MaskoError(
             429,
             "rate_limited",
-            `This address has ${queue.length} asset images waiting to be drawn; retry in a second.`,
+            `This address has ${waiting} asset images waiting to be drawn; retry in a second.`,
             {},
             { "Retry-After": "1" },
           ),
         );
       }
       const promise = new Promise<Uint8Array>((resolve, reject) => {
-        queue.push({ key, spec, resolve, reject });
+        queue.push(address, { key, spec, resolve, reject });
       });
-      queues.set(address, queue);
       inFlight.set(key, promise);
       void drain();
       return promise;
