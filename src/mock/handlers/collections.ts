@@ -105,22 +105,48 @@ export const getCollection: OperationHandler<"getCollection"> = async ({ caller,
   return { status: 200, body: { data: await presentCollection(services, collection) } };
 };
 
+/** How many times a collection change is made again when a concurrent write came first. */
+const CHANGE_ATTEMPTS = 8;
+
+/**
+ * Loads the caller's collection, applies `change` to a copy and writes it only while the collection is still as
+ * read (one store step), so a concurrent write (a generation's style card, another change) is never lost: on a
+ * conflict the change is made again on what is stored now. `change` returns false to write nothing.
+ */
+async function changeCollection(
+  services: Services,
+  caller: Caller,
+  id: string,
+  change: (collection: Collection) => boolean | Promise<boolean>,
+): Promise<Collection> {
+  for (let attempt = 1; ; attempt++) {
+    const read = await loadOwned(services, caller, "collection", id);
+    const collection = structuredClone(read);
+    if (!(await change(collection))) return collection;
+    collection.updated_at = isoNow(services);
+    if (await services.store.putResource({ kind: "collection", record: collection }, read)) return collection;
+    if (attempt === CHANGE_ATTEMPTS) {
+      throw conflict("Concurrent requests kept changing this collection; nothing was changed. Retry.");
+    }
+  }
+}
+
 export const updateCollection: OperationHandler<"updateCollection"> = async ({
   caller,
   services,
   path,
   body,
 }) => {
-  const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
-  if (body.name !== undefined) collection.name = body.name;
-  if (body.description !== undefined) {
-    collection.description = body.description;
-    collection.config.prompt = body.description;
-  }
-  if (body.slug !== undefined) collection.slug = body.slug;
-  if (body.animation_sizes !== undefined) collection.config.animation_sizes = body.animation_sizes;
-  collection.updated_at = isoNow(services);
-  await services.store.putResource({ kind: "collection", record: collection });
+  const collection = await changeCollection(services, caller, path.collectionId ?? "", (c) => {
+    if (body.name !== undefined) c.name = body.name;
+    if (body.description !== undefined) {
+      c.description = body.description;
+      c.config.prompt = body.description;
+    }
+    if (body.slug !== undefined) c.slug = body.slug;
+    if (body.animation_sizes !== undefined) c.config.animation_sizes = body.animation_sizes;
+    return true;
+  });
   return { status: 200, body: { data: await presentCollection(services, collection) } };
 };
 
@@ -130,21 +156,23 @@ export const addCollectionReference: OperationHandler<"addCollectionReference"> 
   path,
   body,
 }) => {
-  const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
+  const id = path.collectionId ?? "";
+  await loadOwned(services, caller, "collection", id);
   const assetId =
     "asset_id" in body
       ? (await loadOwned(services, caller, "asset", body.asset_id)).id
       : (await importFromUrl(services, caller, body.url)).id;
-  const references = collection.config.reference_asset_ids;
-  if (!references.includes(assetId)) {
+  // The cap is checked on the collection as written: concurrent additions cannot pass it together.
+  const collection = await changeCollection(services, caller, id, (c) => {
+    const references = c.config.reference_asset_ids;
+    if (references.includes(assetId)) return false;
     if (references.length >= services.policies.maxReferencesPerCollection) {
       throw conflict(`This collection already has ${references.length} references, the most it holds.`);
     }
     references.push(assetId);
-    collection.config.style_card = null;
-    collection.updated_at = isoNow(services);
-    await services.store.putResource({ kind: "collection", record: collection });
-  }
+    c.config.style_card = null;
+    return true;
+  });
   return { status: 200, body: { data: await presentCollection(services, collection) } };
 };
 
@@ -153,14 +181,14 @@ export const removeCollectionReference: OperationHandler<"removeCollectionRefere
   services,
   path,
 }) => {
-  const collection = await loadOwned(services, caller, "collection", path.collectionId ?? "");
-  const references = collection.config.reference_asset_ids;
-  const index = references.indexOf(path.assetId ?? "");
-  if (index < 0) throw notFound("Reference");
-  references.splice(index, 1);
-  collection.config.style_card = null;
-  collection.updated_at = isoNow(services);
-  await services.store.putResource({ kind: "collection", record: collection });
+  const collection = await changeCollection(services, caller, path.collectionId ?? "", (c) => {
+    const references = c.config.reference_asset_ids;
+    const index = references.indexOf(path.assetId ?? "");
+    if (index < 0) throw notFound("Reference");
+    references.splice(index, 1);
+    c.config.style_card = null;
+    return true;
+  });
   return { status: 200, body: { data: await presentCollection(services, collection) } };
 };
 

@@ -251,8 +251,10 @@ export function createMemoryStore(): Store {
       return hitAddressLimit(identity, windows, nowMs, algorithm);
     },
 
-    async putResource(w) {
+    async putResource(w, asRead) {
+      if (asRead && JSON.stringify(table(w.kind).get(w.record.id)) !== JSON.stringify(asRead)) return false;
       write(w);
+      return true;
     },
     async getResource<K extends ResourceKind>(kind: K, id: string) {
       const r = table(kind).get(id);

@@ -157,9 +157,11 @@ return { 1, balance }
 
 /**
  * Put one resource (and keep the open-jobs set, its count in the workspace hash and the asset's CDN path right).
- * KEYS: resource, index, open set, seq, CDN path key, workspace hash. ARGV: id, json, open, has a CDN path.
+ * KEYS: resource, index, open set, seq, CDN path key, workspace hash. ARGV: id, json, open, has a CDN path, the
+ * record as read ('' for none: written whatever is stored). Returns 1 when written, 0 when the record changed.
  */
 export const PUT_RESOURCE = `
+if ARGV[5] ~= '' and redis.call('GET', KEYS[1]) ~= ARGV[5] then return 0 end
 redis.call('SET', KEYS[1], ARGV[2])
 if ARGV[4] == '1' then redis.call('SET', KEYS[5], ARGV[1]) end
 redis.call('ZADD', KEYS[2], 'NX', redis.call('INCR', KEYS[4]), ARGV[1])

@@ -276,11 +276,11 @@ export function createRedisStore(
         return decisionFrom(out[0] === 1, out, 3, windows, out[1] as number);
       }),
 
-    putResource: (w) =>
+    putResource: (w, asRead) =>
       guard(async () => {
         const open = w.kind === "job" ? (isOpenJob(w) ? "1" : "0") : "";
         const path = pathOf(w);
-        await redis.putResource(
+        const written = await redis.putResource(
           resKey(w.kind, w.record.id),
           `${P}idx:${w.kind}:${w.record.workspace_id}`,
           `${P}open:${w.record.workspace_id}`,
@@ -291,7 +291,9 @@ export function createRedisStore(
           JSON.stringify(w.record),
           open,
           path ? "1" : "",
+          asRead ? JSON.stringify(asRead) : "",
         );
+        return written === 1;
       }),
     deleteResource: (kind, id) =>
       guard(async () => {

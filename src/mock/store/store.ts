@@ -115,7 +115,11 @@ export interface Store {
     algorithm?: RateLimitAlgorithm,
   ): Promise<RateLimitDecision>;
 
-  putResource(write: ResourceWrite): Promise<void>;
+  /**
+   * Writes one record; with `asRead` (the same record as it was read), only while it is still stored exactly so,
+   * in one atomic step: false, and nothing written, when another write came first.
+   */
+  putResource(write: ResourceWrite, asRead?: ResourceWrite["record"]): Promise<boolean>;
   getResource<K extends ResourceKind>(kind: K, id: string): Promise<ResourceRecords[K] | undefined>;
   deleteResource(kind: ResourceKind, id: string): Promise<void>;
   /** The asset served at a CDN path (`{user_prefix}/{collection_slug}/{file}`; see rules/cdn-path.ts). */
