@@ -150,7 +150,7 @@ export function listen(
         ...(host === info.address ? [] : [host]),
       ]);
       // Asset URLs point here unless a base was configured; a wildcard bind is reached on loopback.
-      const reachable = info.address === "0.0.0.0" || info.address === "::" ? "127.0.0.1" : shownHost;
+      const reachable = wildcard ? "127.0.0.1" : shownHost;
       simulator.services.assets.serveFrom(`http://${reachable}:${info.port}`);
       resolve({
         url: `http://${shownHost}:${info.port}`,

@@ -155,11 +155,6 @@ export class WebhookDeliveries {
       });
   }
 
-  /** Resolves once no try is under way on this instance (tests, shutdown). */
-  async settled(): Promise<void> {
-    while (this.active > 0 || this.claiming) await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-
   private async attempt(delivery: DeliveryRecord): Promise<void> {
     const record: DeliveryAttempt = { at: new Date().toISOString(), status: null, error: null };
     delivery.attempts.push(record);

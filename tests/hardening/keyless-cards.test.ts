@@ -89,34 +89,22 @@ const card = (h: Harness, url: string, address: string) =>
 
 describe("keyless card requests cannot stall the server", () => {
   it("cycling through 70 card URLs twice draws each card once (the cache is not first-in-first-out of 64)", async () => {
-    let drawn = 0;
-    const cardRenderer = createCardRenderer({
-      draw: (spec) => {
-        drawn++;
-        return drawCard(spec);
-      },
-    });
+    const cardRenderer = createCardRenderer({ draw: drawCard });
     const { h, urls } = await withImages(70, { cardRenderer });
     for (const round of [1, 2]) {
       for (const url of urls) expect((await card(h, url, "203.0.113.9")).status, `round ${round}`).toBe(200);
     }
-    expect(drawn).toBe(70);
+    expect(cardRenderer.drawn).toBe(70);
   });
 
   it("ten concurrent requests for one new card draw it once", async () => {
-    let drawn = 0;
-    const cardRenderer = createCardRenderer({
-      draw: (spec) => {
-        drawn++;
-        return drawCard(spec);
-      },
-    });
+    const cardRenderer = createCardRenderer({ draw: drawCard });
     const { h, urls } = await withImages(1, { cardRenderer });
     const answers = await Promise.all(
       Array.from({ length: 10 }, () => card(h, urls[0] as string, "203.0.113.9")),
     );
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(200));
-    expect(drawn).toBe(1);
+    expect(cardRenderer.drawn).toBe(1);
   });
 
   it("over sockets, another tenant's API call sent after a keyless client's 40 new cards is answered before most of them", async () => {

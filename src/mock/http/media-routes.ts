@@ -112,10 +112,9 @@ export function mediaRoutes(
       try {
         media = await assetMedia(services, decodeURIComponent(path), cards, request.address ?? "");
       } catch (e) {
-        // A malformed escape is no asset; a full render queue is 429; the store being away is 503; anything else
-        // is reported, 500.
+        // A malformed escape is no asset; a full render queue is its 429; the store being away is 503; anything
+        // else is reported, 500.
         if (e instanceof URIError) return error(notFound("Asset"));
-        if (e instanceof MaskoError) return error(e);
         return error(asMaskoError(e, onError));
       }
       if (!media) return error(notFound("Asset"));
