@@ -11,7 +11,7 @@ import { createClock, type SimulatorClock } from "./clock.js";
 import { settleDueJobs } from "./job-settlement.js";
 import { Scheduler } from "./scheduler.js";
 import { type Services, uuid } from "./services.js";
-import { createMemoryStore } from "./store/memory-store.js";
+import { createMemoryStore } from "./store/memory/index.js";
 import type { Store } from "./store/store.js";
 import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, WebhookDeliveries } from "./webhook-delivery.js";
 

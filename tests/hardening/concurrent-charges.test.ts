@@ -6,7 +6,7 @@
  */
 import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { createRedisStore } from "../../src/mock/store/redis-store.js";
+import { connectRedis, createRedisStore } from "../../src/mock/store/redis/index.js";
 import { createHarness, type Harness, imageBody, TEST_STORE, testStore } from "../simulator/harness.js";
 
 const REDIS = process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390";
@@ -15,8 +15,8 @@ const REDIS = process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390";
 async function instances(): Promise<Harness[]> {
   if (TEST_STORE !== "redis") return [await createHarness({ store: testStore() })];
   const prefix = `masko-test:${randomUUID()}:`;
-  const a = await createHarness({ store: createRedisStore(REDIS, { prefix }) });
-  const b = await createHarness({ store: createRedisStore(REDIS, { prefix }) });
+  const a = await createHarness({ store: createRedisStore(connectRedis(REDIS), { prefix }) });
+  const b = await createHarness({ store: createRedisStore(connectRedis(REDIS), { prefix }) });
   return [a, b];
 }
 

@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSimulator } from "../../src/mock/simulator.js";
-import { createRedisStore } from "../../src/mock/store/redis-store.js";
+import { connectRedis, createRedisStore } from "../../src/mock/store/redis/index.js";
 import { type OwnRedis, startOwnRedis } from "../../support/redis-server.js";
 import { TEST_STORE } from "../simulator/harness.js";
 
@@ -21,7 +21,7 @@ describe.runIf(TEST_STORE === "redis")("a frozen Redis", () => {
   });
 
   it("answers 503 with Retry-After within the deadline, writes whole or nothing, and recovers when it thaws", async () => {
-    const store = createRedisStore(own.url, { prefix: "frozen:", timeoutMs: 500 });
+    const store = createRedisStore(connectRedis(own.url, { timeoutMs: 500 }), { prefix: "frozen:" });
     const sim = await createSimulator({ store });
     const call = async (method: string, path: string, body?: unknown) => {
       const response = await sim.fetch(

@@ -7,7 +7,7 @@
 import { describe, expect, it } from "vitest";
 import { DEMO_API_KEY } from "../../src/mock/control.js";
 import { cdnPath } from "../../src/mock/rules/cdn-path.js";
-import { createMemoryStore } from "../../src/mock/store/memory-store.js";
+import { createMemoryStore } from "../../src/mock/store/memory/index.js";
 import { policies } from "../../src/policy/policies.js";
 import { createHarness, imageBody, TEST_STORE } from "../simulator/harness.js";
 

@@ -2,7 +2,7 @@
 import { Redis } from "ioredis";
 import { afterAll, describe, expect, it } from "vitest";
 import { createSimulator } from "../../src/mock/simulator.js";
-import { createRedisStore } from "../../src/mock/store/redis-store.js";
+import { connectRedis, createRedisStore } from "../../src/mock/store/redis/index.js";
 import { startOwnRedis } from "../../support/redis-server.js";
 
 const own = await startOwnRedis();
@@ -27,7 +27,7 @@ const request = (
 
 describe("the Redis store", () => {
   it("keeps no raw API key in any Redis key or value", async () => {
-    const store = createRedisStore(own.url, { prefix: "scan:" });
+    const store = createRedisStore(connectRedis(own.url), { prefix: "scan:" });
     const sim = await createSimulator({ store });
     const created = await request(sim, "POST", "/v1/api-keys", sim.demo.api_key, { name: "scan me" });
     const raw = ((await created.json()) as { data: { key: string } }).data.key;
@@ -58,7 +58,7 @@ describe("the Redis store", () => {
   });
 
   it("answers 503 in the error envelope while Redis is down, writes nothing, and recovers when it is back", async () => {
-    const store = createRedisStore(own.url, { prefix: "outage:" });
+    const store = createRedisStore(connectRedis(own.url), { prefix: "outage:" });
     const sim = await createSimulator({ store });
     const key = sim.demo.api_key;
     expect((await request(sim, "POST", "/v1/projects", key, { name: "before" })).status).toBe(201);

@@ -11,7 +11,7 @@ import {
   type Simulator,
   type SimulatorOptions,
 } from "../../src/mock/simulator.js";
-import { createRedisStore } from "../../src/mock/store/redis-store.js";
+import { connectRedis, createRedisStore } from "../../src/mock/store/redis/index.js";
 import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../../src/mock/webhook-delivery.js";
 
 export type { Answer } from "../../src/contract/answer.js";
@@ -59,7 +59,7 @@ afterAll(async () => {
 /** A fresh store of the suite's kind: each Redis harness gets its own key prefix. */
 export function testStore(): SimulatorOptions["store"] {
   if (TEST_STORE !== "redis") return undefined;
-  const store = createRedisStore(process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390", {
+  const store = createRedisStore(connectRedis(process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390"), {
     prefix: `masko-test:${randomUUID()}:`,
   });
   opened.push(store);

@@ -169,13 +169,11 @@ export async function runMock(args: string[]): Promise<void> {
   if (values.prism) return servePrism(option("host"), port);
   if (option("store") === "memory") freezeYoungGeneration();
   // ioredis is loaded only for the Redis store: the default start stays fast.
-  const store =
-    option("store") === "redis"
-      ? (await import("../../mock/store/redis-store.js")).createRedisStore(option("redis-url"), {
-          prefix: option("redis-prefix"),
-          timeoutMs: positiveInt("redis-timeout-ms", 1),
-        })
-      : undefined;
+  const redis = option("store") === "redis" ? await import("../../mock/store/redis/index.js") : undefined;
+  const store = redis?.createRedisStore(
+    redis.connectRedis(option("redis-url"), { timeoutMs: positiveInt("redis-timeout-ms", 1) }),
+    { prefix: option("redis-prefix") },
+  );
   // The seed file is read at start-up (a broken one stops it) and again at each reset, not kept in memory.
   const seedPath = option("seed");
   const readSeed = (): SeedFile => {

@@ -61,27 +61,8 @@ export type ChargeResult =
   | { ok: false; balance: number }
   | { ok: false; changed: true };
 
-/** The simulator's storage. */
-export interface Store {
-  /** A store shared by several instances brings the clock they share (the simulator uses it when present). */
-  readonly clock?: SimulatorClock;
-  /** Whether other simulator instances may share this store (then each one polls it for due work). */
-  readonly shared?: boolean;
-  /** Releases connections. */
-  close?(): Promise<void>;
-  /** Drops every record and counter. */
-  reset(): Promise<void>;
-  /** Every stored value as text, for tests that prove no raw key is kept anywhere. */
-  dump(): Promise<string>;
-
-  createWorkspace(workspace: WorkspaceRecord): Promise<void>;
-  getWorkspace(id: string): Promise<WorkspaceRecord | undefined>;
-  /** Sets a balance; false when the workspace does not exist. */
-  setBalance(workspaceId: string, balance: number): Promise<boolean>;
-  createUser(user: UserRecord): Promise<void>;
-
-  /** Inserts a key unless the workspace already has `maxActive` active keys; atomic. */
-  insertApiKey(key: ApiKeyRecord, maxActive: number): Promise<"inserted" | "limit_reached">;
+/** Who calls and whether the limiter admits them: the hot path of every request. */
+export interface AdmissionStore {
   /**
    * The active key with this hash plus its user and workspace, and whether the workspace has unfinished jobs,
    * in one read (the hot path of every request).
@@ -101,12 +82,6 @@ export interface Store {
     nowMs: number,
     algorithm?: RateLimitAlgorithm,
   ): Eventually<Admitted>;
-  getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
-  /** Active keys of a workspace, newest first. */
-  listActiveApiKeys(workspaceId: string): Promise<ApiKeyRecord[]>;
-  /** Marks a key revoked; false when it was not active. */
-  revokeApiKey(id: string, at: string): Promise<boolean>;
-
   /** Applies the rate-limit rule to one identity's counters atomically and stores the result. */
   hitRateLimit(
     identity: string,
@@ -114,7 +89,27 @@ export interface Store {
     nowMs: number,
     algorithm?: RateLimitAlgorithm,
   ): Promise<RateLimitDecision>;
+}
 
+/** Workspaces, their users and their API keys. */
+export interface AccountStore {
+  createWorkspace(workspace: WorkspaceRecord): Promise<void>;
+  getWorkspace(id: string): Promise<WorkspaceRecord | undefined>;
+  /** Sets a balance; false when the workspace does not exist. */
+  setBalance(workspaceId: string, balance: number): Promise<boolean>;
+  createUser(user: UserRecord): Promise<void>;
+
+  /** Inserts a key unless the workspace already has `maxActive` active keys; atomic. */
+  insertApiKey(key: ApiKeyRecord, maxActive: number): Promise<"inserted" | "limit_reached">;
+  getApiKey(id: string): Promise<ApiKeyRecord | undefined>;
+  /** Active keys of a workspace, newest first. */
+  listActiveApiKeys(workspaceId: string): Promise<ApiKeyRecord[]>;
+  /** Marks a key revoked; false when it was not active. */
+  revokeApiKey(id: string, at: string): Promise<boolean>;
+}
+
+/** The API's resource records. */
+export interface ResourceStore {
   /**
    * Writes one record; with `asRead` (the same record as it was read), only while it is still stored exactly so,
    * in one atomic step: false, and nothing written, when another write came first.
@@ -126,7 +121,10 @@ export interface Store {
   findAssetByPath(path: string): Promise<ResourceRecords["asset"] | undefined>;
   /** A workspace's resources of one kind, oldest first. */
   listResources<K extends ResourceKind>(kind: K, workspaceId: string): Promise<ResourceRecords[K][]>;
+}
 
+/** Credits and jobs: the charge with what it pays for, settlement and refund. */
+export interface JobStore {
   /**
    * Charges `cost` and writes `records` in one atomic step, or does nothing when the balance is short or when a
    * record of `basis` (what the charge was planned from, as it was read) is no longer stored exactly so.
@@ -150,7 +148,10 @@ export interface Store {
   ): Promise<boolean>;
   /** Workspaces with an unfinished job due by `nowMs` (a shared store reads the shared clock itself). */
   dueJobWorkspaces(nowMs: number): Promise<string[]>;
+}
 
+/** Injected faults (the control API's). */
+export interface FaultStore {
   /** The faults in force. */
   readFaults(): Promise<FaultState>;
   /** Replaces the fields given (operations are merged) and returns the faults in force. */
@@ -163,7 +164,10 @@ export interface Store {
   returnJobFailures(n: number): Promise<void>;
   /** Uses one injected failure of `operationId`, atomically; false when none is left. */
   takeOperationFailure(operationId: string): Promise<boolean>;
+}
 
+/** Webhook deliveries. */
+export interface DeliveryStore {
   /** Stores a delivery; `dueAtMs` (real time) schedules its next attempt, null makes it final. */
   putDelivery(delivery: DeliveryRecord, dueAtMs: number | null): Promise<void>;
   /**
@@ -181,3 +185,27 @@ export interface Store {
   /** Every delivery, oldest first. */
   listDeliveries(): Promise<DeliveryRecord[]>;
 }
+
+/** The store's life: sharing, the shared clock, reset and dump. */
+export interface StoreLifecycle {
+  /** A store shared by several instances brings the clock they share (the simulator uses it when present). */
+  readonly clock?: SimulatorClock;
+  /** Whether other simulator instances may share this store (then each one polls it for due work). */
+  readonly shared?: boolean;
+  /** Releases connections. */
+  close?(): Promise<void>;
+  /** Drops every record and counter. */
+  reset(): Promise<void>;
+  /** Every stored value as text, for tests that prove no raw key is kept anywhere. */
+  dump(): Promise<string>;
+}
+
+/** The simulator's storage: the sum of its parts (store/memory/… and store/redis/… implement each). */
+export interface Store
+  extends StoreLifecycle,
+    AdmissionStore,
+    AccountStore,
+    ResourceStore,
+    JobStore,
+    FaultStore,
+    DeliveryStore {}

@@ -10,11 +10,11 @@
  * caller keeps the ones it has seen, by key hash, and the script leaves them out of its answer when the key id
  * it finds is the one held: a key re-created under the same hash has a new id and is sent again.
  */
-import type { RateLimitWindow } from "../../policy/policies.js";
-import type { FaultState } from "../faults.js";
-import { type RateLimitDecision, summarizeRateLimit } from "../rules/rate-limit.js";
-import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "./records.js";
-import type { Admitted, Credentials } from "./store.js";
+import type { RateLimitWindow } from "../../../policy/policies.js";
+import type { FaultState } from "../../faults.js";
+import { type RateLimitDecision, summarizeRateLimit } from "../../rules/rate-limit.js";
+import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "../records.js";
+import type { Admitted, Credentials } from "../store.js";
 
 /**
  * Requests per script call at most. A batch is sent the moment it is full, so Redis starts on it while the rest of

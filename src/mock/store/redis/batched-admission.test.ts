@@ -4,9 +4,9 @@
  * not sent again, and a failed or garbled call refuses its own requests rather than leaving them waiting.
  */
 import { describe, expect, it } from "vitest";
-import type { RateLimitWindow } from "../../policy/policies.js";
-import type { ApiKeyRecord, UserRecord } from "./records.js";
-import { ADMISSION_BATCH, createRedisAdmission } from "./redis-admission.js";
+import type { RateLimitWindow } from "../../../policy/policies.js";
+import type { ApiKeyRecord, UserRecord } from "../records.js";
+import { ADMISSION_BATCH, createRedisAdmission } from "./batched-admission.js";
 
 const windows: readonly RateLimitWindow[] = [
   { name: "minute", limit: 60, windowSeconds: 60 },

@@ -1,0 +1,74 @@
+/**
+ * The Redis store's key layout: every key name, one function each, all under one prefix (several simulators share a
+ * server by prefix). The Lua scripts build the same names from the prefix they are given (`P .. 'res:' ..`); the
+ * store conformance suite checks that every key a full run leaves behind matches one of LAYOUT's patterns.
+ */
+import type { ResourceKind } from "../records.js";
+
+/** Every key, as a pattern (`{…}` stands for an id): what a reader of `redis-cli --scan` will find. */
+export const LAYOUT = {
+  workspace: "ws:{workspace}",
+  activeKeyCount: "ws:{workspace}:active",
+  workspaceKeys: "ws:{workspace}:keys",
+  apiKey: "key:{key}",
+  credential: "cred:{hash}",
+  credentialRecords: "cred-records:{hash}",
+  user: "user:{user}",
+  sequence: "seq",
+  resource: "res:{kind}:{id}",
+  resourceIndex: "idx:{kind}:{workspace}",
+  openJobs: "open:{workspace}",
+  assetPath: "asset-path:{path}",
+  dueJobs: "due:jobs",
+  clockOffset: "clock:offset",
+  faults: "faults",
+  delivery: "delivery:{delivery}",
+  deliveriesDue: "deliveries:due",
+  deliveriesAll: "deliveries:all",
+  limiter: "rl:{{identity}}",
+} as const;
+
+/** The key names under `prefix`. */
+export function redisKeys(prefix: string) {
+  const P = prefix;
+  return {
+    prefix: P,
+    /** Matches every key of this store (SCAN … MATCH). */
+    everything: `${P}*`,
+    workspace: (id: string) => `${P}ws:${id}`,
+    activeKeyCount: (workspaceId: string) => `${P}ws:${workspaceId}:active`,
+    workspaceKeys: (workspaceId: string) => `${P}ws:${workspaceId}:keys`,
+    apiKey: (id: string) => `${P}key:${id}`,
+    credential: (hash: string) => `${P}cred:${hash}`,
+    credentialRecords: (hash: string) => `${P}cred-records:${hash}`,
+    user: (id: string) => `${P}user:${id}`,
+    sequence: `${P}seq`,
+    resource: (kind: ResourceKind, id: string) => `${P}res:${kind}:${id}`,
+    resourceIndex: (kind: ResourceKind, workspaceId: string) => `${P}idx:${kind}:${workspaceId}`,
+    openJobs: (workspaceId: string) => `${P}open:${workspaceId}`,
+    assetPath: (path: string) => `${P}asset-path:${path}`,
+    dueJobs: `${P}due:jobs`,
+    clockOffset: `${P}clock:offset`,
+    faults: `${P}faults`,
+    delivery: (id: string) => `${P}delivery:${id}`,
+    deliveriesDue: `${P}deliveries:due`,
+    deliveriesAll: `${P}deliveries:all`,
+    /** One identity's limiter hash; the braces make it one cluster hash slot. */
+    limiter: (identity: string) => `${P}rl:{${identity}}`,
+  };
+}
+
+export type RedisKeys = ReturnType<typeof redisKeys>;
+
+/** Whether `key` (with `prefix`) is one of LAYOUT's names. */
+export function inLayout(prefix: string, key: string): boolean {
+  if (!key.startsWith(prefix)) return false;
+  const name = key.slice(prefix.length);
+  return Object.values(LAYOUT).some((pattern) => {
+    const source = pattern
+      .replace(/[.*+?^$()|[\]\\]/g, "\\$&")
+      .replace(/\{\{[a-z]+\}\}/g, "\\{.+\\}")
+      .replace(/\{[a-z]+\}/g, ".+");
+    return new RegExp(`^${source}$`).test(name);
+  });
+}
