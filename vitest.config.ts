@@ -52,6 +52,7 @@ export default defineConfig({
                   "tests/simulator/**/*.test.ts",
                   "tests/redis/**/*.test.ts",
                   "tests/hardening/**/*.test.ts",
+                  "tests/store/**/*.test.ts",
                 ],
                 env: { MASKO_TEST_STORE: "redis", MASKO_TEST_REDIS_URL: redis },
               },

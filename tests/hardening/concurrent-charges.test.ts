@@ -4,24 +4,11 @@
  * leaving jobs the canvas no longer tracks. Every charge is conditional on the records it was planned from, inside
  * the store's one step; on Redis two instances share the store.
  */
-import { randomUUID } from "node:crypto";
 import { describe, expect, it } from "vitest";
-import { connectRedis, createRedisStore } from "../../src/mock/store/redis/index.js";
-import { createHarness, type Harness, imageBody, TEST_STORE, testStore } from "../simulator/harness.js";
-
-const REDIS = process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390";
-
-/** One simulator, or on Redis two instances on one key prefix (requests alternate between them). */
-async function instances(): Promise<Harness[]> {
-  if (TEST_STORE !== "redis") return [await createHarness({ store: testStore() })];
-  const prefix = `masko-test:${randomUUID()}:`;
-  const a = await createHarness({ store: createRedisStore(connectRedis(REDIS), { prefix }) });
-  const b = await createHarness({ store: createRedisStore(connectRedis(REDIS), { prefix }) });
-  return [a, b];
-}
+import { type Harness, imageBody, instancesSharingAStore } from "../simulator/harness.js";
 
 async function setup(credits: number) {
-  const all = await instances();
+  const all = await instancesSharingAStore();
   const h = all[0] as Harness;
   const ws = await h.workspace("personal", credits);
   const { collectionId } = await h.collection(ws.key);

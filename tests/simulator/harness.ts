@@ -119,5 +119,18 @@ export async function createHarness(options: SimulatorOptions = {}): Promise<Har
   };
 }
 
+/** One simulator, or on Redis two instances on one key prefix (for races between instances sharing a store). */
+export async function instancesSharingAStore(): Promise<Harness[]> {
+  if (TEST_STORE !== "redis") return [await createHarness({ store: testStore() })];
+  const url = process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390";
+  const prefix = `masko-test:${randomUUID()}:`;
+  const shared = () => {
+    const store = createRedisStore(connectRedis(url), { prefix });
+    opened.push(store);
+    return store;
+  };
+  return [await createHarness({ store: shared() }), await createHarness({ store: shared() })];
+}
+
 /** An image generation body. */
 export const imageBody = (name = "Wave") => ({ type: "image", name, image_prompt: "waving hello" });
