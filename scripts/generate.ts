@@ -2,6 +2,7 @@
  * Regenerates everything derived from the hand-written spec:
  *   src/generated/openapi.json  the bundled spec (one file, refs resolved to #/components)
  *   src/generated/masko-api.ts  openapi-typescript types for the client and the simulator
+ *   src/generated/rate-limits.json, policies.json  the x-masko-* policies alone (k6 scripts, the client)
  * Usage: tsx scripts/generate.ts [outDir]   (check-generated.ts passes a temporary folder)
  */
 import { execFileSync } from "node:child_process";
@@ -42,4 +43,31 @@ writeFileSync(join(outDir, "masko-api.ts"), banner + astToString(ast));
 // The rate-limit policy alone, for load scripts (k6 cannot load the whole spec module).
 const limits = (JSON.parse(readFileSync(specPath, "utf8")) as Record<string, unknown>)["x-masko-rate-limits"];
 writeFileSync(join(outDir, "rate-limits.json"), `${JSON.stringify(limits, null, 2)}\n`);
-console.log(`generated ${specPath} and masko-api.ts`);
+// The policy extensions alone (what readPolicies reads), so the client does not carry the whole spec.
+const bundled = JSON.parse(readFileSync(specPath, "utf8"));
+const generate = "/v1/collections/{collectionId}/generate";
+const policyExtract = {
+  "x-masko-rate-limits": bundled["x-masko-rate-limits"],
+  "x-masko-request-limits": bundled["x-masko-request-limits"],
+  paths: {
+    [generate]: { post: { "x-masko-credit-cost": bundled.paths[generate].post["x-masko-credit-cost"] } },
+  },
+  components: {
+    securitySchemes: {
+      BearerAuth: {
+        "x-masko-key-policy": bundled.components.securitySchemes.BearerAuth["x-masko-key-policy"],
+      },
+    },
+    schemas: {
+      CollectionConfig: {
+        properties: {
+          reference_asset_ids: {
+            maxItems: bundled.components.schemas.CollectionConfig.properties.reference_asset_ids.maxItems,
+          },
+        },
+      },
+    },
+  },
+};
+writeFileSync(join(outDir, "policies.json"), `${JSON.stringify(policyExtract, null, 2)}\n`);
+console.log(`generated ${specPath}, masko-api.ts, rate-limits.json and policies.json`);

@@ -1,5 +1,5 @@
 /** The bundled spec and a validator over it, shared by every test and tool that checks against the contract. */
-import { spec } from "../policy/policies.js";
+import spec from "../generated/openapi.json" with { type: "json" };
 import { SpecValidator } from "./spec-validator.js";
 
 /** The bundled spec as a plain object. */

@@ -68,7 +68,7 @@ export function createServices(options: ServiceOptions): Services {
     behaviour,
     clock: options.clock ?? store.clock ?? createClock(),
     validator: specValidator(),
-    longPollMaxMs: options.longPollMaxMs ?? 30_000,
+    longPollMaxMs: options.longPollMaxMs ?? policies.requestLimits.longPollMaxSeconds * 1000,
     newId: uuid,
     webhooks: new WebhookDeliveries(store, options.webhookDelivery ?? DEFAULT_DELIVERY_POLICY, (delayMs) =>
       scheduler.soon(delayMs),

@@ -2,7 +2,7 @@
  * The API's rules, read from the spec's `x-masko-*` extensions. Nothing else in the toolkit hard-codes these
  * numbers: change the spec, regenerate, and the client, simulator, tests and load scripts follow.
  */
-import bundledSpec from "../generated/openapi.json" with { type: "json" };
+import policyExtract from "../generated/policies.json" with { type: "json" };
 
 /** One fixed rate-limit window (for example 60 requests per 60 seconds). */
 export interface RateLimitWindow {
@@ -36,8 +36,16 @@ export interface KeyPolicy {
   readonly organizationKeyCreatorRoles: readonly string[];
 }
 
+/** `x-masko-request-limits`: the largest bodies accepted and the longest long poll (inferred bounds). */
+export interface RequestLimits {
+  readonly jsonBodyBytes: number;
+  readonly uploadBytes: number;
+  readonly longPollMaxSeconds: number;
+}
+
 /** All policies of one spec. */
 export interface MaskoPolicies {
+  readonly requestLimits: RequestLimits;
   readonly rateLimits: RateLimitPolicy;
   readonly creditCost: CreditCostPolicy;
   readonly keyPolicy: KeyPolicy;
@@ -107,7 +115,16 @@ export function readPolicies(spec: unknown): MaskoPolicies {
   );
   const references = object(config.reference_asset_ids, "CollectionConfig.properties.reference_asset_ids");
 
+  const request = object(root["x-masko-request-limits"], "x-masko-request-limits");
   return {
+    requestLimits: {
+      jsonBodyBytes: count(request.json_body_bytes, "x-masko-request-limits.json_body_bytes"),
+      uploadBytes: count(request.upload_bytes, "x-masko-request-limits.upload_bytes"),
+      longPollMaxSeconds: count(
+        request.long_poll_max_seconds,
+        "x-masko-request-limits.long_poll_max_seconds",
+      ),
+    },
     maxReferencesPerCollection: count(references.maxItems, "CollectionConfig.reference_asset_ids.maxItems"),
     rateLimits: { windows },
     creditCost: {
@@ -135,8 +152,5 @@ export function readPolicies(spec: unknown): MaskoPolicies {
   };
 }
 
-/** The bundled spec this package was generated from. */
-export const spec: unknown = bundledSpec;
-
-/** The policies of the bundled spec. */
-export const policies: MaskoPolicies = readPolicies(bundledSpec);
+/** The policies of the bundled spec (read from its policy extract: src/generated/policies.json). */
+export const policies: MaskoPolicies = readPolicies(policyExtract);

@@ -15,33 +15,33 @@ describe("the reference cap under concurrent additions", () => {
     { adds: 12, expectedStored: CAP },
     { adds: CAP, expectedStored: CAP },
     { adds: CAP - 2, expectedStored: CAP - 2 },
-  ])("$adds parallel additions: each 200 is stored, the rest 409, never more than the cap", async ({
-    adds,
-    expectedStored,
-  }) => {
-    const all = await instancesSharingAStore();
-    const h = all[0] as Harness;
-    const ws = await h.workspace();
-    const { collectionId } = await h.collection(ws.key);
-    const path = `/v1/collections/${collectionId}/references`;
-    const answers = await Promise.all(
-      Array.from({ length: adds }, (_, i) =>
-        (all[i % all.length] as Harness).call("POST", path, {
-          key: ws.key,
-          body: { url: `https://example.com/ref-${i}.png` },
-        }),
-      ),
-    );
-    const accepted = answers.filter((a) => a.status === 200);
-    expect(answers.filter((a) => a.status !== 200).map((a) => a.status)).toEqual(
-      Array(adds - expectedStored).fill(409),
-    );
-    expect(accepted).toHaveLength(expectedStored);
-    const stored = (await h.call("GET", `/v1/collections/${collectionId}`, { key: ws.key })).body.data.config
-      .reference_asset_ids as string[];
-    // No accepted write lost: every asset an accepted answer added is still there.
-    const added = new Set(accepted.flatMap((a) => a.body.data.config.reference_asset_ids as string[]));
-    expect(stored).toHaveLength(expectedStored);
-    expect(new Set(stored)).toEqual(added);
-  });
+  ])(
+    "$adds parallel additions: each 200 is stored, the rest 409, never more than the cap",
+    async ({ adds, expectedStored }) => {
+      const all = await instancesSharingAStore();
+      const h = all[0] as Harness;
+      const ws = await h.workspace();
+      const { collectionId } = await h.collection(ws.key);
+      const path = `/v1/collections/${collectionId}/references`;
+      const answers = await Promise.all(
+        Array.from({ length: adds }, (_, i) =>
+          (all[i % all.length] as Harness).call("POST", path, {
+            key: ws.key,
+            body: { url: `https://example.com/ref-${i}.png` },
+          }),
+        ),
+      );
+      const accepted = answers.filter((a) => a.status === 200);
+      expect(answers.filter((a) => a.status !== 200).map((a) => a.status)).toEqual(
+        Array(adds - expectedStored).fill(409),
+      );
+      expect(accepted).toHaveLength(expectedStored);
+      const stored = (await h.call("GET", `/v1/collections/${collectionId}`, { key: ws.key })).body.data
+        .config.reference_asset_ids as string[];
+      // No accepted write lost: every asset an accepted answer added is still there.
+      const added = new Set(accepted.flatMap((a) => a.body.data.config.reference_asset_ids as string[]));
+      expect(stored).toHaveLength(expectedStored);
+      expect(new Set(stored)).toEqual(added);
+    },
+  );
 });

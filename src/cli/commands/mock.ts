@@ -18,6 +18,7 @@ import { badRequest } from "../../mock/masko-error.js";
 import { listen } from "../../mock/node-server.js";
 import { formatLogLine, LOG_FORMATS, type LogFormat } from "../../mock/request-log.js";
 import { createSimulator, type RequestLogLine } from "../../mock/simulator.js";
+import { policies } from "../../policy/policies.js";
 import { PRISM_VERSION, specPath } from "../package-files.js";
 import { freezeYoungGeneration, holdYoungGeneration } from "../young-generation.js";
 
@@ -95,7 +96,7 @@ export const FLAGS = {
   "long-poll-seconds": {
     type: "string",
     env: "MASKO_MOCK_LONG_POLL_SECONDS",
-    default: "30",
+    default: String(policies.requestLimits.longPollMaxSeconds),
     help: "longest wait=true hold",
   },
   behaviour: {

@@ -11,8 +11,6 @@ const IMAGE_TYPES: Record<string, string> = {
   webp: "image/webp",
   gif: "image/gif",
 };
-/** Largest accepted file, in bytes. */
-export const MAX_UPLOAD_BYTES = 10 * 1024 * 1024;
 
 async function storeUpload(services: Services, caller: Caller, contentType: string) {
   const id = services.newId();

@@ -6,6 +6,7 @@
  * rebinding), and with `adminToken` every call must carry `X-Mock-Admin-Token`. Its answers carry no
  * rate-limit headers: it is not the Masko API and is not counted.
  */
+import { policies } from "../../policy/policies.js";
 import type { SimulatorControl } from "../control.js";
 import { MaskoError, unsupportedMediaType } from "../masko-error.js";
 import type { Role } from "../rules/api-keys.js";
@@ -34,7 +35,12 @@ export function controlRoutes(
 ) {
   const check = controlBodyChecker(operationIds);
   const body = async <T>(request: ApiRequest, schema: ControlBody): Promise<T> => {
-    const read = await readBody(request, ["application/json"], {}, true);
+    const read = await readBody(
+      request,
+      ["application/json"],
+      { "application/json": policies.requestLimits.jsonBodyBytes },
+      true,
+    );
     return check<T>(schema, read.value ?? {});
   };
   const actions: Array<{ method: string; pathTemplate: string; value: Action }> = [

@@ -3,9 +3,6 @@ import { badRequest, payloadTooLarge, unsupportedMediaType } from "../masko-erro
 import type { ApiRequest } from "./exchange.js";
 import { illFormedAt, MAX_JSON_DEPTH, nestsDeeperThan } from "./well-formed.js";
 
-/** Largest JSON body accepted, in bytes (1 MiB). */
-export const MAX_JSON_BYTES = 1024 * 1024;
-
 /** A body read from the wire: parsed JSON, or the `file` part of a multipart form. */
 export type ReadBody =
   | { mediaType: "none"; value: undefined }
@@ -24,7 +21,7 @@ export async function readBody(
 ): Promise<ReadBody> {
   const contentType = request.header("content-type") ?? "";
   const mediaType = contentType.split(";")[0]?.trim().toLowerCase() ?? "";
-  const limit = maxBytes[mediaType] ?? MAX_JSON_BYTES;
+  const limit = maxBytes[mediaType] ?? maxBytes["application/json"] ?? 0;
   const declared = Number(request.header("content-length") ?? Number.NaN);
   if (!mediaType) {
     if (declared === 0 || !request.body.present) {

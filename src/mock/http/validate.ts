@@ -4,11 +4,11 @@
  * body's schema (400 naming the field). Compiled once per operation at start-up.
  */
 import type { SpecValidator } from "../../contract/spec-validator.js";
+import { policies } from "../../policy/policies.js";
 import type { Eventually } from "../eventually.js";
-import { MAX_UPLOAD_BYTES } from "../handlers/uploads.js";
 import type { ApiRequest } from "./exchange.js";
 import { validateBatchBody, validateGenerateBody } from "./generate-body.js";
-import { MAX_JSON_BYTES, readBody } from "./read-body.js";
+import { readBody } from "./read-body.js";
 import { compileParams, validateBody } from "./request-validation.js";
 
 /** A request's input as the handler receives it. */
@@ -30,7 +30,11 @@ const BODY_CHECKS: Record<string, (validator: SpecValidator, body: unknown) => v
   generateBatch: validateBatchBody,
 };
 
-const SIZE_LIMITS = { "application/json": MAX_JSON_BYTES, "multipart/form-data": MAX_UPLOAD_BYTES };
+/** The body limits of `x-masko-request-limits`, by media type. */
+const SIZE_LIMITS = {
+  "application/json": policies.requestLimits.jsonBodyBytes,
+  "multipart/form-data": policies.requestLimits.uploadBytes,
+};
 
 /** The request check of `op`, resolved from the spec once. */
 export function compileRequestCheck(
