@@ -1,10 +1,14 @@
 /**
  * Runtime primitives the simulator core needs, working both in Node and in browsers (the core also runs inside
  * MSW handlers): SHA-256 and HMAC, random bytes, byte length, sleeping. Node's crypto is used when present (it is
- * synchronous and several times faster on the hot path); elsewhere Web Crypto.
+ * synchronous and several times faster on the hot path); elsewhere Web Crypto. It is taken with
+ * `process.getBuiltinModule` (Node ≥ 20.16), not a top-level `await import`, so `require()` of the package works.
  */
-const nodeCrypto =
-  typeof process !== "undefined" && process.versions?.node ? await import("node:crypto") : undefined;
+type NodeCrypto = typeof import("node:crypto");
+const nodeCrypto: NodeCrypto | undefined =
+  typeof process !== "undefined" && typeof process.getBuiltinModule === "function"
+    ? (process.getBuiltinModule("node:crypto") as NodeCrypto)
+    : undefined;
 const encoder = new TextEncoder();
 
 function toHex(bytes: Uint8Array): string {

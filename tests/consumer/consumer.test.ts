@@ -49,7 +49,7 @@ afterAll(async () => {
 });
 
 describe("the installed package", () => {
-  it.each(["node16", "bundler"])(
+  it.each(["node16", "bundler", "node10"])(
     "type-checks all three entry points under strict tsc (%s resolution)",
     (resolution) => {
       mkdirSync(join(dir, "src"), { recursive: true });
@@ -73,8 +73,9 @@ describe("the installed package", () => {
             noEmit: true,
             target: "ES2022",
             lib: ["ES2023", "DOM"],
-            module: resolution === "node16" ? "node16" : "esnext",
+            module: { node16: "node16", bundler: "esnext", node10: "commonjs" }[resolution],
             moduleResolution: resolution,
+            ...(resolution === "node10" && { ignoreDeprecations: "5.0" }),
             types: ["node"],
             skipLibCheck: false,
           },
@@ -90,6 +91,16 @@ describe("the installed package", () => {
       expect(tsc.status).toBe(0);
     },
   );
+
+  it("is required from CommonJS as well as imported", () => {
+    writeFileSync(
+      join(dir, "uses.cjs"),
+      'const { createMaskoClient } = require("masko-contract");\nconst { createSimulator } = require("masko-contract/simulator");\nconsole.log(typeof createMaskoClient, typeof createSimulator);\n',
+    );
+    const required = run(process.execPath, ["uses.cjs"]);
+    expect(required.stderr).toBe("");
+    expect(required.stdout.trim()).toBe("function function");
+  });
 
   it("runs the Vitest + MSW example of docs/msw.md", () => {
     writeFileSync(
