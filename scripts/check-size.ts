@@ -50,9 +50,11 @@ for (const path of files) {
 const longFunctions = functions.filter((f) => f.lines > MAX_FUNCTION_LINES);
 
 if (process.argv.includes("--list")) {
-  for (const f of [...functions].sort((a, b) => b.lines - a.lines).slice(0, 10)) console.log(`${f.lines}\t${f.where}`);
+  for (const f of [...functions].sort((a, b) => b.lines - a.lines).slice(0, 10))
+    console.log(`${f.lines}\t${f.where}`);
 }
-for (const f of longFiles) console.error(`check:size: ${f.where} has ${f.lines} lines (at most ${MAX_FILE_LINES})`);
+for (const f of longFiles)
+  console.error(`check:size: ${f.where} has ${f.lines} lines (at most ${MAX_FILE_LINES})`);
 for (const f of longFunctions) {
   console.error(`check:size: ${f.where} is ${f.lines} lines long (at most ${MAX_FUNCTION_LINES})`);
 }

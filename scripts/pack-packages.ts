@@ -25,7 +25,8 @@ export type PackageCut = {
 export const PACKAGES: PackageCut[] = [
   {
     name: "@masko-contract/client",
-    description: "Typed client for the Masko REST API: generated types, auth, 429 back-off, typed errors, job waiting.",
+    description:
+      "Typed client for the Masko REST API: generated types, auth, 429 back-off, typed errors, job waiting.",
     entries: { ".": "src/index" },
   },
   {
@@ -57,7 +58,8 @@ export function closureOf(entries: string[]): { files: string[]; packages: Set<s
   while (pending.length > 0) {
     const file = pending.pop() as string;
     if (files.has(file)) continue;
-    if (!existsSync(join(dist, file))) throw new Error(`pack-packages: ${file} is not in dist/ (run npm run build)`);
+    if (!existsSync(join(dist, file)))
+      throw new Error(`pack-packages: ${file} is not in dist/ (run npm run build)`);
     files.add(file);
     if (file.endsWith(".json")) continue;
     const { importedFiles } = ts.preProcessFile(readFileSync(join(dist, file), "utf8"), true, true);
@@ -86,7 +88,8 @@ export function cutPackage(cut: PackageCut): string {
   }
   const versionOf = (name: string) => {
     const version = pinned[name];
-    if (!version) throw new Error(`pack-packages: ${cut.name} imports ${name}, which package.json does not pin`);
+    if (!version)
+      throw new Error(`pack-packages: ${cut.name} imports ${name}, which package.json does not pin`);
     return version;
   };
   const peers = cut.peers ?? [];
@@ -139,7 +142,9 @@ if (import.meta.filename === resolve(process.argv[1] ?? "")) {
     const out = cutPackage(cut);
     const manifest = JSON.parse(readFileSync(join(out, "package.json"), "utf8"));
     const count = closureOf(Object.values(cut.entries)).files.length;
-    console.log(`${cut.name}: ${count} files, depends on ${Object.keys(manifest.dependencies).join(", ") || "nothing"}`);
+    console.log(
+      `${cut.name}: ${count} files, depends on ${Object.keys(manifest.dependencies).join(", ") || "nothing"}`,
+    );
     if (destination) {
       mkdirSync(destination, { recursive: true });
       execFileSync("npm", ["pack", "--pack-destination", destination], { cwd: out, stdio: "ignore" });

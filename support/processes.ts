@@ -1,6 +1,6 @@
 /** Starting and stopping helper servers (Prism, the simulator, benchmark peers) on loopback ports. */
 import { type ChildProcess, spawn } from "node:child_process";
-import { createServer } from "node:net";
+import { connect, createServer } from "node:net";
 
 /** A free TCP port on 127.0.0.1. */
 export function freePort(): Promise<number> {
@@ -45,11 +45,14 @@ export async function startServer(
     pollMs?: number;
     /** Most characters of output kept (default all; servers that log every request are capped). */
     maxOutput?: number;
+    /** Working directory (default this process's). */
+    cwd?: string;
   },
 ): Promise<RunningServer> {
   const child: ChildProcess = spawn(command, args, {
     detached: true,
     stdio: ["ignore", "pipe", "pipe"],
+    ...(options.cwd && { cwd: options.cwd }),
     env: { ...process.env, ...options.env },
   });
   let output = "";
@@ -92,4 +95,29 @@ export async function startServer(
   }
   await stop();
   throw new Error(`${command} did not answer on ${baseUrl} in time:\n${output}`);
+}
+
+/** Resolves once `condition()` holds, asked every `pollMs`; fails with `what` after `timeoutMs`. */
+export async function waitFor(
+  what: string,
+  condition: () => boolean | Promise<boolean>,
+  { timeoutMs = 10_000, pollMs = 100 } = {},
+): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, pollMs));
+  }
+}
+
+/** Whether anything accepts connections on 127.0.0.1:`port`. */
+export function portOpen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: "127.0.0.1", port });
+    socket.once("connect", () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once("error", () => resolve(false));
+  });
 }

@@ -1,6 +1,7 @@
 /** Starts `masko-contract mock` as a child process on a free loopback port, for commands that need a target. */
-import { spawn } from "node:child_process";
+
 import { createServer } from "node:net";
+import { spawnTied } from "./lifetime.js";
 
 /** A simulator process the caller owns. */
 export interface SpawnedSimulator {
@@ -25,7 +26,7 @@ function freePort(): Promise<number> {
 export async function spawnSimulator(flags: string[]): Promise<SpawnedSimulator> {
   const port = await freePort();
   const cli = process.argv[1] ?? "";
-  const child = spawn(
+  const child = spawnTied(
     process.execPath,
     [...process.execArgv, cli, "mock", "--port", String(port), ...flags],
     {

@@ -10,7 +10,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { RunningServer } from "../../support/processes.js";
-import { freePort, startServer } from "../../support/processes.js";
+import { freePort, portOpen, startServer, waitFor } from "../../support/processes.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -202,6 +202,22 @@ describe("the installed package", () => {
     expect(test.status).toBe(0);
     expect(readFileSync(junit, "utf8")).toContain('<property name="profile" value="full"/>');
   }, 180_000);
+
+  it("ends the simulator behind a backgrounded npx masko-contract mock when npx is killed", async () => {
+    const port = await freePort();
+    const mock = await startServer(
+      "npx",
+      ["masko-contract", "mock", "--port", String(port), "--log-level", "warn"],
+      {
+        port,
+        readyPath: "/v1/credits",
+        cwd: dir,
+      },
+    );
+    servers.push(mock);
+    process.kill(mock.child.pid as number, "SIGKILL");
+    await waitFor(`port ${port} to close`, async () => !(await portOpen(port)));
+  }, 60_000);
 
   it("fails a contract run whose admin token the control API refuses", async () => {
     const port = await freePort();

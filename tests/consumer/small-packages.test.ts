@@ -20,7 +20,16 @@ const tarballs = join(work, "tarballs");
 const KEY = `masko_${"0".repeat(64)}`;
 
 /** What a test runner or a bundler brings; none of it may come with the simulator. */
-const TOOLCHAIN = ["vitest", "vite", "rolldown", "esbuild", "lightningcss", "rollup", "@vitest/runner", "typescript"];
+const TOOLCHAIN = [
+  "vitest",
+  "vite",
+  "rolldown",
+  "esbuild",
+  "lightningcss",
+  "rollup",
+  "@vitest/runner",
+  "typescript",
+];
 
 const run = (cwd: string, command: string, args: string[]) =>
   spawnSync(command, args, { cwd, encoding: "utf8", timeout: 180_000 });
@@ -35,13 +44,18 @@ function bytesUnder(path: string): number {
 function installAlone(name: string, tarball: string) {
   const dir = join(work, name);
   mkdirSync(dir, { recursive: true });
-  writeFileSync(join(dir, "package.json"), JSON.stringify({ name: `${name}-user`, private: true, type: "module" }));
+  writeFileSync(
+    join(dir, "package.json"),
+    JSON.stringify({ name: `${name}-user`, private: true, type: "module" }),
+  );
   const install = run(dir, "npm", ["install", "--no-audit", "--no-fund", join(tarballs, tarball)]);
   if (install.status !== 0) throw new Error(`npm install failed:\n${install.stderr}`);
   const listed = run(dir, "npm", ["ls", "--all", "--parseable"]).stdout.trim().split("\n").slice(1);
   const packages = listed.map((path) => path.replace(/^.*node_modules\//, ""));
   const bytes = bytesUnder(join(dir, "node_modules"));
-  console.log(`footprint of ${name}: ${packages.length} packages, ${(bytes / 1e6).toFixed(2)} MB (${packages.join(", ")})`);
+  console.log(
+    `footprint of ${name}: ${packages.length} packages, ${(bytes / 1e6).toFixed(2)} MB (${packages.join(", ")})`,
+  );
   return { dir, packages, bytes };
 }
 
@@ -64,13 +78,20 @@ function typeCheck(dir: string, source: string, resolution: "node16" | "bundler"
       files: ["uses.ts"],
     }),
   );
-  return run(dir, process.execPath, [join(root, "node_modules/typescript/bin/tsc"), "-p", `tsconfig.${resolution}.json`]);
+  return run(dir, process.execPath, [
+    join(root, "node_modules/typescript/bin/tsc"),
+    "-p",
+    `tsconfig.${resolution}.json`,
+  ]);
 }
 
 let client: ReturnType<typeof installAlone>;
 let simulator: ReturnType<typeof installAlone>;
 beforeAll(() => {
-  execFileSync("npm", ["run", "pack:packages", "--silent", "--", "--pack", tarballs], { cwd: root, stdio: "ignore" });
+  execFileSync("npm", ["run", "pack:packages", "--silent", "--", "--pack", tarballs], {
+    cwd: root,
+    stdio: "ignore",
+  });
   client = installAlone("client", `masko-contract-client-${pkg.version}.tgz`);
   simulator = installAlone("simulator", `masko-contract-simulator-${pkg.version}.tgz`);
 }, 300_000);
@@ -82,22 +103,25 @@ describe("@masko-contract/client, installed alone", () => {
     expect(client.bytes).toBeLessThanOrEqual(2 * 1024 * 1024);
   });
 
-  it.each(["node16", "bundler", "node10"] as const)("type-checks under strict tsc (%s resolution)", (resolution) => {
-    const tsc = typeCheck(
-      client.dir,
-      [
-        'import { createMaskoClient, MaskoApiError, policies, type components } from "@masko-contract/client";',
-        `const masko = createMaskoClient({ apiKey: "${KEY}" });`,
-        'export const balance = () => masko.GET("/v1/credits").then((r) => r.data?.data.balance);',
-        'export const cost: components["schemas"]["ErrorResponse"] | undefined = undefined;',
-        "export const parts = [MaskoApiError, policies.rateLimits.windows.length];",
-        "",
-      ].join("\n"),
-      resolution,
-    );
-    expect(tsc.stdout + tsc.stderr).toBe("");
-    expect(tsc.status).toBe(0);
-  });
+  it.each(["node16", "bundler", "node10"] as const)(
+    "type-checks under strict tsc (%s resolution)",
+    (resolution) => {
+      const tsc = typeCheck(
+        client.dir,
+        [
+          'import { createMaskoClient, MaskoApiError, policies, type components } from "@masko-contract/client";',
+          `const masko = createMaskoClient({ apiKey: "${KEY}" });`,
+          'export const balance = () => masko.GET("/v1/credits").then((r) => r.data?.data.balance);',
+          'export const cost: components["schemas"]["ErrorResponse"] | undefined = undefined;',
+          "export const parts = [MaskoApiError, policies.rateLimits.windows.length];",
+          "",
+        ].join("\n"),
+        resolution,
+      );
+      expect(tsc.stdout + tsc.stderr).toBe("");
+      expect(tsc.status).toBe(0);
+    },
+  );
 
   it("is imported and required alike, and refuses a malformed key before any request", () => {
     for (const [file, load] of [
@@ -120,7 +144,13 @@ describe("@masko-contract/client, installed alone", () => {
       `import { createMaskoClient } from "@masko-contract/client";\ndocument.title = String(createMaskoClient({ apiKey: "${KEY}" }));\n`,
     );
     const esbuild = join(root, "node_modules/.bin/esbuild");
-    const built = run(client.dir, esbuild, ["app.js", "--bundle", "--minify", "--format=esm", "--platform=browser"]);
+    const built = run(client.dir, esbuild, [
+      "app.js",
+      "--bundle",
+      "--minify",
+      "--format=esm",
+      "--platform=browser",
+    ]);
     expect(built.status).toBe(0);
     const gzipped = gzipSync(built.stdout).length;
     console.log(`browser bundle with createMaskoClient: ${built.stdout.length} bytes, ${gzipped} gzipped`);
@@ -162,7 +192,7 @@ describe("@masko-contract/simulator, installed alone", () => {
         "const masko = await createMaskoSimulator();",
         "const server = setupServer(...masko.handlers);",
         'server.listen({ onUnhandledRequest: "error" });',
-        'const r = await fetch("https://api.masko.ai/v1/credits", { headers: { authorization: `Bearer ${masko.demo.api_key}` } });',
+        'const r = await fetch("https://api.masko.ai/v1/credits", { headers: { authorization: "Bearer " + masko.demo.api_key } });',
         'console.log(r.status, r.headers.get("x-ratelimit-remaining"), (await r.json()).data.balance);',
         "server.close();",
         "",

@@ -2,7 +2,6 @@
  * `masko-contract mock` (`npm run mock`): starts the Masko simulator, or with `--prism` the Prism static mock of
  * the same spec. `--help` lists the flags and their environment variables.
  */
-import { spawn } from "node:child_process";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { AssetsBase } from "../../mock/assets-base.js";
@@ -19,6 +18,7 @@ import { listen } from "../../mock/node-server.js";
 import { formatLogLine, LOG_FORMATS, type LogFormat } from "../../mock/request-log.js";
 import { createSimulator, type RequestLogLine } from "../../mock/simulator.js";
 import { policies } from "../../policy/policies.js";
+import { endWithParent, spawnTied } from "../lifetime.js";
 import { PRISM_VERSION, specPath } from "../package-files.js";
 import { freezeYoungGeneration, holdYoungGeneration } from "../young-generation.js";
 
@@ -266,17 +266,18 @@ export async function runMock(args: string[]): Promise<void> {
   }
 
   let closing = false;
-  for (const signal of ["SIGINT", "SIGTERM"] as const) {
-    process.on(signal, () => {
-      if (closing) return;
-      closing = true;
-      server
-        .close()
-        .then(() => store?.close())
-        .then(() => process.exit(0));
-      setTimeout(() => process.exit(0), 2000).unref();
-    });
-  }
+  const shutdown = () => {
+    if (closing) return;
+    closing = true;
+    server
+      .close()
+      .then(() => store?.close())
+      .then(() => process.exit(0));
+    setTimeout(() => process.exit(0), 2000).unref();
+  };
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) process.on(signal, shutdown);
+  // Started by npx, a test runner or a script that dies: the simulator does not outlive it.
+  await endWithParent();
 }
 
 /** The behaviour settings: the file's, then the variable's, then the flags' (a later one wins); exit 2 when wrong. */
@@ -294,11 +295,10 @@ function readBehaviour(flags: string[] | undefined, file: string): BehaviourInpu
 
 /** The Prism static mock of the bundled spec on `host:port` (Prism enforces nothing; see docs/simulator.md). */
 function servePrism(host: string, port: number): void {
-  const child = spawn(
+  const child = spawnTied(
     "npx",
     ["--yes", `@stoplight/prism-cli@${PRISM_VERSION}`, "mock", specPath(), "-h", host, "-p", String(port)],
-    { stdio: "inherit" },
+    { stdio: "inherit", passSignals: true },
   );
-  child.on("exit", (code) => process.exit(code ?? 1));
-  for (const signal of ["SIGINT", "SIGTERM"] as const) process.on(signal, () => child.kill(signal));
+  child.on("exit", (code, signal) => process.exit(code ?? (signal ? 0 : 1)));
 }
