@@ -231,7 +231,7 @@ async function main() {
       targets,
       growth,
       notes: [
-        "The simulator writes the answers of one event-loop turn together (src/mock/coalesced-writer.ts). The bare " +
+        "The simulator writes the answers of one event-loop turn together (src/mock/transport/coalesced-writer.ts). The bare " +
           "server above writes each answer at once, as a plain node:http server does; written the same way as the " +
           `simulator's, it makes ${bareCoalesced.rps.toFixed(0)} req/s, and the simulator runs at ` +
           `${(sim.rps / bareCoalesced.rps).toFixed(2)}× of that (not a target: the same technique on both sides).`,

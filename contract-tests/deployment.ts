@@ -9,9 +9,9 @@
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
-import { listen } from "../src/mock/node-server.js";
 import { createSimulator } from "../src/mock/simulator.js";
-import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../src/mock/webhook-delivery.js";
+import { listen } from "../src/mock/transport/node-server.js";
+import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../src/mock/webhooks/webhook-delivery.js";
 
 const root = resolve(import.meta.dirname, "..");
 const RUNS = [

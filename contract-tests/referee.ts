@@ -7,9 +7,9 @@
  */
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
-import { listen } from "../src/mock/node-server.js";
 import { createSimulator } from "../src/mock/simulator.js";
-import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../src/mock/webhook-delivery.js";
+import { listen } from "../src/mock/transport/node-server.js";
+import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../src/mock/webhooks/webhook-delivery.js";
 import { startPrismMock, startPrismProxy } from "../support/prism.js";
 
 const root = resolve(import.meta.dirname, "..");

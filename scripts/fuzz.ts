@@ -10,9 +10,9 @@ import { spawn } from "node:child_process";
 import { mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { listen } from "../src/mock/node-server.js";
 import { createSimulator } from "../src/mock/simulator.js";
-import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../src/mock/webhook-delivery.js";
+import { listen } from "../src/mock/transport/node-server.js";
+import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../src/mock/webhooks/webhook-delivery.js";
 
 const root = resolve(import.meta.dirname, "..");
 const { values } = parseArgs({

@@ -3,16 +3,17 @@ import { writeFileSync } from "node:fs";
 import type { TestProject } from "vitest/node";
 import { probeControl } from "../../src/contract/control-client.js";
 import { PROFILES, type Profile } from "../../src/contract/profiles.js";
-import { listen, type SimulatorServer } from "../../src/mock/node-server.js";
 import { createSimulator } from "../../src/mock/simulator.js";
-import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../../src/mock/webhook-delivery.js";
+import { listen, type SimulatorServer } from "../../src/mock/transport/node-server.js";
+import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../../src/mock/webhooks/webhook-delivery.js";
+import { setting } from "./settings.js";
 
 let server: SimulatorServer | undefined;
 
 export default async function setup(project: TestProject) {
-  let baseUrl = process.env.MASKO_BASE_URL?.replace(/\/+$/, "");
-  let apiKey = process.env.MASKO_API_KEY;
-  const adminToken = process.env.MASKO_MOCK_ADMIN_TOKEN || undefined;
+  let baseUrl = setting(project, "MASKO_BASE_URL")?.replace(/\/+$/, "");
+  let apiKey = setting(project, "MASKO_API_KEY");
+  const adminToken = setting(project, "MASKO_MOCK_ADMIN_TOKEN") || undefined;
   if (!baseUrl) {
     const simulator = await createSimulator({
       ...(adminToken ? { adminToken } : {}),
@@ -23,13 +24,13 @@ export default async function setup(project: TestProject) {
     apiKey ??= simulator.demo.api_key;
   }
   if (!apiKey) throw new Error("Set MASKO_API_KEY to a key of the server at MASKO_BASE_URL.");
-  const controlUrl = process.env.MASKO_CONTROL_URL?.replace(/\/+$/, "") ?? baseUrl;
+  const controlUrl = setting(project, "MASKO_CONTROL_URL")?.replace(/\/+$/, "") ?? baseUrl;
   const hasControl = (await probeControl(controlUrl, { adminToken, apiKey })) !== undefined;
-  const profile = (process.env.MASKO_CONTRACT_PROFILE || (hasControl ? "full" : "safe")) as Profile;
+  const profile = (setting(project, "MASKO_CONTRACT_PROFILE") || (hasControl ? "full" : "safe")) as Profile;
   if (!PROFILES.includes(profile)) {
     throw new Error(`MASKO_CONTRACT_PROFILE must be one of ${PROFILES.join(", ")}, not ${profile}`);
   }
-  const spendBudget = Number(process.env.MASKO_CONTRACT_SPEND_CREDITS ?? "0");
+  const spendBudget = Number(setting(project, "MASKO_CONTRACT_SPEND_CREDITS") ?? "0");
   if (!Number.isInteger(spendBudget) || spendBudget < 0) {
     throw new Error("MASKO_CONTRACT_SPEND_CREDITS must be a whole number of credits");
   }
@@ -43,7 +44,7 @@ export default async function setup(project: TestProject) {
     spendBudget,
   });
   // The test command (src/cli/commands/test.ts) reports the profile beside the counts (never the key).
-  const targetFile = process.env.MASKO_CONTRACT_TARGET_FILE;
+  const targetFile = setting(project, "MASKO_CONTRACT_TARGET_FILE");
   if (targetFile) writeFileSync(targetFile, JSON.stringify({ baseUrl, hasControl, profile, spendBudget }));
   console.log(
     `contract tests → ${baseUrl}${hasControl ? ` (control API at ${controlUrl}/__mock)` : " (no control API)"}; ` +

@@ -33,9 +33,11 @@ export interface Checked {
   keys: number;
 }
 
+/** The contract suite's settings, by the names of its environment variables (contract-tests/lib/settings.ts). */
+export type SuiteSettings = Record<string, string | undefined>;
+
 /** Checks every flag's value, then the target (reachable, key accepted) and its control API; throws UsageError. */
-export async function checkRun(): Promise<Checked> {
-  const env = process.env;
+export async function checkRun(env: SuiteSettings): Promise<Checked> {
   const baseUrl = env.MASKO_BASE_URL ? checkUrl("base-url", env.MASKO_BASE_URL) : undefined;
   const apiKey = env.MASKO_API_KEY ? checkKey("api-key", env.MASKO_API_KEY) : undefined;
   const controlUrl = env.MASKO_CONTROL_URL ? checkUrl("control-url", env.MASKO_CONTROL_URL) : baseUrl;
@@ -61,6 +63,7 @@ export async function checkRun(): Promise<Checked> {
       keys,
     };
   }
+  // The suite gets the URL as checked (no trailing slash).
   env.MASKO_BASE_URL = baseUrl;
   await checkTarget(baseUrl, apiKey);
   let hasControl: boolean;

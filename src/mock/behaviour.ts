@@ -6,7 +6,7 @@
  *   object or `name=value` lines), `createSimulator({ behaviour })`, `createMaskoSimulator({ behaviour })`.
  * Pure: names, values, defaults and parsing; the stages that honour each switch read it from `Services`.
  */
-import { MaskoError } from "./masko-error.js";
+import { MaskoError } from "./shared/masko-error.js";
 
 /** Every switch: its values (the first is the default), the decision it settles, and what it changes. */
 export const BEHAVIOURS = {

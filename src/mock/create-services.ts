@@ -5,15 +5,19 @@
  */
 import { specValidator } from "../contract/bundled-spec.js";
 import { type MaskoPolicies, policies as specPolicies } from "../policy/policies.js";
-import { AssetsBase } from "./assets-base.js";
 import { type BehaviourInput, resolveBehaviour } from "./behaviour.js";
-import { createClock, type SimulatorClock } from "./clock.js";
-import { settleDueJobs } from "./job-settlement.js";
-import { Scheduler } from "./scheduler.js";
+import { settleDueJobs } from "./jobs/job-settlement.js";
+import { Scheduler } from "./jobs/scheduler.js";
 import { type Services, uuid } from "./services.js";
+import { AssetsBase } from "./shared/assets-base.js";
+import { createClock, type SimulatorClock } from "./shared/clock.js";
 import { createMemoryStore } from "./store/memory/index.js";
 import type { Store } from "./store/store.js";
-import { DEFAULT_DELIVERY_POLICY, type DeliveryPolicy, WebhookDeliveries } from "./webhook-delivery.js";
+import {
+  DEFAULT_DELIVERY_POLICY,
+  type DeliveryPolicy,
+  WebhookDeliveries,
+} from "./webhooks/webhook-delivery.js";
 
 /** What the services are built from (each has a default). */
 export interface ServiceOptions {

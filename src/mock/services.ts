@@ -2,15 +2,15 @@
 import type { SpecValidator } from "../contract/spec-validator.js";
 import type { operations } from "../generated/masko-api.js";
 import type { MaskoPolicies } from "../policy/policies.js";
-import type { AssetsBase } from "./assets-base.js";
 import type { Behaviour } from "./behaviour.js";
-import type { SimulatorClock } from "./clock.js";
-import type { Eventually } from "./eventually.js";
-import type { FaultState } from "./faults.js";
-import type { Scheduler } from "./scheduler.js";
+import type { Scheduler } from "./jobs/scheduler.js";
+import type { FaultState } from "./rules/faults.js";
+import type { AssetsBase } from "./shared/assets-base.js";
+import type { SimulatorClock } from "./shared/clock.js";
+import type { Eventually } from "./shared/eventually.js";
 import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "./store/records.js";
 import type { Store } from "./store/store.js";
-import type { WebhookDeliveries } from "./webhook-delivery.js";
+import type { WebhookDeliveries } from "./webhooks/webhook-delivery.js";
 
 /** Shared dependencies of the simulator's handlers. */
 export interface Services {
@@ -111,4 +111,4 @@ export function isoNow(services: Services): string {
 }
 
 /** Default id factory. */
-export { randomId as uuid } from "./platform.js";
+export { randomId as uuid } from "./shared/platform.js";

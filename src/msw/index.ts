@@ -3,7 +3,7 @@
  * (Vitest with `msw/node`, or the browser with `msw/browser`). Same core and rules as `npm run mock`, in memory.
  */
 import { http } from "msw";
-import type { SeedFile } from "../mock/control.js";
+import type { SeedFile } from "../mock/control/control.js";
 import { createSimulator, type SimulatorOptions } from "../mock/simulator.js";
 
 /** Options of `createMaskoSimulator`. */

@@ -4,7 +4,7 @@
  */
 import type { BehaviourInput } from "../mock/behaviour.js";
 import { createSimulator, type Simulator } from "../mock/simulator.js";
-import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../mock/webhook-delivery.js";
+import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../mock/webhooks/webhook-delivery.js";
 import { type Observation, WATCHED_HEADERS } from "./observe.js";
 
 /** One request of the scenario. */

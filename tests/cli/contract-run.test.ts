@@ -6,8 +6,8 @@ import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addSkipReasons, formatPacing, pacingFigures } from "../../src/cli/contract-report.js";
-import { listen, type SimulatorServer } from "../../src/mock/node-server.js";
 import { createSimulator } from "../../src/mock/simulator.js";
+import { listen, type SimulatorServer } from "../../src/mock/transport/node-server.js";
 import { freePort } from "../../support/processes.js";
 
 const root = resolve(import.meta.dirname, "../..");

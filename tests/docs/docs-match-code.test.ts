@@ -3,6 +3,7 @@ import { resolve } from "node:path";
 import { describe, expect, it } from "vitest";
 import { FLAGS as MOCK_FLAGS } from "../../src/cli/commands/mock.js";
 import { FLAGS as TEST_FLAGS } from "../../src/cli/commands/test.js";
+import type { FlagTable } from "../../src/cli/flags.js";
 import { specValidator } from "../../src/contract/bundled-spec.js";
 
 const doc = (name: string) => readFileSync(resolve(import.meta.dirname, "../../docs", name), "utf8");
@@ -10,7 +11,7 @@ const doc = (name: string) => readFileSync(resolve(import.meta.dirname, "../../d
 describe("the guides match the code", () => {
   it("docs/simulator.md documents every mock flag with its environment variable", () => {
     const text = doc("simulator.md");
-    for (const [name, flag] of Object.entries(MOCK_FLAGS)) {
+    for (const [name, flag] of Object.entries(MOCK_FLAGS as FlagTable)) {
       if (name === "help") continue;
       expect(text).toContain(`\`--${name}`);
       if (flag.env) expect(text).toContain(`\`${flag.env}\``);
@@ -19,7 +20,7 @@ describe("the guides match the code", () => {
 
   it("docs/contract-tests.md documents every test flag with its environment variable", () => {
     const text = doc("contract-tests.md");
-    for (const [name, flag] of Object.entries(TEST_FLAGS)) {
+    for (const [name, flag] of Object.entries(TEST_FLAGS as FlagTable)) {
       expect(text).toContain(`\`--${name}\``);
       if (flag.env) expect(text).toContain(`\`${flag.env}\``);
     }

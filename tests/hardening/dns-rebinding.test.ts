@@ -5,8 +5,8 @@
  */
 import { request } from "node:http";
 import { afterEach, describe, expect, it } from "vitest";
-import { listen, type SimulatorServer } from "../../src/mock/node-server.js";
 import { createSimulator, type SimulatorOptions } from "../../src/mock/simulator.js";
+import { listen, type SimulatorServer } from "../../src/mock/transport/node-server.js";
 import { testStore } from "../simulator/harness.js";
 
 const servers: SimulatorServer[] = [];

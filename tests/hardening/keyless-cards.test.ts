@@ -9,9 +9,9 @@ import { connect, type Socket } from "node:net";
 import { describe, expect, it } from "vitest";
 import { drawCard } from "../../src/mock/media/card.js";
 import { createCardRenderer } from "../../src/mock/media/card-renderer.js";
-import { listen } from "../../src/mock/node-server.js";
 import { cdnPath } from "../../src/mock/rules/cdn-path.js";
 import type { SimulatorOptions } from "../../src/mock/simulator.js";
+import { listen } from "../../src/mock/transport/node-server.js";
 import { createHarness, type Harness } from "../simulator/harness.js";
 
 /** A simulator with `count` completed image assets; returns their URLs and a tenant key for API calls. */

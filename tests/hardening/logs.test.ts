@@ -1,6 +1,6 @@
 /** D6 — the request log is one line per request, with the client's control characters escaped. */
 import { describe, expect, it } from "vitest";
-import { escapeControls, formatLogLine } from "../../src/mock/request-log.js";
+import { escapeControls, formatLogLine } from "../../src/mock/transport/request-log.js";
 import type { RunningServer } from "../../support/processes.js";
 import { startSimulatorProcess } from "../../support/simulator-process.js";
 

@@ -5,8 +5,8 @@
  */
 import { connect } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listen, type SimulatorServer } from "../../src/mock/node-server.js";
 import { createSimulator } from "../../src/mock/simulator.js";
+import { listen, type SimulatorServer } from "../../src/mock/transport/node-server.js";
 import { testStore } from "../simulator/harness.js";
 
 let server: SimulatorServer;

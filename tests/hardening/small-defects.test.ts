@@ -5,7 +5,7 @@
  * shared store loses its data while the health check says 200.
  */
 import { describe, expect, it } from "vitest";
-import { DEMO_API_KEY } from "../../src/mock/control.js";
+import { DEMO_API_KEY } from "../../src/mock/control/control.js";
 import { cdnPath } from "../../src/mock/rules/cdn-path.js";
 import { createMemoryStore } from "../../src/mock/store/memory/index.js";
 import { policies } from "../../src/policy/policies.js";

@@ -5,8 +5,8 @@
  */
 import { hostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { listen, type SimulatorServer } from "../../src/mock/node-server.js";
 import { createSimulator, type Simulator } from "../../src/mock/simulator.js";
+import { listen, type SimulatorServer } from "../../src/mock/transport/node-server.js";
 import type { RunningServer } from "../../support/processes.js";
 import { startSimulatorProcess } from "../../support/simulator-process.js";
 import { testStore } from "../simulator/harness.js";

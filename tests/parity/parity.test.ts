@@ -11,8 +11,8 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BehaviourInput } from "../../src/mock/behaviour.js";
-import { listen, type SimulatorServer } from "../../src/mock/node-server.js";
 import { createSimulator } from "../../src/mock/simulator.js";
+import { listen, type SimulatorServer } from "../../src/mock/transport/node-server.js";
 import { startPrismMock } from "../../support/prism.js";
 import type { RunningServer } from "../../support/processes.js";
 

@@ -5,9 +5,9 @@
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { coalescedWriter } from "../../src/mock/coalesced-writer.js";
-import { listen } from "../../src/mock/node-server.js";
 import { createSimulator } from "../../src/mock/simulator.js";
+import { coalescedWriter } from "../../src/mock/transport/coalesced-writer.js";
+import { listen } from "../../src/mock/transport/node-server.js";
 import { testStore } from "./harness.js";
 
 const closers: (() => Promise<void>)[] = [];

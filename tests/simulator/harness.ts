@@ -12,7 +12,7 @@ import {
   type SimulatorOptions,
 } from "../../src/mock/simulator.js";
 import { connectRedis, createRedisStore } from "../../src/mock/store/redis/index.js";
-import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../../src/mock/webhook-delivery.js";
+import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../../src/mock/webhooks/webhook-delivery.js";
 
 export type { Answer } from "../../src/contract/answer.js";
 

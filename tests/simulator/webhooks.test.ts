@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseWebhookEvent, verifyWebhookSignature } from "../../src/client/webhooks.js";
-import { loopbackOnly } from "../../src/mock/webhook-delivery.js";
+import { loopbackOnly } from "../../src/mock/webhooks/webhook-delivery.js";
 import { createHarness, imageBody } from "./harness.js";
 
 interface Received {

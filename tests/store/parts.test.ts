@@ -3,7 +3,7 @@
  * handler relies on is stated here once, so a new backend (or a change to one) is held to the same answers.
  */
 import { describe, expect, it } from "vitest";
-import { NO_FAULTS } from "../../src/mock/faults.js";
+import { NO_FAULTS } from "../../src/mock/rules/faults.js";
 import type { ApiKeyRecord, ResourceRecords, ResourceWrite } from "../../src/mock/store/records.js";
 import { inLayout } from "../../src/mock/store/redis/keys.js";
 import type { DeliveryRecord, Store } from "../../src/mock/store/store.js";

@@ -5,17 +5,26 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { type CommandSpec, type FlagTable, helpText, parseFlags } from "../flags.js";
 import { compiled, packageRoot } from "../package-files.js";
+
+export const FLAGS = {
+  out: { value: "DIR", help: "the folder to write the site into (required)" },
+} as const satisfies FlagTable;
+
+const COMMAND: CommandSpec<typeof FLAGS> = {
+  name: "docs",
+  synopsis: "--out DIR",
+  description: "Writes the documentation site (guides and API reference) to DIR.",
+  flags: FLAGS,
+};
 
 /** Runs the docs command with `args`; resolves to the exit code. */
 export async function runDocs(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { out: { type: "string" }, help: { type: "boolean" } } });
-  if (values.help || !values.out) {
-    process.stdout.write(
-      "Usage: masko-contract docs --out DIR\n\nWrites the documentation site (guides and API reference) to DIR.\n",
-    );
-    return values.help ? 0 : 2;
+  const values = parseFlags(COMMAND, args);
+  if (!values?.out) {
+    process.stdout.write(helpText(COMMAND));
+    return values ? 2 : 0;
   }
   const out = resolve(values.out);
   const root = packageRoot();

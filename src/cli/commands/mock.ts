@@ -3,8 +3,6 @@
  * the same spec. `--help` lists the flags and their environment variables.
  */
 import { readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
-import { AssetsBase } from "../../mock/assets-base.js";
 import {
   type BehaviourInput,
   behaviourChanges,
@@ -12,258 +10,68 @@ import {
   parseBehaviourFile,
   parseBehaviourItems,
 } from "../../mock/behaviour.js";
-import type { SeedFile } from "../../mock/control.js";
-import { badRequest } from "../../mock/masko-error.js";
-import { listen } from "../../mock/node-server.js";
-import { formatLogLine, LOG_FORMATS, type LogFormat } from "../../mock/request-log.js";
-import { createSimulator, type RequestLogLine } from "../../mock/simulator.js";
-import { policies } from "../../policy/policies.js";
+import type { SeedFile } from "../../mock/control/control.js";
+import { AssetsBase } from "../../mock/shared/assets-base.js";
+import { badRequest } from "../../mock/shared/masko-error.js";
+import { createSimulator, type RequestLogLine, type SimulatorOptions } from "../../mock/simulator.js";
+import type { SimulatorServer } from "../../mock/transport/node-server.js";
+import { listen } from "../../mock/transport/node-server.js";
+import { formatLogLine, LOG_FORMATS, type LogFormat } from "../../mock/transport/request-log.js";
+import { type CommandSpec, type FlagValues, helpText, parseFlags } from "../flags.js";
 import { endWithParent, spawnTied } from "../lifetime.js";
 import { PRISM_VERSION, specPath } from "../package-files.js";
 import { freezeYoungGeneration, holdYoungGeneration } from "../young-generation.js";
+import { FLAGS } from "./mock-flags.js";
 
-export const FLAGS = {
-  port: { type: "string", env: "MASKO_MOCK_PORT", default: "4010", help: "TCP port" },
-  host: { type: "string", env: "MASKO_MOCK_HOST", default: "127.0.0.1", help: "address to bind" },
-  store: { type: "string", env: "MASKO_MOCK_STORE", default: "memory", help: "state store: memory | redis" },
-  "redis-url": {
-    type: "string",
-    env: "MASKO_MOCK_REDIS_URL",
-    default: "redis://127.0.0.1:6379",
-    help: "Redis for --store redis",
+export { FLAGS };
+
+const COMMAND: CommandSpec<typeof FLAGS> = {
+  name: "mock",
+  script: "mock",
+  description: "The stateful Masko API simulator.",
+  flags: FLAGS,
+  get notes() {
+    return `Behaviours (--behaviour name=value; defaults are the decisions register's choices, docs/decisions.md):\n${behaviourHelp()}`;
   },
-  "redis-prefix": {
-    type: "string",
-    env: "MASKO_MOCK_REDIS_PREFIX",
-    default: "masko:",
-    help: "key prefix in Redis",
-  },
-  "redis-timeout-ms": {
-    type: "string",
-    env: "MASKO_MOCK_REDIS_TIMEOUT_MS",
-    default: "1000",
-    help: "deadline of every Redis call; past it a request answers 503",
-  },
-  seed: { type: "string", env: "MASKO_MOCK_SEED", default: "", help: "JSON seed file of extra workspaces" },
-  "admin-token": {
-    type: "string",
-    env: "MASKO_MOCK_ADMIN_TOKEN",
-    default: "",
-    help: "require X-Mock-Admin-Token on /__mock",
-  },
-  "allowed-host": {
-    type: "string",
-    env: "MASKO_MOCK_ALLOWED_HOSTS",
-    default: "",
-    help: "a Host name /__mock answers besides loopback names and the bound address, repeatable (env: comma-separated)",
-  },
-  control: {
-    type: "string",
-    env: "MASKO_MOCK_CONTROL",
-    default: "on",
-    help: "on | off (off: /__mock answers 404, as production)",
-  },
-  "log-format": {
-    type: "string",
-    env: "MASKO_MOCK_LOG_FORMAT",
-    default: "text",
-    help: "text | json (one object per line, for log shippers)",
-  },
-  "log-level": {
-    type: "string",
-    env: "MASKO_MOCK_LOG_LEVEL",
-    default: "info",
-    help: "info | warn | error | silent",
-  },
-  "cors-origin": {
-    type: "string",
-    env: "MASKO_MOCK_CORS_ORIGIN",
-    default: "*",
-    help: "Access-Control-Allow-Origin",
-  },
-  "assets-base-url": {
-    type: "string",
-    env: "MASKO_MOCK_ASSETS_BASE_URL",
-    default: "",
-    help: "base of the asset URLs handed out (default: this server's /assets)",
-  },
-  "rate-limit-scale": {
-    type: "string",
-    env: "MASKO_MOCK_RATE_LIMIT_SCALE",
-    default: "1",
-    help: "multiply every rate limit (benchmarks)",
-  },
-  "long-poll-seconds": {
-    type: "string",
-    env: "MASKO_MOCK_LONG_POLL_SECONDS",
-    default: String(policies.requestLimits.longPollMaxSeconds),
-    help: "longest wait=true hold",
-  },
-  behaviour: {
-    type: "string",
-    env: "MASKO_MOCK_BEHAVIOUR",
-    default: "",
-    help: "name=value, repeatable (env: comma-separated): an Inferred behaviour switched (list below)",
-  },
-  "behaviour-file": {
-    type: "string",
-    env: "MASKO_MOCK_BEHAVIOUR_FILE",
-    default: "",
-    help: "behaviour settings from a file (JSON object, or name=value lines)",
-  },
-  prism: {
-    type: "boolean",
-    env: "",
-    default: false,
-    help: `serve the Prism static mock of the spec instead (examples only; npx @stoplight/prism-cli@${"5.14.2"})`,
-  },
-  help: { type: "boolean", env: "", default: false, help: "show this help" },
-} as const;
+};
 
 const LEVELS = ["info", "warn", "error", "silent"] as const;
-
-function usage(): string {
-  const lines = Object.entries(FLAGS).map(
-    ([name, f]) =>
-      `  --${name.padEnd(18)} ${f.help}${f.env ? ` (env ${f.env}, default ${JSON.stringify(f.default)})` : ""}`,
-  );
-  return `Usage: masko-contract mock [flags]   (in this repository: npm run mock -- [flags])\n\nThe stateful Masko API simulator.\n\n${lines.join("\n")}\n\nBehaviours (--behaviour name=value; defaults are the decisions register's choices, docs/decisions.md):\n${behaviourHelp()}\n`;
-}
+type Values = FlagValues<typeof FLAGS>;
 
 function fail(message: string): never {
-  process.stderr.write(`masko simulator: ${message}\n\n${usage()}`);
+  process.stderr.write(`masko simulator: ${message}\n\n${helpText(COMMAND)}`);
   process.exit(2);
+}
+
+/** A flag's value as a whole number ≥ `min`, else exit 2 naming it. */
+function wholeNumber(values: Values, name: keyof Values, min: number): number {
+  const n = Number(values[name]);
+  if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer >= ${min}`);
+  return n;
 }
 
 /** Runs the mock command with `args` (the words after `mock`). */
 export async function runMock(args: string[]): Promise<void> {
-  const { values } = parseArgs({
-    args,
-    options: Object.fromEntries(
-      Object.entries(FLAGS).map(([name, f]) => [
-        name,
-        { type: f.type, multiple: name === "behaviour" || name === "allowed-host" },
-      ]),
-    ),
-    strict: true,
-  }) as { values: Record<string, string | string[] | boolean | undefined> };
-  if (values.help) {
-    process.stdout.write(usage());
+  let values: Values | undefined;
+  try {
+    values = parseFlags(COMMAND, args);
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  if (!values) {
+    process.stdout.write(helpText(COMMAND));
     return;
   }
-  const option = (name: Exclude<keyof typeof FLAGS, "behaviour" | "allowed-host">): string => {
-    const f = FLAGS[name];
-    return String(values[name] ?? (f.env ? process.env[f.env] : undefined) ?? f.default);
-  };
-  const positiveInt = (name: Exclude<keyof typeof FLAGS, "behaviour" | "allowed-host">, min: number) => {
-    const n = Number(option(name));
-    if (!Number.isInteger(n) || n < min) fail(`--${name} must be an integer >= ${min}`);
-    return n;
-  };
-
-  const port = positiveInt("port", 0);
-  const level = option("log-level");
-  if (!LEVELS.includes(level as (typeof LEVELS)[number]))
-    fail(`--log-level must be one of ${LEVELS.join(", ")}`);
-  if (!["memory", "redis"].includes(option("store")))
-    fail(`--store must be memory or redis, not ${option("store")}`);
-  if (values.prism) return servePrism(option("host"), port);
-  if (option("store") === "memory") freezeYoungGeneration();
-  // ioredis is loaded only for the Redis store: the default start stays fast.
-  const redis = option("store") === "redis" ? await import("../../mock/store/redis/index.js") : undefined;
-  const store = redis?.createRedisStore(
-    redis.connectRedis(option("redis-url"), { timeoutMs: positiveInt("redis-timeout-ms", 1) }),
-    { prefix: option("redis-prefix") },
-  );
-  // The seed file is read at start-up (a broken one stops it) and again at each reset, not kept in memory.
-  const seedPath = option("seed");
-  const readSeed = (): SeedFile => {
-    try {
-      return JSON.parse(readFileSync(seedPath, "utf8")) as SeedFile;
-    } catch (error) {
-      throw badRequest(`cannot read the seed file ${seedPath}: ${(error as Error).message}`);
-    }
-  };
-  let firstSeed: SeedFile | undefined;
-  if (seedPath) {
-    try {
-      firstSeed = readSeed();
-    } catch (error) {
-      fail((error as Error).message);
-    }
-  }
-  // The start-up reading is used once (for the first seeding), then dropped.
-  const seed = seedPath
-    ? () => {
-        const contents = firstSeed ?? readSeed();
-        firstSeed = undefined;
-        return contents;
-      }
-    : undefined;
-
-  const logFormat = option("log-format") as LogFormat;
-  if (!LOG_FORMATS.includes(logFormat)) fail(`--log-format must be one of ${LOG_FORMATS.join(", ")}`);
-  const log =
-    level === "info"
-      ? (l: RequestLogLine) => process.stdout.write(`${formatLogLine(l, logFormat)}\n`)
-      : undefined;
-
-  const control = option("control");
-  if (control !== "on" && control !== "off") fail(`--control must be on or off, not ${control}`);
-
-  const assetsBaseUrl = option("assets-base-url");
-  try {
-    if (assetsBaseUrl) new AssetsBase(assetsBaseUrl);
-  } catch (error) {
-    fail(`--assets-base-url: ${(error as Error).message}`);
-  }
-  const behaviour = readBehaviour(values.behaviour as string[] | undefined, option("behaviour-file"));
-  const simulator = await createSimulator({
-    behaviour,
-    ...(assetsBaseUrl ? { assetsBaseUrl } : {}),
-    control: control === "on",
-    ...(store ? { store, keepState: true } : {}),
-    ...(seed ? { seed } : {}),
-    ...(option("admin-token") ? { adminToken: option("admin-token") } : {}),
-    allowedHosts: [
-      ...((values["allowed-host"] as string[] | undefined) ?? []),
-      ...(process.env.MASKO_MOCK_ALLOWED_HOSTS ?? "").split(","),
-    ].filter((h) => h.trim() !== ""),
-    corsOrigin: option("cors-origin"),
-    rateLimitScale: positiveInt("rate-limit-scale", 1),
-    longPollMaxMs: positiveInt("long-poll-seconds", 0) * 1000,
-    ...(log ? { log } : {}),
-    onError: (error) => {
-      if (level !== "silent")
-        process.stderr.write(`unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
-    },
-  }).catch((error: unknown) => fail((error as Error).message));
-  const server = await listen(simulator, { host: option("host"), port });
-  if (option("store") === "memory") holdYoungGeneration();
-  const loopbackHost =
-    ["127.0.0.1", "localhost", "::1", "[::1]"].includes(option("host")) || option("host").startsWith("127.");
-  if (!loopbackHost && control === "on" && !option("admin-token")) {
-    process.stderr.write(
-      `WARNING: listening on ${option("host")} with the control API open and no --admin-token: anyone who can reach ` +
-        "this port can reset the simulator, create workspaces and read their keys. Pass --admin-token (or " +
-        "--control off), or bind to 127.0.0.1.\n",
-    );
-  }
-  if (level !== "silent") {
-    process.stdout.write(
-      [
-        `Masko simulator listening on ${server.url}`,
-        `  Masko API:    ${server.url}/v1`,
-        control === "on"
-          ? `  control API:  ${server.url}/__mock${option("admin-token") ? " (X-Mock-Admin-Token required)" : ""}`
-          : "  control API:  off (/__mock answers 404)",
-        `  asset media:  ${simulator.services.assets.url}/…${assetsBaseUrl ? ` (served here at ${server.url}/assets/…)` : ""}`,
-        `  demo API key: ${simulator.demo.api_key} (personal workspace, 100 credits)`,
-        `  behaviour:    ${behaviourChanges(simulator.services.behaviour).join(", ") || "the register's defaults"}`,
-        "",
-      ].join("\n"),
-    );
-  }
+  const port = wholeNumber(values, "port", 0);
+  checkChoices(values);
+  if (values.prism) return servePrism(values.host, port);
+  if (values.store === "memory") freezeYoungGeneration();
+  const options = await simulatorOptions(values);
+  const simulator = await createSimulator(options).catch((error: unknown) => fail((error as Error).message));
+  const server = await listen(simulator, { host: values.host, port });
+  if (values.store === "memory") holdYoungGeneration();
+  warnWhenExposed(values);
+  if (values["log-level"] !== "silent") process.stdout.write(banner(values, server, simulator));
 
   let closing = false;
   const shutdown = () => {
@@ -271,7 +79,7 @@ export async function runMock(args: string[]): Promise<void> {
     closing = true;
     server
       .close()
-      .then(() => store?.close())
+      .then(() => options.store?.close?.())
       .then(() => process.exit(0));
     setTimeout(() => process.exit(0), 2000).unref();
   };
@@ -280,14 +88,117 @@ export async function runMock(args: string[]): Promise<void> {
   await endWithParent();
 }
 
-/** The behaviour settings: the file's, then the variable's, then the flags' (a later one wins); exit 2 when wrong. */
-function readBehaviour(flags: string[] | undefined, file: string): BehaviourInput {
+/** Flags whose value is one of a few words; exit 2 naming the flag otherwise. */
+function checkChoices(values: Values): void {
+  if (!LEVELS.includes(values["log-level"] as (typeof LEVELS)[number]))
+    fail(`--log-level must be one of ${LEVELS.join(", ")}`);
+  if (!["memory", "redis"].includes(values.store))
+    fail(`--store must be memory or redis, not ${values.store}`);
+  if (!LOG_FORMATS.includes(values["log-format"] as LogFormat))
+    fail(`--log-format must be one of ${LOG_FORMATS.join(", ")}`);
+  if (values.control !== "on" && values.control !== "off")
+    fail(`--control must be on or off, not ${values.control}`);
   try {
-    return {
-      ...(file ? parseBehaviourFile(readFileSync(file, "utf8")) : {}),
-      ...parseBehaviourItems((process.env.MASKO_MOCK_BEHAVIOUR ?? "").split(",")),
-      ...parseBehaviourItems(flags ?? []),
-    };
+    if (values["assets-base-url"]) new AssetsBase(values["assets-base-url"]);
+  } catch (error) {
+    fail(`--assets-base-url: ${(error as Error).message}`);
+  }
+}
+
+/** The simulator's options from the flags: store, seed, behaviour, log and the rest. */
+async function simulatorOptions(values: Values): Promise<SimulatorOptions> {
+  // ioredis is loaded only for the Redis store: the default start stays fast.
+  const redis = values.store === "redis" ? await import("../../mock/store/redis/index.js") : undefined;
+  const store = redis?.createRedisStore(
+    redis.connectRedis(values["redis-url"], { timeoutMs: wholeNumber(values, "redis-timeout-ms", 1) }),
+    { prefix: values["redis-prefix"] },
+  );
+  const seed = values.seed ? seedReader(values.seed) : undefined;
+  const format = values["log-format"] as LogFormat;
+  const assetsBaseUrl = values["assets-base-url"];
+  return {
+    behaviour: readBehaviour(values.behaviour, values["behaviour-file"]),
+    ...(assetsBaseUrl ? { assetsBaseUrl } : {}),
+    control: values.control === "on",
+    ...(store ? { store, keepState: true } : {}),
+    ...(seed ? { seed } : {}),
+    ...(values["admin-token"] ? { adminToken: values["admin-token"] } : {}),
+    allowedHosts: values["allowed-host"],
+    corsOrigin: values["cors-origin"],
+    rateLimitScale: wholeNumber(values, "rate-limit-scale", 1),
+    longPollMaxMs: wholeNumber(values, "long-poll-seconds", 0) * 1000,
+    ...(values["log-level"] === "info"
+      ? { log: (l: RequestLogLine) => process.stdout.write(`${formatLogLine(l, format)}\n`) }
+      : {}),
+    onError: (error) => {
+      if (values["log-level"] !== "silent")
+        process.stderr.write(`unexpected error: ${(error as Error)?.stack ?? String(error)}\n`);
+    },
+  };
+}
+
+/**
+ * The seed file, read at start-up (a broken one stops it: exit 2) and again at each reset, not kept in memory: the
+ * start-up reading is used once, for the first seeding, then dropped.
+ */
+function seedReader(path: string): () => SeedFile {
+  const read = (): SeedFile => {
+    try {
+      return JSON.parse(readFileSync(path, "utf8")) as SeedFile;
+    } catch (error) {
+      throw badRequest(`cannot read the seed file ${path}: ${(error as Error).message}`);
+    }
+  };
+  let first: SeedFile | undefined;
+  try {
+    first = read();
+  } catch (error) {
+    fail((error as Error).message);
+  }
+  return () => {
+    const contents = first ?? read();
+    first = undefined;
+    return contents;
+  };
+}
+
+/** Bound beyond loopback with an open control API: anyone who reaches the port controls the simulator. */
+function warnWhenExposed(values: Values): void {
+  const host = values.host;
+  const loopback = ["127.0.0.1", "localhost", "::1", "[::1]"].includes(host) || host.startsWith("127.");
+  if (loopback || values.control !== "on" || values["admin-token"]) return;
+  process.stderr.write(
+    `WARNING: listening on ${host} with the control API open and no --admin-token: anyone who can reach ` +
+      "this port can reset the simulator, create workspaces and read their keys. Pass --admin-token (or " +
+      "--control off), or bind to 127.0.0.1.\n",
+  );
+}
+
+/** What the simulator prints once it listens: where each part is, the demo key, the behaviour in force. */
+function banner(
+  values: Values,
+  server: SimulatorServer,
+  simulator: Awaited<ReturnType<typeof createSimulator>>,
+): string {
+  const adminNote = values["admin-token"] ? " (X-Mock-Admin-Token required)" : "";
+  const assetsNote = values["assets-base-url"] ? ` (served here at ${server.url}/assets/…)` : "";
+  return [
+    `Masko simulator listening on ${server.url}`,
+    `  Masko API:    ${server.url}/v1`,
+    values.control === "on"
+      ? `  control API:  ${server.url}/__mock${adminNote}`
+      : "  control API:  off (/__mock answers 404)",
+    `  asset media:  ${simulator.services.assets.url}/…${assetsNote}`,
+    `  demo API key: ${simulator.demo.api_key} (personal workspace, 100 credits)`,
+    `  behaviour:    ${behaviourChanges(simulator.services.behaviour).join(", ") || "the register's defaults"}`,
+    "",
+  ].join("\n");
+}
+
+/** The behaviour settings: the file's, then the variable's and the flags' (a later one wins); exit 2 when wrong. */
+function readBehaviour(items: string[], file: string | undefined): BehaviourInput {
+  try {
+    return { ...(file ? parseBehaviourFile(readFileSync(file, "utf8")) : {}), ...parseBehaviourItems(items) };
   } catch (error) {
     fail(`--behaviour: ${(error as Error).message}`);
   }

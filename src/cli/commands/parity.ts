@@ -7,7 +7,6 @@
  */
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { parseArgs } from "node:util";
 import { writeJunit } from "../../contract/junit.js";
 import { type BehaviourInput, parseBehaviourItems } from "../../mock/behaviour.js";
 import { compareRuns } from "../../parity/compare.js";
@@ -21,73 +20,66 @@ import {
 } from "../../parity/report.js";
 import { runScenario } from "../../parity/scenario.js";
 import { httpSide, simulatorSide } from "../../parity/sides.js";
+import { type CommandSpec, type FlagTable, helpText, parseFlags } from "../flags.js";
 import { checkKey, checkTarget, checkUrl, checkWholeNumber, UsageError } from "../target-flags.js";
 
-const FLAGS = {
-  "base-url": { help: "the deployment to compare (required)" },
-  "api-key": { help: "a key of that deployment (required)" },
-  "spend-credits": { help: "credits the scenario may spend: 1 for an image, 20 more for a logo (default 0)" },
-  junit: { help: "write a JUnit report here" },
-  json: { help: "write the JSON report here" },
-  markdown: { help: "write the Markdown report here (it is printed either way)" },
-  behaviour: {
-    help: "name=value, repeatable: compare with a simulator switched so (check the settings you chose)",
+export const FLAGS = {
+  "base-url": { value: "URL", help: "the deployment to compare (required)" },
+  "api-key": { value: "KEY", help: "a key of that deployment (required)" },
+  "spend-credits": {
+    value: "N",
+    default: "0",
+    help: "credits the scenario may spend: 1 for an image, 20 more for a logo",
   },
-} as const;
+  junit: { value: "FILE", help: "write a JUnit report here" },
+  json: { value: "FILE", help: "write the JSON report here" },
+  markdown: { value: "FILE", help: "write the Markdown report here (it is printed either way)" },
+  behaviour: {
+    multiple: true,
+    value: "NAME=VALUE",
+    help: "compare with a simulator switched so (check the settings you chose), repeatable",
+  },
+} as const satisfies FlagTable;
 
-function usage(): string {
-  return [
-    "Usage: masko-contract parity --base-url URL --api-key KEY [flags]",
-    "",
+const COMMAND: CommandSpec<typeof FLAGS> = {
+  name: "parity",
+  synopsis: "--base-url URL --api-key KEY [flags]",
+  description: [
     "Runs one scenario against a deployment and against the simulator, and reports every difference and, for each",
     "Inferred decision, whether the deployment confirms or contradicts it (and the --behaviour setting that matches).",
     "It takes about 70 s: it spends the minute window once, waits for its reset, and sends ~125 calls without a key.",
-    "",
-    ...Object.entries(FLAGS).map(([name, f]) => `  --${name.padEnd(15)} ${f.help}`),
-    "  --help            show this help",
-    "",
-  ].join("\n");
-}
+  ].join("\n"),
+  flags: FLAGS,
+};
 
 /** Runs the parity command; resolves to the exit code. */
 export async function runParity(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...Object.fromEntries(
-        Object.keys(FLAGS).map((name) => [name, { type: "string" as const, multiple: name === "behaviour" }]),
-      ),
-      help: { type: "boolean" },
-    },
-    strict: true,
-  }) as { values: Record<string, string | string[] | boolean | undefined> };
-  if (values.help) {
-    process.stdout.write(usage());
+  const values = parseFlags(COMMAND, args);
+  if (!values) {
+    process.stdout.write(helpText(COMMAND));
     return 0;
   }
-  const flag = (name: keyof typeof FLAGS) =>
-    typeof values[name] === "string" ? (values[name] as string) : undefined;
   let baseUrl: string;
   let apiKey: string;
   let spendCredits: number;
   let behaviour: BehaviourInput;
   try {
     try {
-      behaviour = parseBehaviourItems((values.behaviour as string[] | undefined) ?? []);
+      behaviour = parseBehaviourItems(values.behaviour);
     } catch (error) {
       throw new UsageError(`--behaviour: ${(error as Error).message}`);
     }
-    const rawBase = flag("base-url");
-    const rawKey = flag("api-key");
+    const rawBase = values["base-url"];
+    const rawKey = values["api-key"];
     if (!rawBase || !rawKey) throw new UsageError("--base-url and --api-key are required");
     baseUrl = checkUrl("base-url", rawBase);
     apiKey = checkKey("api-key", rawKey);
-    spendCredits = checkWholeNumber("spend-credits", flag("spend-credits") ?? "0");
+    spendCredits = checkWholeNumber("spend-credits", values["spend-credits"]);
     await checkTarget(baseUrl, apiKey);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(
-      `masko-contract parity: ${error.message}\n${error.message.includes("required") ? `\n${usage()}` : ""}`,
+      `masko-contract parity: ${error.message}\n${error.message.includes("required") ? `\n${helpText(COMMAND)}` : ""}`,
     );
     return 2;
   }
@@ -119,9 +111,8 @@ export async function runParity(args: string[]): Promise<number> {
     mkdirSync(dirname(file), { recursive: true });
     writeFileSync(file, text);
   };
-  write(flag("markdown"), markdown);
-  write(flag("json"), jsonReport(report));
-  const junit = flag("junit");
-  if (junit) writeJunit(junit, "parity", junitCases(report));
+  write(values.markdown, markdown);
+  write(values.json, jsonReport(report));
+  if (values.junit) writeJunit(values.junit, "parity", junitCases(report));
   return parityHolds(report) ? 0 : 1;
 }

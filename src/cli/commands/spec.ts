@@ -1,13 +1,23 @@
 /** `masko-contract spec [--out FILE]`: the bundled OpenAPI 3.1 spec, to stdout or a file. */
 import { copyFileSync, readFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { type CommandSpec, type FlagTable, helpText, parseFlags } from "../flags.js";
 import { specPath } from "../package-files.js";
+
+export const FLAGS = {
+  out: { value: "FILE", help: "write the spec here (default: print it)" },
+} as const satisfies FlagTable;
+
+const COMMAND: CommandSpec<typeof FLAGS> = {
+  name: "spec",
+  description: "The bundled OpenAPI 3.1 spec (JSON).",
+  flags: FLAGS,
+};
 
 /** Runs the spec command with `args`; resolves to the exit code. */
 export async function runSpec(args: string[]): Promise<number> {
-  const { values } = parseArgs({ args, options: { out: { type: "string" }, help: { type: "boolean" } } });
-  if (values.help) {
-    process.stdout.write("Usage: masko-contract spec [--out FILE]\n\nThe bundled OpenAPI 3.1 spec (JSON).\n");
+  const values = parseFlags(COMMAND, args);
+  if (!values) {
+    process.stdout.write(helpText(COMMAND));
     return 0;
   }
   if (values.out) {

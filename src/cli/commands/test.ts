@@ -1,234 +1,207 @@
-/**
- * `masko-contract test` (`npm run test:contract`): the contract suite (vitest) against any target — the flags
- * become the suite's environment — with JUnit XML (the profile, the number of checks run and skipped, and each
- * skip's reason written into it), a minimum number of checks, and the coverage matrix when the target is a
- * simulator with a control API. Flags and the target are checked before any check runs (src/cli/contract-run-plan.ts);
- * against a target without a control API the checks pace themselves to its rate limits (contract-tests/lib/
- * pacer.ts), one file after another, with an estimate first and the pacing figures at the end.
- */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
-import { countJunit } from "../../contract/junit.js";
+import { join } from "node:path";
+import type { Reporter } from "vitest/node";
 import { policies } from "../../policy/policies.js";
-import { addSkipReasons, formatPacing, pacingFigures, skipReasonCollector } from "../contract-report.js";
-import { type Checked, checkRun, longestWaitMs, printEstimate, skipReason } from "../contract-run-plan.js";
+import { coverageGaps, type RunFiles, reportRun, runFiles, skipReasonCollector } from "../contract-report.js";
+import {
+  type Checked,
+  checkRun,
+  longestWaitMs,
+  printEstimate,
+  type SuiteSettings,
+  skipReason,
+} from "../contract-run-plan.js";
+import { type CommandSpec, type FlagTable, helpText, parseFlags } from "../flags.js";
 import { createKeyPool } from "../key-pool.js";
 import { contractSuite } from "../package-files.js";
 import { UsageError } from "../target-flags.js";
 
 export const FLAGS = {
   "base-url": {
+    value: "URL",
     env: "MASKO_BASE_URL",
     help: "the server to check (default: a simulator started on a free port)",
   },
-  "api-key": { env: "MASKO_API_KEY", help: "a key of that server (default: the simulator's demo key)" },
+  "api-key": {
+    value: "KEY",
+    env: "MASKO_API_KEY",
+    help: "a key of that server (default: the simulator's demo key)",
+  },
   "control-url": {
+    value: "URL",
     env: "MASKO_CONTROL_URL",
     help: "where its /__mock control API is (default: the base URL)",
   },
-  "admin-token": { env: "MASKO_MOCK_ADMIN_TOKEN", help: "the control API's admin token" },
+  "admin-token": { value: "TOKEN", env: "MASKO_MOCK_ADMIN_TOKEN", help: "the control API's admin token" },
   profile: {
+    value: "NAME",
     env: "MASKO_CONTRACT_PROFILE",
     help: "readonly | safe | full (default: full with a control API, else safe)",
   },
   "spend-credits": {
+    value: "N",
     env: "MASKO_CONTRACT_SPEND_CREDITS",
     help: "credits the full profile may spend without a control API (default 0)",
   },
   "min-checks": {
+    value: "N",
     env: "MASKO_CONTRACT_MIN_CHECKS",
     help: "fail a run that executed fewer checks (default 1)",
   },
   keys: {
+    value: "N",
     env: "MASKO_CONTRACT_KEYS",
     help: "keys to spread a paced run over: N − 1 more are created for the run and revoked after it (default 1)",
   },
   "max-duration": {
+    value: "SECONDS",
     env: "MASKO_CONTRACT_MAX_DURATION",
     help: "seconds the run may take; a rate-limit wait that would pass it fails its check (default none)",
   },
-  junit: { env: "MASKO_CONTRACT_JUNIT", help: "JUnit XML file (default reports/junit/contract.xml)" },
-  filter: { env: "", help: "only checks whose name matches this regular expression" },
-  only: { env: "", help: "only the check files whose name contains this (for example stateless)" },
-} as const;
+  junit: {
+    value: "FILE",
+    env: "MASKO_CONTRACT_JUNIT",
+    help: "JUnit XML file (default reports/junit/contract.xml)",
+  },
+  filter: { value: "PATTERN", help: "only checks whose name matches this regular expression" },
+  only: { value: "TEXT", help: "only the check files whose name contains this (for example stateless)" },
+  matrix: { type: "boolean", help: "print the coverage matrix even against an external simulator" },
+} as const satisfies FlagTable;
 
-function usage(): string {
-  const lines = Object.entries(FLAGS).map(
-    ([name, f]) => `  --${name.padEnd(15)} ${f.help}${f.env ? ` (env ${f.env})` : ""}`,
+const COMMAND: CommandSpec<typeof FLAGS> = {
+  name: "test",
+  script: "test:contract",
+  description: "The contract suite against any Masko API target: every answer checked against the spec.",
+  flags: FLAGS,
+};
+
+/** `count` more keys for a paced run, handed to the suite; revoked after it, and on Ctrl-C or a stop. */
+async function keyPool(settings: SuiteSettings, count: number) {
+  const pool = await createKeyPool(settings.MASKO_BASE_URL ?? "", settings.MASKO_API_KEY ?? "", count, (l) =>
+    console.log(l),
   );
-  return [
-    "Usage: masko-contract test [flags]   (in this repository: npm run test:contract -- [flags])",
-    "",
-    "The contract suite against any Masko API target: every answer checked against the spec.",
-    "",
-    ...lines,
-    "  --matrix          print the coverage matrix even against an external simulator",
-    "  --help            show this help",
-    "",
-  ].join("\n");
+  settings.MASKO_CONTRACT_POOL_KEYS = pool.keys.join(",");
+  for (const signal of ["SIGINT", "SIGTERM"] as const) {
+    process.once(signal, () => {
+      void pool.revokeAll().finally(() => process.exit(130));
+    });
+  }
+  return pool;
 }
 
 /** Runs the test command with `args`; resolves to the exit code. */
 export async function runTest(args: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args,
-    options: {
-      ...Object.fromEntries(Object.keys(FLAGS).map((name) => [name, { type: "string" as const }])),
-      matrix: { type: "boolean" },
-      help: { type: "boolean" },
-    },
-    strict: true,
-  }) as { values: Record<string, string | boolean | undefined> };
-  if (values.help) {
-    process.stdout.write(usage());
+  const values = parseFlags(COMMAND, args);
+  if (!values) {
+    process.stdout.write(helpText(COMMAND));
     return 0;
   }
-  for (const [name, f] of Object.entries(FLAGS)) {
-    const value = values[name];
-    if (typeof value === "string" && f.env) process.env[f.env] = value;
-  }
-  if (process.env.MASKO_BASE_URL && !process.env.MASKO_API_KEY) {
+  // The suite's settings, by its variables' names: the flags given, else the environment (parseFlags read it).
+  const settings: SuiteSettings = Object.fromEntries(
+    Object.entries(FLAGS).flatMap(([name, f]) =>
+      "env" in f && typeof values[name as keyof typeof values] === "string"
+        ? [[f.env, values[name as keyof typeof values] as string]]
+        : [],
+    ),
+  );
+  if (settings.MASKO_BASE_URL && !settings.MASKO_API_KEY) {
     process.stderr.write(
-      `masko-contract test: --base-url needs --api-key (or MASKO_API_KEY): a key of that server.\n\n${usage()}`,
+      `masko-contract test: --base-url needs --api-key (or MASKO_API_KEY): a key of that server.\n\n${helpText(COMMAND)}`,
     );
     return 2;
   }
   let checked: Checked;
   try {
-    checked = await checkRun();
+    checked = await checkRun(settings);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
     process.stderr.write(`masko-contract test: ${error.message}\n`);
     return 2;
   }
-  const junit = resolve(process.env.MASKO_CONTRACT_JUNIT ?? "reports/junit/contract.xml");
-  // One folder of coverage hits per report: runs side by side (the deployment rehearsal's three) never share one.
-  const hitsDir = resolve(dirname(junit), "../coverage-hits", basename(junit, ".xml"));
-  const targetFile = `${junit}.target.json`;
-  const pacingFile = `${junit}.pacing.jsonl`;
-  const minChecks = checked.minChecks;
-  process.env.MASKO_CONTRACT_HITS_DIR = hitsDir;
-  process.env.MASKO_CONTRACT_TARGET_FILE = targetFile;
-  process.env.MASKO_CONTRACT_PACING_FILE = pacingFile;
+  const files = runFiles(settings.MASKO_CONTRACT_JUNIT ?? "reports/junit/contract.xml");
   const started = Date.now();
-  if (checked.maxDurationSeconds !== undefined) {
-    process.env.MASKO_CONTRACT_DEADLINE = String(started + checked.maxDurationSeconds * 1000);
-  }
-  rmSync(hitsDir, { recursive: true, force: true });
-  rmSync(targetFile, { force: true });
-  rmSync(pacingFile, { force: true });
-  mkdirSync(dirname(junit), { recursive: true });
+  Object.assign(settings, {
+    MASKO_CONTRACT_HITS_DIR: files.hitsDir,
+    MASKO_CONTRACT_TARGET_FILE: files.targetFile,
+    MASKO_CONTRACT_PACING_FILE: files.pacingFile,
+    ...(checked.maxDurationSeconds !== undefined && {
+      MASKO_CONTRACT_DEADLINE: String(started + checked.maxDurationSeconds * 1000),
+    }),
+  });
   const paced = checked.external && !checked.hasControl;
   // The shortest window's limit, per minute (60 for the spec's 60-second window).
   const shortest = [...policies.rateLimits.windows].sort((a, b) => a.windowSeconds - b.windowSeconds)[0];
   const perMinute = shortest ? (shortest.limit * 60) / shortest.windowSeconds : 60;
-  const pool =
-    paced && checked.keys > 1
-      ? await createKeyPool(
-          process.env.MASKO_BASE_URL ?? "",
-          process.env.MASKO_API_KEY ?? "",
-          checked.keys - 1,
-          (l) => console.log(l),
-        )
-      : undefined;
+  const pool = paced && checked.keys > 1 ? await keyPool(settings, checked.keys - 1) : undefined;
   const keysUsed = (pool?.keys.length ?? 0) + 1;
-  if (pool) {
-    process.env.MASKO_CONTRACT_POOL_KEYS = pool.keys.join(",");
-    // Ctrl-C and a stop still revoke the run's keys before the process ends.
-    for (const signal of ["SIGINT", "SIGTERM"] as const) {
-      process.once(signal, () => {
-        void pool.revokeAll().finally(() => process.exit(130));
-      });
-    }
-  }
   if (paced) printEstimate(checked.profile, perMinute, keysUsed);
-  const testTimeout = paced ? longestWaitMs(checked.maxDurationSeconds) : 30_000;
-
-  const suite = contractSuite();
-  const { startVitest } = await import("vitest/node");
   const skips = skipReasonCollector(skipReason(checked.profile, checked.hasControl));
+  let status: number;
   try {
-    const vitest = await startVitest("test", typeof values.only === "string" ? [values.only] : [], {
-      watch: false,
-      // No results cache: it would be written into the suite's folder (inside an installed package, or into the
-      // sources of a checkout, where it made the next `npm run mock` think the sources had changed).
-      cache: false,
-      config: false,
-      root: suite.dir,
-      dir: suite.dir,
-      include: [`*.contract.test.${suite.ext}`],
-      globalSetup: [join(suite.dir, `lib/global-setup.${suite.ext}`)],
-      testTimeout,
-      hookTimeout: testTimeout,
-      // One key's limits are shared by every check: files run one after another, each reading the pacing journal.
-      fileParallelism: !paced,
-      reporters: ["default", "junit", skips.reporter],
-      outputFile: { junit },
-      ...(typeof values.filter === "string" ? { testNamePattern: values.filter } : {}),
+    status = await runSuite(settings, files, skips.reporter, {
+      paced,
+      testTimeout: paced ? longestWaitMs(checked.maxDurationSeconds) : 30_000,
+      only: values.only,
+      filter: values.filter,
     });
-    await vitest.close();
   } finally {
     // Revoked after a failure too (and on Ctrl-C, above).
     await pool?.revokeAll();
   }
-  let status = process.exitCode === undefined || process.exitCode === 0 ? 0 : Number(process.exitCode);
-  process.exitCode = 0;
   const runSeconds = (Date.now() - started) / 1000;
-  const seconds = runSeconds.toFixed(1);
-
-  let xml: string;
-  try {
-    xml = readFileSync(junit, "utf8");
-  } catch {
-    console.error(`contract run: no JUnit report at ${junit}`);
-    return status || 1;
-  }
-  const counts = countJunit(xml);
-  if (counts.failed > 0) status = status || 1;
-  let target = { profile: "unknown", hasControl: false };
-  try {
-    target = JSON.parse(readFileSync(targetFile, "utf8"));
-  } catch {}
-  rmSync(targetFile, { force: true });
-  const properties = {
-    profile: target.profile,
-    control_api: String(target.hasControl),
-    checks_run: String(counts.passed + counts.failed),
-    checks_skipped: String(counts.skipped),
-  };
-  const block = `<properties>${Object.entries(properties)
-    .map(([name, value]) => `<property name="${name}" value="${value}"/>`)
-    .join("")}</properties>`;
-  writeFileSync(junit, addSkipReasons(xml, skips.reasons).replace(/(<testsuite\b[^>]*>)/g, `$1${block}`));
-  console.log(
-    `contract run (${seconds} s): profile ${target.profile}, ${counts.passed + counts.failed} checks run ` +
-      `(${counts.failed} failed), ${counts.skipped} skipped; JUnit report in ${junit}`,
+  const report = await reportRun(
+    files,
+    skips.reasons,
+    runSeconds,
+    paced ? { perMinute, keysUsed } : undefined,
   );
-  if (paced) {
-    const { readJournal } = await import(pathToFileURL(join(suite.dir, `lib/pacer.${suite.ext}`)).href);
-    console.log(
-      formatPacing(pacingFigures(readJournal(pacingFile), runSeconds, perMinute, keysUsed), perMinute),
-    );
-  }
-  rmSync(pacingFile, { force: true });
-  if (counts.passed + counts.failed < minChecks) {
-    console.error(
-      `contract run: only ${counts.passed + counts.failed} checks ran, fewer than ${minChecks} required`,
-    );
+  if (report === undefined) return status || 1;
+  if (report.failed > 0) status = status || 1;
+  if (report.ran < checked.minChecks) {
+    console.error(`contract run: only ${report.ran} checks ran, fewer than ${checked.minChecks} required`);
     status = status || 1;
   }
-  const matrixWanted = target.hasControl && (!process.env.MASKO_BASE_URL || values.matrix === true);
+  const matrixWanted = report.hasControl && (!settings.MASKO_BASE_URL || values.matrix);
   if (status === 0 && matrixWanted && values.filter === undefined && values.only === undefined) {
-    const { coverageMatrix } = await import(
-      pathToFileURL(join(suite.dir, `lib/coverage-matrix.${suite.ext}`)).href
-    );
-    const missing = (coverageMatrix as (dir: string, out: string) => string[])(
-      hitsDir,
-      resolve(dirname(junit), "../coverage-matrix.txt"),
-    );
-    if (missing.length > 0) status = 1;
+    if ((await coverageGaps(files)).length > 0) status = 1;
   }
+  return status;
+}
+
+/**
+ * The suite under Vitest, its settings handed over in its workers' environment and to its global setup (through
+ * the resolved config); this process's own environment is left as it is. Resolves to Vitest's exit status.
+ */
+async function runSuite(
+  settings: SuiteSettings,
+  files: RunFiles,
+  skipsReporter: Reporter,
+  run: { paced: boolean; testTimeout: number; only: string | undefined; filter: string | undefined },
+): Promise<number> {
+  const suite = contractSuite();
+  const { startVitest } = await import("vitest/node");
+  const vitest = await startVitest("test", run.only ? [run.only] : [], {
+    watch: false,
+    // No results cache: it would be written into the suite's folder (inside an installed package, or into the
+    // sources of a checkout, where it made the next `npm run mock` think the sources had changed).
+    cache: false,
+    config: false,
+    root: suite.dir,
+    dir: suite.dir,
+    include: [`*.contract.test.${suite.ext}`],
+    globalSetup: [join(suite.dir, `lib/global-setup.${suite.ext}`)],
+    env: Object.fromEntries(
+      Object.entries(settings).filter((e): e is [string, string] => e[1] !== undefined),
+    ),
+    testTimeout: run.testTimeout,
+    hookTimeout: run.testTimeout,
+    // One key's limits are shared by every check: files run one after another, each reading the pacing journal.
+    fileParallelism: !run.paced,
+    reporters: ["default", "junit", skipsReporter],
+    outputFile: { junit: files.junit },
+    ...(run.filter !== undefined ? { testNamePattern: run.filter } : {}),
+  });
+  await vitest.close();
+  const status = process.exitCode === undefined || process.exitCode === 0 ? 0 : Number(process.exitCode);
+  process.exitCode = 0;
   return status;
 }

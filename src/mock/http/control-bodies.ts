@@ -4,8 +4,8 @@
  * latency a timer cannot wait). Bodies outside them get 400 in the envelope, naming the field.
  */
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
-import { CONTROL_LIMITS } from "../control.js";
-import { badRequest } from "../masko-error.js";
+import { CONTROL_LIMITS } from "../control/control.js";
+import { badRequest } from "../shared/masko-error.js";
 
 const ROLES = ["owner", "admin", "member"];
 const count = (maximum: number) => ({ type: "integer", minimum: 0, maximum });

@@ -7,9 +7,9 @@
  * rate-limit headers: it is not the Masko API and is not counted.
  */
 import { policies } from "../../policy/policies.js";
-import type { SimulatorControl } from "../control.js";
-import { MaskoError, unsupportedMediaType } from "../masko-error.js";
+import type { SimulatorControl } from "../control/control.js";
 import type { Role } from "../rules/api-keys.js";
+import { MaskoError, unsupportedMediaType } from "../shared/masko-error.js";
 import type { WorkspaceRecord } from "../store/records.js";
 import { type ControlBody, controlBodyChecker } from "./control-bodies.js";
 import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";

@@ -5,13 +5,14 @@
  * address. An admitted caller's due jobs are settled and any injected latency is waited out. CORS preflights stop
  * here: answered 204 (counted against the client address only with `keyless-limit=per-address-with-preflights`).
  */
-import { andThen } from "../eventually.js";
-import { settleDueJobs } from "../job-settlement.js";
-import { badRequest, MaskoError, unauthorized } from "../masko-error.js";
-import { sleep } from "../platform.js";
+
+import { settleDueJobs } from "../jobs/job-settlement.js";
 import { hashApiKey, isWellFormedKey } from "../rules/api-keys.js";
 import { type RateLimitDecision, uncountedRateLimit } from "../rules/rate-limit.js";
 import type { Caller, Services } from "../services.js";
+import { andThen } from "../shared/eventually.js";
+import { badRequest, MaskoError, unauthorized } from "../shared/masko-error.js";
+import { sleep } from "../shared/platform.js";
 import type { Admitted } from "../store/store.js";
 import type { Cors } from "./cors.js";
 import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";

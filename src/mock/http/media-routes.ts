@@ -8,12 +8,12 @@
  * Unknown paths answer 404 in the API's error envelope.
  */
 import parseRange from "range-parser";
-import { MaskoError, notFound } from "../masko-error.js";
 import { type AssetMedia, assetMedia } from "../media/asset-media.js";
 import { drawCard } from "../media/card.js";
 import { type CardRenderer, createCardRenderer } from "../media/card-renderer.js";
-import { sha256Hex } from "../platform.js";
 import type { Services } from "../services.js";
+import { MaskoError, notFound } from "../shared/masko-error.js";
+import { sha256Hex } from "../shared/platform.js";
 import { createCors } from "./cors.js";
 import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";
 import { asMaskoError } from "./respond.js";

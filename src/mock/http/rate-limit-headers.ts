@@ -6,8 +6,8 @@
  */
 import type { RateLimitWindow } from "../../policy/policies.js";
 import type { Behaviour } from "../behaviour.js";
-import { MaskoError } from "../masko-error.js";
 import type { RateLimitDecision } from "../rules/rate-limit.js";
+import { MaskoError } from "../shared/masko-error.js";
 
 /** Writes a limiter decision as headers. */
 export interface RateLimitHeaderWriter {

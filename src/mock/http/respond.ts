@@ -3,8 +3,9 @@
  * any error as the API's envelope. A `MaskoError` keeps its status; the store being unreachable is 503; anything
  * else is reported and answered 500 — never a crash, never a stack trace.
  */
-import { internalError, MaskoError, storeUnavailable } from "../masko-error.js";
+
 import type { OperationResult } from "../services.js";
+import { internalError, MaskoError, storeUnavailable } from "../shared/masko-error.js";
 import { StoreUnavailableError } from "../store/store-unavailable-error.js";
 import { type ApiResponse, jsonAnswer } from "./exchange.js";
 import type { Admission } from "./gate.js";

@@ -5,7 +5,7 @@
  * many connections one client opens; an idle server starts each at once.
  */
 
-import { RoundRobin } from "../round-robin.js";
+import { RoundRobin } from "../shared/round-robin.js";
 
 type Release = () => void;
 

@@ -5,10 +5,10 @@
  * the "generating" placeholder of the same type, as the real CDN serves its branded placeholder until the file
  * replaces it; one whose job failed keeps the placeholder (docs/decisions.md).
  */
-import { settleDueJobs } from "../job-settlement.js";
-import { fromBase64 } from "../platform.js";
+import { settleDueJobs } from "../jobs/job-settlement.js";
 import { originalOfSizeVariant } from "../rules/cdn-path.js";
 import type { Services } from "../services.js";
+import { fromBase64 } from "../shared/platform.js";
 import type { ResourceRecords } from "../store/records.js";
 import type { CardRenderer } from "./card-renderer.js";
 import { CLIPS, UPLOAD_SAMPLES } from "./samples.generated.js";

@@ -8,8 +8,8 @@
  *   told to retry (429 in the error envelope) instead of growing the queue;
  * - concurrent requests for the same card share one render.
  */
-import { MaskoError } from "../masko-error.js";
-import { RoundRobin } from "../round-robin.js";
+import { MaskoError } from "../shared/masko-error.js";
+import { RoundRobin } from "../shared/round-robin.js";
 import type { CardSpec } from "./card.js";
 
 /** Settings of a card renderer. */

@@ -4,10 +4,10 @@
  * can keep it atomic: one synchronous step in memory, one Lua script in Redis.
  */
 import type { RateLimitWindow } from "../../policy/policies.js";
-import type { SimulatorClock } from "../clock.js";
-import type { Eventually } from "../eventually.js";
-import type { FaultState } from "../faults.js";
+import type { FaultState } from "../rules/faults.js";
 import type { RateLimitAlgorithm, RateLimitDecision } from "../rules/rate-limit.js";
+import type { SimulatorClock } from "../shared/clock.js";
+import type { Eventually } from "../shared/eventually.js";
 import type {
   ApiKeyRecord,
   ResourceKind,

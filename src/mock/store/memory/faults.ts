@@ -1,5 +1,5 @@
 /** Injected faults on the embedded store. */
-import { mergeFaults, NO_FAULTS } from "../../faults.js";
+import { mergeFaults, NO_FAULTS } from "../../rules/faults.js";
 import type { FaultStore } from "../store.js";
 import type { MemoryState } from "./state.js";
 

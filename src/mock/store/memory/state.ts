@@ -3,8 +3,9 @@
  * read-modify-write sees the others' writes at once). Node runs JavaScript on one thread, so each part method's
  * read-modify-write happens with no `await` between the read and the write: that is what makes it atomic.
  */
-import { type FaultState, NO_FAULTS } from "../../faults.js";
+
 import { cdnPath } from "../../rules/cdn-path.js";
+import { type FaultState, NO_FAULTS } from "../../rules/faults.js";
 import type {
   ApiKeyRecord,
   ResourceKind,

@@ -11,7 +11,7 @@
  * it finds is the one held: a key re-created under the same hash has a new id and is sent again.
  */
 import type { RateLimitWindow } from "../../../policy/policies.js";
-import type { FaultState } from "../../faults.js";
+import type { FaultState } from "../../rules/faults.js";
 import { type RateLimitDecision, summarizeRateLimit } from "../../rules/rate-limit.js";
 import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "../records.js";
 import type { Admitted, Credentials } from "../store.js";

@@ -3,7 +3,7 @@
  * client chose (the path) are escaped, so `%0A` cannot forge a line and `%1B` cannot drive the terminal. Never
  * the key, only its id.
  */
-import type { RequestLogLine } from "./simulator.js";
+import type { RequestLogLine } from "../simulator.js";
 
 /** Log formats: `text` for people, `json` (one object per line) for shippers. */
 export const LOG_FORMATS = ["text", "json"] as const;

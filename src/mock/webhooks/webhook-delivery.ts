@@ -5,10 +5,10 @@
  * lease, so once), a retry survives the death of the instance that scheduled it, and `GET /__mock/deliveries`
  * shows the same everywhere. The simulator never delivers to its own control API or its own listening address.
  */
-import type { components } from "../generated/masko-api.js";
-import { hmacSha256Hex, randomId } from "./platform.js";
-import { checkWebhookUrl } from "./rules/webhook-url.js";
-import type { DeliveryRecord, Store } from "./store/store.js";
+import type { components } from "../../generated/masko-api.js";
+import { checkWebhookUrl } from "../rules/webhook-url.js";
+import { hmacSha256Hex, randomId } from "../shared/platform.js";
+import type { DeliveryRecord, Store } from "../store/store.js";
 
 type WebhookEvent = components["schemas"]["WebhookEvent"];
 

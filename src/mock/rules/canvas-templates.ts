@@ -2,7 +2,7 @@
  * The simulator's built-in canvas templates. The docs name `claude-code-4state` and say two templates ship; the
  * second one and every graph detail here are inferred, in the shape of the build page.
  */
-import type { components } from "../generated/masko-api.js";
+import type { components } from "../../generated/masko-api.js";
 
 type Template = components["schemas"]["CanvasTemplate"];
 

@@ -6,11 +6,11 @@
 import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES } from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { networkInterfaces } from "node:os";
+import { type ApiRequest, joinChunks, normalisedPath } from "../http/exchange.js";
+import { payloadTooLarge } from "../shared/masko-error.js";
+import type { Simulator } from "../simulator.js";
 import { coalescedWriter } from "./coalesced-writer.js";
-import { type ApiRequest, joinChunks, normalisedPath } from "./http/exchange.js";
-import { payloadTooLarge } from "./masko-error.js";
 import { selfTargetCheck } from "./self-target.js";
-import type { Simulator } from "./simulator.js";
 
 /** A listening simulator. */
 export interface SimulatorServer {

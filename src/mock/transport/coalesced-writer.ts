@@ -6,7 +6,7 @@
  * most for the others of its turn; an idle server's single answer goes out at once.
  */
 import type { ServerResponse } from "node:http";
-import type { ApiResponse } from "./http/exchange.js";
+import type { ApiResponse } from "../http/exchange.js";
 
 export function coalescedWriter() {
   let queued: { res: ServerResponse; answer: ApiResponse }[] = [];

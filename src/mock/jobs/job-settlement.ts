@@ -3,9 +3,9 @@
  * (completed or failed, its assets ready or failed, a failed job's credits refunded) and its webhooks are queued.
  * The gate settles the caller's workspace before each request; the scheduler settles the rest on time.
  */
-import { jobStatusAt } from "./rules/jobs.js";
-import type { Services } from "./services.js";
-import type { ResourceRecords } from "./store/records.js";
+import { jobStatusAt } from "../rules/jobs.js";
+import type { Services } from "../services.js";
+import type { ResourceRecords } from "../store/records.js";
 
 type JobRecord = ResourceRecords["job"];
 

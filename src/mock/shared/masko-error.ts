@@ -1,5 +1,5 @@
 /** The simulator's one error type, and the one place that turns it into the API's error envelope. */
-import type { components } from "../generated/masko-api.js";
+import type { components } from "../../generated/masko-api.js";
 
 /** Codes of the spec, plus the simulator's own 405, 416 (its asset server) and 503 (not Masko API operations). */
 export type ErrorCode =
