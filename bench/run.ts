@@ -128,6 +128,76 @@ async function growthRun(): Promise<GrowthRow[]> {
   }
 }
 
+/** Every server measured, in the order of the table's rows. */
+async function startServers(
+  peers: Awaited<ReturnType<typeof ensurePeers>>,
+  seeded: ReturnType<typeof seededKeys>,
+  redisUrl: string,
+  wiremockDir: string,
+  key: { key: string },
+): Promise<Server[]> {
+  const onRedis = await start(
+    "simulator, redis store",
+    node,
+    simulatorArgs("--seed", seeded.seedFile, "--store", "redis", "--redis-url", redisUrl),
+    key,
+  );
+  return [
+    await start("simulator", node, simulatorArgs("--seed", seeded.seedFile), key),
+    onRedis,
+    await start("bare node:http", node, (p) => [join(root, "bench/bare-server.mjs"), String(p)]),
+    await start("bare node:http, writes coalesced", node, (p) => [
+      ...[join(root, "bench/bare-server.mjs"), String(p), "--coalesce"],
+    ]),
+    await start(`wiremock ${WIREMOCK_VERSION}`, peers.java, (p) => [
+      ...["-jar", peers.wiremockJar, "--port", String(p), "--bind-address", "127.0.0.1"],
+      ...["--root-dir", wiremockDir, "--no-request-journal", "--disable-request-logging", "--disable-banner"],
+    ]),
+    await start("prism 5.14.2 -v error", join(root, "node_modules/.bin/prism"), (p) => [
+      ...["mock", SPEC, "-h", "127.0.0.1", "-p", String(p), "-v", "error"],
+    ]),
+    await start(`mockoon ${MOCKOON_VERSION}`, peers.mockoon, (p) => [
+      ...["start", "--data", SPEC, "--port", String(p), "--hostname", "127.0.0.1", "--disable-log-to-file"],
+    ]),
+  ];
+}
+
+/** The targets the report judges: ratios to the bare server and the peers, latency, memory and growth. */
+function targetsOf(rows: Row[], growth: GrowthRow[]): Target[] {
+  const [sim, simRedis, bare, , wiremock, prism, mockoon] = rows as [Row, Row, Row, Row, Row, Row, Row];
+  const smallest = growth[0] as GrowthRow;
+  const largest = growth.at(-1) as GrowthRow;
+  return [
+    { what: "simulator / bare node:http", value: sim.rps / bare.rps, unit: "×", bound: 0.7, kind: "min" },
+    { what: "simulator / Prism", value: sim.rps / prism.rps, unit: "×", bound: 8, kind: "min" },
+    { what: "simulator / WireMock", value: sim.rps / wiremock.rps, unit: "×", bound: 2, kind: "min" },
+    { what: "simulator / Mockoon", value: sim.rps / mockoon.rps, unit: "×", bound: 1, kind: "min" },
+    { what: "simulator p99", value: sim.p99, unit: "ms", bound: 5, kind: "max" },
+    { what: `simulator RSS after load, ${KEYS} keys`, value: sim.rss, unit: "MB", bound: 100, kind: "max" },
+    {
+      what: "Redis store / memory store",
+      value: simRedis.rps / sim.rps,
+      unit: "×",
+      bound: 0.7,
+      kind: "min",
+    },
+    {
+      what: `req/s at ${largest.keys.toLocaleString("en")} keys / at ${smallest.keys}`,
+      value: largest.rps / smallest.rps,
+      unit: "×",
+      bound: 0.85,
+      kind: "min",
+    },
+    {
+      what: `RSS with ${largest.keys.toLocaleString("en")} seeded workspaces`,
+      value: largest.rss,
+      unit: "MB",
+      bound: 200,
+      kind: "max",
+    },
+  ];
+}
+
 async function main() {
   execFileSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
   const peers = await ensurePeers();
@@ -141,36 +211,8 @@ async function main() {
     await redis.remove();
   };
   try {
-    const onRedis = await start(
-      "simulator, redis store",
-      node,
-      simulatorArgs("--seed", seeded.seedFile, "--store", "redis", "--redis-url", redis.url),
-      key,
-    );
-    servers.push(
-      await start("simulator", node, simulatorArgs("--seed", seeded.seedFile), key),
-      onRedis,
-      await start("bare node:http", node, (p) => [join(root, "bench/bare-server.mjs"), String(p)]),
-      await start("bare node:http, writes coalesced", node, (p) => [
-        ...[join(root, "bench/bare-server.mjs"), String(p), "--coalesce"],
-      ]),
-      await start(`wiremock ${WIREMOCK_VERSION}`, peers.java, (p) => [
-        ...["-jar", peers.wiremockJar, "--port", String(p), "--bind-address", "127.0.0.1"],
-        ...[
-          "--root-dir",
-          wiremockDir,
-          "--no-request-journal",
-          "--disable-request-logging",
-          "--disable-banner",
-        ],
-      ]),
-      await start("prism 5.14.2 -v error", join(root, "node_modules/.bin/prism"), (p) => [
-        ...["mock", SPEC, "-h", "127.0.0.1", "-p", String(p), "-v", "error"],
-      ]),
-      await start(`mockoon ${MOCKOON_VERSION}`, peers.mockoon, (p) => [
-        ...["start", "--data", SPEC, "--port", String(p), "--hostname", "127.0.0.1", "--disable-log-to-file"],
-      ]),
-    );
+    servers.push(...(await startServers(peers, seeded, redis.url, wiremockDir, key)));
+    const onRedis = servers[1] as Server;
     const settings: WrkSettings = { seconds: SECONDS, connections: CONNECTIONS, keysFile: seeded.keysFile };
     const redisPid = redis.pid();
     const rows = await measure(
@@ -184,46 +226,8 @@ async function main() {
     await stopAll(); // the growth run's servers are measured without these
     const growth = await growthRun();
 
-    const [sim, simRedis, bare, bareCoalesced, wiremock, prism, mockoon] = rows as [
-      Row,
-      Row,
-      Row,
-      Row,
-      Row,
-      Row,
-      Row,
-    ];
-    const smallest = growth[0] as GrowthRow;
-    const largest = growth.at(-1) as GrowthRow;
-    const targets: Target[] = [
-      { what: "simulator / bare node:http", value: sim.rps / bare.rps, unit: "×", bound: 0.6, kind: "min" },
-      { what: "simulator / Prism", value: sim.rps / prism.rps, unit: "×", bound: 8, kind: "min" },
-      { what: "simulator / WireMock", value: sim.rps / wiremock.rps, unit: "×", bound: 2, kind: "min" },
-      { what: "simulator / Mockoon", value: sim.rps / mockoon.rps, unit: "×", bound: 1, kind: "min" },
-      { what: "simulator p99", value: sim.p99, unit: "ms", bound: 5, kind: "max" },
-      { what: `simulator RSS after load, ${KEYS} keys`, value: sim.rss, unit: "MB", bound: 100, kind: "max" },
-      {
-        what: "Redis store / memory store",
-        value: simRedis.rps / sim.rps,
-        unit: "×",
-        bound: 0.7,
-        kind: "min",
-      },
-      {
-        what: `req/s at ${largest.keys.toLocaleString("en")} keys / at ${smallest.keys}`,
-        value: largest.rps / smallest.rps,
-        unit: "×",
-        bound: 0.85,
-        kind: "min",
-      },
-      {
-        what: `RSS with ${largest.keys.toLocaleString("en")} seeded workspaces`,
-        value: largest.rss,
-        unit: "MB",
-        bound: 200,
-        kind: "max",
-      },
-    ];
+    const [sim, , bare, bareCoalesced] = rows as [Row, Row, Row, Row];
+    const targets = targetsOf(rows, growth);
     const text = report({
       command: `npm run bench -- --seconds ${SECONDS} --rounds ${ROUNDS} --connections ${CONNECTIONS} --keys ${KEYS} --growth ${GROWTH.join(",")}`,
       setting: `GET /v1/credits, wrk -t1 -c${CONNECTIONS} rotating ${KEYS} seeded keys, ${ROUNDS} alternating rounds of ${SECONDS} s per server (medians; each server idle again before the next one is measured); the bare node:http server (p50 ${bare.p50.toFixed(2)} ms, p99 ${bare.p99.toFixed(2)} ms in this run) is the baseline: node:http answering the same bytes with no work of its own.`,

@@ -19,6 +19,7 @@ const STAGES: Array<{ name: string; beside?: { until: string } }> = [
   { name: "lint:spec" },
   { name: "check:generated" },
   { name: "lint" },
+  { name: "check:size" },
   { name: "lint:workflows" },
   { name: "typecheck" },
   { name: "test:unit" },

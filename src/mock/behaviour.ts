@@ -6,7 +6,7 @@
  *   object or `name=value` lines), `createSimulator({ behaviour })`, `createMaskoSimulator({ behaviour })`.
  * Pure: names, values, defaults and parsing; the stages that honour each switch read it from `Services`.
  */
-import { MaskoError } from "./shared/masko-error.js";
+import { badSetting } from "./shared/masko-error.js";
 
 /** Every switch: its values (the first is the default), the decision it settles, and what it changes. */
 export const BEHAVIOURS = {
@@ -119,21 +119,11 @@ export function resolveBehaviour(input: BehaviourInput = {}): Behaviour {
   for (const [name, value] of Object.entries(input)) {
     if (value === undefined) continue;
     if (!own(BEHAVIOURS, name)) {
-      throw new MaskoError(
-        400,
-        "bad_request",
-        `unknown behaviour "${name}"; known: ${BEHAVIOUR_NAMES.join(", ")}`,
-        { field: "behaviour" },
-      );
+      throw badSetting(`unknown behaviour "${name}"; known: ${BEHAVIOUR_NAMES.join(", ")}`, "behaviour");
     }
     const values: readonly string[] = BEHAVIOURS[name as BehaviourName].values;
     if (!values.includes(String(value))) {
-      throw new MaskoError(
-        400,
-        "bad_request",
-        `behaviour ${name} must be one of ${values.join(", ")}, not "${value}"`,
-        { field: "behaviour" },
-      );
+      throw badSetting(`behaviour ${name} must be one of ${values.join(", ")}, not "${value}"`, "behaviour");
     }
     out[name] = String(value);
   }
@@ -148,9 +138,7 @@ export function parseBehaviourItems(items: readonly string[]): BehaviourInput {
     if (item === "" || item.startsWith("#")) continue;
     const at = item.indexOf("=");
     if (at <= 0) {
-      throw new MaskoError(400, "bad_request", `behaviour "${item}" must be name=value`, {
-        field: "behaviour",
-      });
+      throw badSetting(`behaviour "${item}" must be name=value`, "behaviour");
     }
     input[item.slice(0, at).trim()] = item.slice(at + 1).trim();
   }

@@ -14,47 +14,7 @@ import { insideEmptyArray } from "../../src/parity/compare.js";
 import { bodyShape } from "../../src/parity/observe.js";
 import { createHarness, type Harness } from "../simulator/harness.js";
 import { EFFECTS } from "./effects.js";
-
-type Json = Record<string, unknown>;
-interface Example {
-  /** `only`, or which version of a page that has several (`older`, `middle`, `newer`). */
-  version: string;
-  what: string;
-  request?: {
-    method: string;
-    path: string;
-    body?: unknown;
-    headers?: Record<string, string>;
-    multipart?: Record<string, string>;
-  };
-  expect?: number[];
-  fixtures?: Record<string, string>;
-  response?: {
-    operation: string;
-    status: number;
-    envelope: string;
-    body: unknown;
-    /** The simulator's answer to this request must carry every field the documented body shows. */
-    sentBy?: {
-      request: { method: string; path: string; body?: unknown };
-      fixtures?: Record<string, string>;
-      /** Behaviour settings the simulator needs to answer so (a register switch). */
-      behaviour?: Record<string, string>;
-      /** The workspace's balance (default 10,000). */
-      credits?: number;
-    };
-  };
-  /** Values the docs list for a schema of the spec (an enum): each must be accepted. */
-  enum?: { schema: string; values: string[] };
-  /** A documented side effect, checked by the function of that name in effects.ts. */
-  effect?: { name: string; quote: string };
-  webhook?: { name: string; body: unknown };
-  placeholders?: string[];
-}
-interface Page {
-  page: string;
-  examples: Example[];
-}
+import type { Example, Json, Page } from "./examples.js";
 
 const dir = join(import.meta.dirname, "pages");
 const pages = readdirSync(dir)

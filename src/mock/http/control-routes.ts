@@ -9,7 +9,7 @@
 import { policies } from "../../policy/policies.js";
 import type { SimulatorControl } from "../control/control.js";
 import type { Role } from "../rules/api-keys.js";
-import { MaskoError, unsupportedMediaType } from "../shared/masko-error.js";
+import { adminTokenRequired, forbidden, routeNotFound, unsupportedMediaType } from "../shared/masko-error.js";
 import type { WorkspaceRecord } from "../store/records.js";
 import { type ControlBody, controlBodyChecker } from "./control-bodies.js";
 import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";
@@ -20,10 +20,96 @@ import { routeTable } from "./route.js";
 
 const PREFIX = "/__mock";
 
-type Action = (
-  request: ApiRequest,
-  params: Record<string, string>,
-) => Promise<{ status: number; body?: unknown }>;
+/** One control call: its route, the body it takes (checked by control-bodies.ts) and what it does. */
+interface ControlAction {
+  method: string;
+  pathTemplate: string;
+  /** The body's schema; calls without one take none (GET) or an empty object. */
+  body?: ControlBody;
+  run(
+    control: SimulatorControl,
+    input: never,
+    params: Record<string, string>,
+  ): Promise<{ status: number; body?: unknown }>;
+}
+
+/** Every control call. */
+const ACTIONS: ControlAction[] = [
+  {
+    method: "GET",
+    pathTemplate: "/health",
+    // A store that lost its data (a flushed Redis) gets its demo workspace back before health says 200.
+    run: async (control) => ({
+      status: 200,
+      body: { simulator: true, restored: await control.restoreIfLost() },
+    }),
+  },
+  {
+    method: "POST",
+    pathTemplate: "/reset",
+    body: "empty",
+    run: async (control) => {
+      await control.reset();
+      return { status: 204 };
+    },
+  },
+  {
+    method: "POST",
+    pathTemplate: "/workspaces",
+    body: "workspace",
+    run: async (control, input: { type: WorkspaceRecord["type"]; credits?: number; role?: Role }) => ({
+      status: 201,
+      body: await control.createWorkspace({ ...input, credits: input.credits ?? 0 }),
+    }),
+  },
+  {
+    method: "POST",
+    pathTemplate: "/workspaces/{workspaceId}/members",
+    body: "member",
+    run: async (control, input: { role: Role }, params) => ({
+      status: 201,
+      body: await control.addMember(params.workspaceId ?? "", input.role),
+    }),
+  },
+  {
+    method: "PUT",
+    pathTemplate: "/workspaces/{workspaceId}/credits",
+    body: "credits",
+    run: async (control, input: { balance: number }, params) => ({
+      status: 200,
+      body: await control.setCredits(params.workspaceId ?? "", input.balance),
+    }),
+  },
+  {
+    method: "POST",
+    pathTemplate: "/clock",
+    body: "clock",
+    run: async (control, input: { advance_seconds: number }) => ({
+      status: 200,
+      body: await control.advanceClock(input.advance_seconds),
+    }),
+  },
+  {
+    method: "POST",
+    pathTemplate: "/faults",
+    body: "faults",
+    run: async (control, input: Parameters<SimulatorControl["setFaults"]>[0]) => ({
+      status: 200,
+      body: await control.setFaults(input),
+    }),
+  },
+  {
+    method: "DELETE",
+    pathTemplate: "/faults",
+    body: "empty",
+    run: async (control) => ({ status: 200, body: await control.clearFaults() }),
+  },
+  {
+    method: "GET",
+    pathTemplate: "/deliveries",
+    run: async (control) => ({ status: 200, body: { data: await control.deliveries() } }),
+  },
+];
 
 /** Builds the control API; `operationIds` are the operations faults may target. */
 export function controlRoutes(
@@ -34,116 +120,30 @@ export function controlRoutes(
   onError?: (error: unknown) => void,
 ) {
   const check = controlBodyChecker(operationIds);
-  const body = async <T>(request: ApiRequest, schema: ControlBody): Promise<T> => {
-    const read = await readBody(
-      request,
-      ["application/json"],
-      { "application/json": policies.requestLimits.jsonBodyBytes },
-      true,
-    );
-    return check<T>(schema, read.value ?? {});
+  const table = routeTable(ACTIONS.map((action) => ({ ...action, value: action })));
+  const bodyOf = async (request: ApiRequest, schema: ControlBody) => {
+    const limits = { "application/json": policies.requestLimits.jsonBodyBytes };
+    const read = await readBody(request, ["application/json"], limits, true);
+    return check(schema, read.value ?? {});
   };
-  const actions: Array<{ method: string; pathTemplate: string; value: Action }> = [
-    {
-      method: "GET",
-      pathTemplate: "/health",
-      // A store that lost its data (a flushed Redis) gets its demo workspace back before health says 200.
-      value: async () => ({
-        status: 200,
-        body: { simulator: true, restored: await control.restoreIfLost() },
-      }),
-    },
-    {
-      method: "POST",
-      pathTemplate: "/reset",
-      value: async (request) => {
-        await body(request, "empty");
-        await control.reset();
-        return { status: 204 };
-      },
-    },
-    {
-      method: "POST",
-      pathTemplate: "/workspaces",
-      value: async (request) => {
-        const input = await body<{ type: WorkspaceRecord["type"]; credits?: number; role?: Role }>(
-          request,
-          "workspace",
-        );
-        return {
-          status: 201,
-          body: await control.createWorkspace({ ...input, credits: input.credits ?? 0 }),
-        };
-      },
-    },
-    {
-      method: "POST",
-      pathTemplate: "/workspaces/{workspaceId}/members",
-      value: async (request, params) => {
-        const input = await body<{ role: Role }>(request, "member");
-        return { status: 201, body: await control.addMember(params.workspaceId ?? "", input.role) };
-      },
-    },
-    {
-      method: "PUT",
-      pathTemplate: "/workspaces/{workspaceId}/credits",
-      value: async (request, params) => {
-        const input = await body<{ balance: number }>(request, "credits");
-        return { status: 200, body: await control.setCredits(params.workspaceId ?? "", input.balance) };
-      },
-    },
-    {
-      method: "POST",
-      pathTemplate: "/clock",
-      value: async (request) => {
-        const input = await body<{ advance_seconds: number }>(request, "clock");
-        return { status: 200, body: await control.advanceClock(input.advance_seconds) };
-      },
-    },
-    {
-      method: "POST",
-      pathTemplate: "/faults",
-      value: async (request) => {
-        const input = await body<Parameters<SimulatorControl["setFaults"]>[0]>(request, "faults");
-        return { status: 200, body: await control.setFaults(input) };
-      },
-    },
-    {
-      method: "DELETE",
-      pathTemplate: "/faults",
-      value: async (request) => {
-        await body(request, "empty");
-        return { status: 200, body: await control.clearFaults() };
-      },
-    },
-    {
-      method: "GET",
-      pathTemplate: "/deliveries",
-      value: async () => ({ status: 200, body: { data: await control.deliveries() } }),
-    },
-  ];
-  const table = routeTable(actions);
 
   const answer = async (request: ApiRequest): Promise<ApiResponse> => {
     const host = request.header("host");
     if (!hosts.allows(host)) {
-      throw new MaskoError(
-        403,
-        "forbidden",
+      throw forbidden(
         `The control API does not answer to Host ${JSON.stringify(host)}; start the simulator with --allowed-host to add it.`,
       );
     }
-    if (adminToken && request.header("x-mock-admin-token") !== adminToken) {
-      throw new MaskoError(401, "unauthorized", "Missing or wrong X-Mock-Admin-Token.");
-    }
+    if (adminToken && request.header("x-mock-admin-token") !== adminToken) throw adminTokenRequired();
     const mediaType = (request.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
     if (request.method !== "GET" && request.method !== "HEAD" && mediaType !== "application/json") {
       throw unsupportedMediaType(["application/json"]);
     }
-    const path = request.path.slice(PREFIX.length) || "/";
-    const found = table.find(request.method, path);
-    if (!found) throw new MaskoError(404, "not_found", `No route for ${request.method} ${request.path}.`);
-    const result = await found.value(request, found.params);
+    const found = table.find(request.method, request.path.slice(PREFIX.length) || "/");
+    if (!found) throw routeNotFound(request.method, request.path);
+    const action = found.value;
+    const input = action.body ? await bodyOf(request, action.body) : undefined;
+    const result = await action.run(control, input as never, found.params);
     return jsonAnswer(result.status, result.body, {});
   };
 

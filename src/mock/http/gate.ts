@@ -11,7 +11,7 @@ import { hashApiKey, isWellFormedKey } from "../rules/api-keys.js";
 import { type RateLimitDecision, uncountedRateLimit } from "../rules/rate-limit.js";
 import type { Caller, Services } from "../services.js";
 import { andThen } from "../shared/eventually.js";
-import { badRequest, MaskoError, unauthorized } from "../shared/masko-error.js";
+import { badRequest, headersTooLarge as tooLargeHeaders, unauthorized } from "../shared/masko-error.js";
 import { sleep } from "../shared/platform.js";
 import type { Admitted } from "../store/store.js";
 import type { Cors } from "./cors.js";
@@ -108,7 +108,7 @@ export function createGate(
      */
     async malformed(address: string | undefined, headersTooLarge: boolean): Promise<ApiResponse> {
       const error = headersTooLarge
-        ? new MaskoError(431, "bad_request", "Request header fields too large.")
+        ? tooLargeHeaders()
         : badRequest("The request could not be parsed as HTTP.");
       const now = services.clock.now();
       const limits = await hitAddress(address, keyless !== "off")

@@ -12,7 +12,7 @@ import { type AssetMedia, assetMedia } from "../media/asset-media.js";
 import { drawCard } from "../media/card.js";
 import { type CardRenderer, createCardRenderer } from "../media/card-renderer.js";
 import type { Services } from "../services.js";
-import { MaskoError, notFound } from "../shared/masko-error.js";
+import { type MaskoError, methodNotAllowed, notFound, rangeNotSatisfiable } from "../shared/masko-error.js";
 import { sha256Hex } from "../shared/platform.js";
 import { createCors } from "./cors.js";
 import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";
@@ -38,6 +38,48 @@ function rangesOf(size: number, range: string): ReturnType<typeof parseRange> {
   return parseRange(size, range);
 }
 
+/**
+ * An asset's bytes as a CDN answers: 304 when `If-None-Match` matches, 206 for one satisfiable byte range (`If-Range`
+ * honoured), 416 for one outside the file, else 200 with all of it.
+ */
+function serveBytes(
+  request: ApiRequest,
+  media: AssetMedia,
+  etag: string,
+  corsHeaders: Record<string, string>,
+  error: (e: MaskoError) => ApiResponse,
+): ApiResponse {
+  const { bytes } = media;
+  const headers: Record<string, string> = {
+    ...corsHeaders,
+    "Content-Type": media.contentType,
+    ETag: etag,
+    "Cache-Control": media.status === "ready" ? READY_CACHE_CONTROL : "no-cache",
+    "Accept-Ranges": "bytes",
+    "X-Masko-Asset-Status": media.status,
+  };
+  // If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/"x" matches "x".
+  const ifNoneMatch = request.header("if-none-match");
+  const weak = (tag: string) => tag.trim().replace(/^W\//, "");
+  if (ifNoneMatch && (ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((t) => weak(t) === etag))) {
+    return { status: 304, headers };
+  }
+  const range = request.header("range");
+  const ifRange = request.header("if-range");
+  const ranges =
+    range && (!ifRange || ifRange === etag) ? rangesOf(bytes.byteLength, range.trim()) : undefined;
+  if (ranges === -1) return error(rangeNotSatisfiable(range ?? "", bytes.byteLength));
+  // A malformed Range (-2) or several ranges are ignored: the whole file, as RFC 9110 allows.
+  if (Array.isArray(ranges) && ranges.length === 1 && ranges.type === "bytes") {
+    const { start, end } = ranges[0] as { start: number; end: number };
+    headers["Content-Range"] = `bytes ${start}-${end}/${bytes.byteLength}`;
+    headers["Content-Length"] = String(end - start + 1);
+    return { status: 206, headers, body: bytes.subarray(start, end + 1) };
+  }
+  headers["Content-Length"] = String(bytes.byteLength);
+  return { status: 200, headers, body: bytes };
+}
+
 /** The asset server of one simulator; `answer` takes the CDN path (what follows the assets base). */
 export function mediaRoutes(
   services: Services,
@@ -47,8 +89,7 @@ export function mediaRoutes(
 ) {
   const cors = createCors(corsOrigin, EXPOSED, ALLOW);
   const share = createTurnShare(ASSET_REQUESTS_PER_TURN);
-  const error = (e: MaskoError, headers: Record<string, string> = {}) =>
-    jsonAnswer(e.status, e.body(), { ...cors.headers(), ...e.headers, ...headers });
+  const error = (e: MaskoError) => jsonAnswer(e.status, e.body(), { ...cors.headers(), ...e.headers });
   const etags = new WeakMap<Uint8Array, string>();
   const etagOf = async (bytes: Uint8Array) => {
     let etag = etags.get(bytes);
@@ -59,52 +100,14 @@ export function mediaRoutes(
     return etag;
   };
 
-  const serve = async (request: ApiRequest, media: AssetMedia): Promise<ApiResponse> => {
-    const { bytes } = media;
-    const etag = await etagOf(bytes);
-    const headers: Record<string, string> = {
-      ...cors.headers(),
-      "Content-Type": media.contentType,
-      ETag: etag,
-      "Cache-Control": media.status === "ready" ? READY_CACHE_CONTROL : "no-cache",
-      "Accept-Ranges": "bytes",
-      "X-Masko-Asset-Status": media.status,
-    };
-    // If-None-Match uses the weak comparison (RFC 9110 13.1.2): W/"x" matches "x".
-    const ifNoneMatch = request.header("if-none-match");
-    const weak = (tag: string) => tag.trim().replace(/^W\//, "");
-    if (ifNoneMatch && (ifNoneMatch.trim() === "*" || ifNoneMatch.split(",").some((t) => weak(t) === etag))) {
-      return { status: 304, headers };
-    }
-    const range = request.header("range");
-    const ifRange = request.header("if-range");
-    const ranges =
-      range && (!ifRange || ifRange === etag) ? rangesOf(bytes.byteLength, range.trim()) : undefined;
-    if (ranges === -1) {
-      const e = new MaskoError(
-        416,
-        "range_not_satisfiable",
-        `Range ${range} is outside the ${bytes.byteLength} bytes.`,
-      );
-      return error(e, { "Content-Range": `bytes */${bytes.byteLength}` });
-    }
-    // A malformed Range (-2) or several ranges are ignored: the whole file, as RFC 9110 allows.
-    if (Array.isArray(ranges) && ranges.length === 1 && ranges.type === "bytes") {
-      const { start, end } = ranges[0] as { start: number; end: number };
-      headers["Content-Range"] = `bytes ${start}-${end}/${bytes.byteLength}`;
-      headers["Content-Length"] = String(end - start + 1);
-      return { status: 206, headers, body: bytes.subarray(start, end + 1) };
-    }
-    headers["Content-Length"] = String(bytes.byteLength);
-    return { status: 200, headers, body: bytes };
-  };
+  const serve = async (request: ApiRequest, media: AssetMedia) =>
+    serveBytes(request, media, await etagOf(media.bytes), cors.headers(), error);
 
   return {
     async answer(request: ApiRequest, path: string): Promise<ApiResponse> {
       if (request.method === "OPTIONS") return cors.preflight();
       if (request.method !== "GET" && request.method !== "HEAD") {
-        const e = new MaskoError(405, "method_not_allowed", `${request.method} is not allowed on an asset.`);
-        return error(e, { Allow: "GET, HEAD, OPTIONS" });
+        return error(methodNotAllowed(request.method, ["GET", "HEAD", "OPTIONS"], "on an asset"));
       }
       const turn = share.wait(request.address ?? "");
       if (turn) await turn;

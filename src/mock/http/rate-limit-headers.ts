@@ -7,7 +7,7 @@
 import type { RateLimitWindow } from "../../policy/policies.js";
 import type { Behaviour } from "../behaviour.js";
 import type { RateLimitDecision } from "../rules/rate-limit.js";
-import { MaskoError } from "../shared/masko-error.js";
+import { type MaskoError, rateLimited as rateLimitedError } from "../shared/masko-error.js";
 
 /** Writes a limiter decision as headers. */
 export interface RateLimitHeaderWriter {
@@ -67,9 +67,7 @@ export function rateLimitHeaderWriter(
 /** The 429 for a refused request. */
 export function rateLimited(decision: RateLimitDecision): MaskoError {
   const window = decision.window;
-  return new MaskoError(
-    429,
-    "rate_limited",
+  return rateLimitedError(
     `Rate limit exceeded (${window} window). Retry in ${decision.retryAfterSeconds} seconds.`,
     { window },
   );

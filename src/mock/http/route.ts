@@ -7,7 +7,7 @@ import { RegExpRouter } from "hono/router/reg-exp-router";
 import type { SpecValidator } from "../../contract/spec-validator.js";
 import type { OperationResult } from "../services.js";
 import type { Eventually } from "../shared/eventually.js";
-import { MaskoError } from "../shared/masko-error.js";
+import { methodNotAllowed, routeNotFound } from "../shared/masko-error.js";
 import type { ApiRequest } from "./exchange.js";
 import { compileRequestCheck, type RequestCheck } from "./validate.js";
 
@@ -83,16 +83,8 @@ export function createRouter(
     if (found) return { route: found.value, params: found.params };
     const allowed = table.allowed(request.path);
     if (allowed.length > 0) {
-      throw new MaskoError(
-        405,
-        "method_not_allowed",
-        `${request.method} is not allowed here.`,
-        {},
-        {
-          Allow: allowed.join(", "),
-        },
-      );
+      throw methodNotAllowed(request.method, allowed);
     }
-    throw new MaskoError(404, "not_found", `No route for ${request.method} ${request.path}.`);
+    throw routeNotFound(request.method, request.path);
   };
 }

@@ -8,7 +8,7 @@
  *   told to retry (429 in the error envelope) instead of growing the queue;
  * - concurrent requests for the same card share one render.
  */
-import { MaskoError } from "../shared/masko-error.js";
+import { rateLimited } from "../shared/masko-error.js";
 import { RoundRobin } from "../shared/round-robin.js";
 import type { CardSpec } from "./card.js";
 
@@ -100,9 +100,7 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
       const waiting = queue.waiting(address);
       if (waiting >= maxQueued) {
         return Promise.reject(
-          new MaskoError(
-            429,
-            "rate_limited",
+          rateLimited(
             `This address has ${waiting} asset images waiting to be drawn; retry in a second.`,
             {},
             { "Retry-After": "1" },

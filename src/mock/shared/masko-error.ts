@@ -43,6 +43,41 @@ export const insufficientCredits = (required: number, balance: number) =>
       balance,
     },
   );
+/** 400 naming a setting (a behaviour, a flag): the message as given, the field beside it. */
+export const badSetting = (message: string, field: string) =>
+  new MaskoError(400, "bad_request", message, { field });
+/** 431: the request's header fields are too large to parse. */
+export const headersTooLarge = () => new MaskoError(431, "bad_request", "Request header fields too large.");
+/** 401 of the control API: its admin token is missing or wrong. */
+export const adminTokenRequired = () =>
+  new MaskoError(401, "unauthorized", "Missing or wrong X-Mock-Admin-Token.");
+/** 404: no route at all for this method and path. */
+export const routeNotFound = (method: string, path: string) =>
+  new MaskoError(404, "not_found", `No route for ${method} ${path}.`);
+/** 405 with the methods the path allows. */
+export const methodNotAllowed = (method: string, allowed: readonly string[], where = "here") =>
+  new MaskoError(
+    405,
+    "method_not_allowed",
+    `${method} is not allowed ${where}.`,
+    {},
+    { Allow: allowed.join(", ") },
+  );
+/** 416: the byte range lies outside the file (its size in Content-Range). */
+export const rangeNotSatisfiable = (range: string, size: number) =>
+  new MaskoError(
+    416,
+    "range_not_satisfiable",
+    `Range ${range} is outside the ${size} bytes.`,
+    {},
+    { "Content-Range": `bytes */${size}` },
+  );
+/** 429: a limit refused the request; `retryAfterSeconds` goes into Retry-After when the caller sets it here. */
+export const rateLimited = (
+  message: string,
+  extra: Record<string, unknown> = {},
+  headers: Record<string, string> = {},
+) => new MaskoError(429, "rate_limited", message, extra, headers);
 /** 403. */
 export const forbidden = (message = "This resource belongs to another workspace.") =>
   new MaskoError(403, "forbidden", message);

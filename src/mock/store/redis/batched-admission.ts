@@ -100,6 +100,35 @@ export function decisionFrom(
 }
 
 /**
+ * One request's answer from its item of ADMIT's document: its caller (from the records the script sent, else from
+ * the ones this instance held and the script confirmed) and the rate-limit decision. `fresh` is set when the script
+ * sent the records, to be held for the next request with the same key.
+ */
+function admittedFrom(
+  item: AdmitDocument["items"][number],
+  held: HeldRecords | undefined,
+  faults: Credentials["faults"],
+  windows: readonly RateLimitWindow[],
+  nowMs: number,
+): { admitted: Admitted; fresh: HeldRecords | undefined } {
+  const [keyId, key, user, type, balance, openJobs, allowed] = item;
+  const fresh = keyId !== null && key !== 0 && user !== 0 ? { key, user } : undefined;
+  const records = fresh ?? (keyId === null ? undefined : held);
+  const credentials: Credentials | undefined =
+    records && type
+      ? {
+          key: records.key,
+          user: records.user,
+          workspace: { id: records.key.workspace_id, type, balance },
+          openJobs,
+          faults,
+        }
+      : undefined;
+  const decision = decisionFrom(allowed === 1, item as unknown as number[], COUNTERS_AT, windows, nowMs);
+  return { admitted: { credentials, decision }, fresh };
+}
+
+/**
  * Batched admission over `run`, which calls ADMIT with its arguments and returns its answer (rejecting when Redis
  * is unavailable: then every request of the batch is refused with that error). `onClock` receives the shared clock
  * offset each answer carries.
@@ -126,26 +155,9 @@ export function createRedisAdmission(options: {
     const faults = faultsFromFields(Object.entries(doc.faults));
     for (const [n, request] of batch.entries()) {
       const item = doc.items[n] as AdmitDocument["items"][number];
-      const [keyId, key, user, type, balance, openJobs, allowed] = item;
-      let records = keyId === null ? undefined : request.held;
-      if (keyId !== null && key !== 0 && user !== 0) {
-        records = { key, user };
-        hold(request.hash, records);
-      }
-      const credentials: Credentials | undefined =
-        records && type
-          ? {
-              key: records.key,
-              user: records.user,
-              workspace: { id: records.key.workspace_id, type, balance },
-              openJobs,
-              faults,
-            }
-          : undefined;
-      request.resolve({
-        credentials,
-        decision: decisionFrom(allowed === 1, item as unknown as number[], COUNTERS_AT, windows, doc.now),
-      });
+      const { admitted, fresh } = admittedFrom(item, request.held, faults, windows, doc.now);
+      if (fresh) hold(request.hash, fresh);
+      request.resolve(admitted);
     }
   };
 
