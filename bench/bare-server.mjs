@@ -1,6 +1,6 @@
 // The baseline: a bare node:http server answering GET /v1/credits with the simulator's body and headers
 // (credits-body.json, credits-headers.json: WireMock's stub answers the same).
-// `--coalesce` writes its answers with the simulator's own writer (src/mock/coalesced-writer.ts, compiled), the
+// `--coalesce` writes its answers with the simulator's own writer (src/mock/transport/coalesced-writer.ts, compiled), the
 // answers of one event-loop turn together: the same technique on the bare server, for comparison.
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
@@ -19,7 +19,7 @@ const answer = {
 const port = Number(process.argv[2] ?? 4020);
 
 const writer = process.argv.includes("--coalesce")
-  ? (await import("../dist/src/mock/coalesced-writer.js")).coalescedWriter()
+  ? (await import("../dist/src/mock/transport/coalesced-writer.js")).coalescedWriter()
   : {
       write(res, { status, headers, body }) {
         res.writeHead(status, headers);

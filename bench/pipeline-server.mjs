@@ -2,8 +2,8 @@
 // the same simulator behind three answers, each on its own loopback port; prints { urls, key } as one JSON line.
 import { readFileSync } from "node:fs";
 import { Session } from "node:inspector";
-import { listen } from "../dist/src/mock/node-server.js";
 import { createSimulator } from "../dist/src/mock/simulator.js";
+import { listen } from "../dist/src/mock/transport/node-server.js";
 
 // The body every benchmark server answers (bench/bare-server.mjs and the WireMock stub read it too).
 const body = JSON.stringify(

@@ -9,7 +9,7 @@
  */
 import parseRange from "range-parser";
 import { type AssetMedia, assetMedia } from "../media/asset-media.js";
-import { drawCard } from "../media/card.js";
+import type { CardSpec } from "../media/card.js";
 import { type CardRenderer, createCardRenderer } from "../media/card-renderer.js";
 import type { Services } from "../services.js";
 import { type MaskoError, methodNotAllowed, notFound, rangeNotSatisfiable } from "../shared/masko-error.js";
@@ -80,12 +80,17 @@ function serveBytes(
   return { status: 200, headers, body: bytes };
 }
 
+/** Draws a card, loading the drawing code (and its PNG encoder) on the first one: a start needs none of it. */
+async function drawCardLater(spec: CardSpec): Promise<Uint8Array> {
+  return (await import("../media/card.js")).drawCard(spec);
+}
+
 /** The asset server of one simulator; `answer` takes the CDN path (what follows the assets base). */
 export function mediaRoutes(
   services: Services,
   corsOrigin: string,
   onError?: (error: unknown) => void,
-  cards: CardRenderer = createCardRenderer({ draw: drawCard }),
+  cards: CardRenderer = createCardRenderer({ draw: drawCardLater }),
 ) {
   const cors = createCors(corsOrigin, EXPOSED, ALLOW);
   const share = createTurnShare(ASSET_REQUESTS_PER_TURN);

@@ -19,7 +19,7 @@ export interface CardRendererOptions {
   /** Cards one address may have waiting to be drawn (default 64; a browser asks at most 6 at a time per host). */
   maxQueuedPerAddress?: number;
   /** Draws one card (synchronous CPU work). */
-  draw: (spec: CardSpec) => Uint8Array;
+  draw: (spec: CardSpec) => Uint8Array | Promise<Uint8Array>;
 }
 
 /** A card renderer: `card` answers from the cache or queues the drawing. */
@@ -68,7 +68,8 @@ export function createCardRenderer(options: CardRendererOptions): CardRenderer {
         const next = queue.take();
         if (!next) return;
         try {
-          const bytes = options.draw(next.spec);
+          const card = options.draw(next.spec);
+          const bytes = card instanceof Promise ? await card : card;
           drawn++;
           remember(next.key, bytes);
           next.resolve(bytes);
