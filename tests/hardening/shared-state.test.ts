@@ -4,19 +4,22 @@
  * that survive the death of the instance that scheduled them, and the same delivery list everywhere.
  */
 import { randomUUID } from "node:crypto";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import type { RunningServer } from "../../support/processes.js";
+import {
+  processClient,
+  type RunningServer,
+  type WebhookReceiver,
+  webhookReceiver,
+} from "../../support/process-harness.js";
 import { startSimulatorProcess } from "../../support/simulator-process.js";
 import { TEST_STORE } from "../simulator/harness.js";
 
 const REDIS = process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390";
 const running: RunningServer[] = [];
-const receivers: Server[] = [];
+const receivers: WebhookReceiver[] = [];
 afterEach(async () => {
   for (const server of running.splice(0)) await server.stop();
-  for (const receiver of receivers.splice(0)) receiver.close();
+  for (const receiver of receivers.splice(0)) await receiver.close();
 });
 
 /** Two simulator processes on one Redis prefix. */
@@ -29,48 +32,23 @@ async function twoInstances() {
   return { a, b };
 }
 
-/** A webhook receiver answering `statuses` in turn (the last one from then on). */
-async function receiver(statuses: number[]) {
-  const received: string[] = [];
-  const server = createServer((req, res) => {
-    let body = "";
-    req.on("data", (c) => {
-      body += c;
-    });
-    req.on("end", () => {
-      received.push(body);
-      res.writeHead(statuses[Math.min(received.length - 1, statuses.length - 1)] ?? 200).end();
-    });
-  });
-  receivers.push(server);
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`, received };
-}
-
 // biome-ignore lint/suspicious/noExplicitAny: the tests read arbitrary JSON answers
 type Json = any;
 
+/** A webhook receiver answering `statuses` in turn (the last one from then on), closed after the test. */
+async function receiver(statuses: number[]) {
+  const hook = await webhookReceiver(statuses);
+  receivers.push(hook);
+  return hook;
+}
 const control = async (
   server: RunningServer,
   method: string,
   path: string,
   body: unknown = {},
-): Promise<Json> => {
-  const response = await fetch(`${server.baseUrl}/__mock${path}`, {
-    method,
-    headers: { "content-type": "application/json" },
-    body: method === "GET" ? undefined : JSON.stringify(body),
-  });
-  return response.json();
-};
-const call = async (server: RunningServer, method: string, path: string, key: string, body?: unknown) => {
-  const response = await fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: response.status, body: (await response.json()) as Json };
-};
+): Promise<Json> => (await processClient(server).control(method, path, body)).body;
+const call = (server: RunningServer, method: string, path: string, key: string, body?: unknown) =>
+  processClient(server, { key }).call(method, path, body === undefined ? {} : { body });
 
 /** A funded workspace with a collection and a webhook to `hookUrl`, created through `server`. */
 async function workspace(server: RunningServer, credits: number, hookUrl?: string) {
@@ -103,6 +81,16 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, tim
   }
 }
 
+/** The shared delivery list once no delivery is pending (each delivered or given up), as an instance lists it. */
+async function settledDeliveries(instance: Parameters<typeof control>[0]) {
+  type Delivery = { event: string; state: string; attempts: unknown[] };
+  const list = await until(
+    async () => (await control(instance, "GET", "/deliveries")).data as Delivery[],
+    (d) => d.length > 0 && d.every((delivery) => delivery.state !== "pending"),
+  );
+  return list;
+}
+
 describe.runIf(TEST_STORE === "redis")("two instances on one Redis", () => {
   it("finish a job accepted by an instance that died, once, when the clock moves on the other", async () => {
     const { a, b } = await twoInstances();
@@ -114,13 +102,13 @@ describe.runIf(TEST_STORE === "redis")("two instances on one Redis", () => {
     await control(b, "POST", "/clock", { advance_seconds: 60 });
     const job = await call(b, "GET", `/v1/jobs/${accepted.body.data.job_id}`, key);
     expect(job.body.data.status).toBe("completed");
-    await until(
-      async () => hook.received.length,
-      (n) => n > 0,
-    );
-    await new Promise((r) => setTimeout(r, 600));
+    // Exactly once: the shared delivery list holds one delivery, delivered at its first attempt, and it arrived once.
+    const deliveries = await settledDeliveries(b);
+    expect(deliveries.map((d) => [d.event, d.state, d.attempts.length])).toEqual([
+      ["job.completed", "delivered", 1],
+    ]);
     expect(hook.received).toHaveLength(1);
-    expect(JSON.parse(hook.received[0] as string)).toMatchObject({ event: "job.completed" });
+    expect(JSON.parse(hook.received[0]?.body ?? "")).toMatchObject({ event: "job.completed" });
   }, 40_000);
 
   it("refund a failed job once and apply a fault set on one instance to a job accepted by the other", async () => {
@@ -138,12 +126,15 @@ describe.runIf(TEST_STORE === "redis")("two instances on one Redis", () => {
     expect(statuses).toEqual(["completed", "failed"]);
     const credits = await call(a, "GET", "/v1/credits", key);
     expect(credits.body.data.balance).toBe(9);
-    const events = await until(
-      async () => hook.received,
-      (r) => r.length >= 2,
-    );
-    await new Promise((r) => setTimeout(r, 600));
-    expect(events.map((e) => JSON.parse(e).event).sort()).toEqual(["job.completed", "job.failed"]);
+    const deliveries = await settledDeliveries(a);
+    expect(deliveries.map((d) => [d.event, d.attempts.length]).sort()).toEqual([
+      ["job.completed", 1],
+      ["job.failed", 1],
+    ]);
+    expect(hook.received.map((e) => JSON.parse(e.body).event).sort()).toEqual([
+      "job.completed",
+      "job.failed",
+    ]);
   }, 40_000);
 
   it("keep retrying a delivery after the instance that scheduled it died, and list it the same on both", async () => {

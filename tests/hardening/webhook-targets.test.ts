@@ -7,6 +7,7 @@ import { hostname } from "node:os";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createSimulator, type Simulator } from "../../src/mock/simulator.js";
 import { listen, type SimulatorServer } from "../../src/mock/transport/node-server.js";
+import { processClient } from "../../support/process-harness.js";
 import type { RunningServer } from "../../support/processes.js";
 import { startSimulatorProcess } from "../../support/simulator-process.js";
 import { testStore } from "../simulator/harness.js";
@@ -23,14 +24,8 @@ afterAll(async () => {
   sim.close();
 });
 
-const call = async (method: string, path: string, key: string, body?: unknown) => {
-  const response = await fetch(`${server.url}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
-  return { status: response.status, body: await response.json() };
-};
+const call = (method: string, path: string, key: string, body?: unknown) =>
+  processClient({ baseUrl: server.url }, { key }).call(method, path, body === undefined ? {} : { body });
 
 describe("webhook targets", () => {
   it.each([

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policies } from "../../src/policy/policies.js";
-import type { RunningServer } from "../../support/processes.js";
+import { processClient, type RunningServer } from "../../support/process-harness.js";
 import { startSimulatorProcess } from "../../support/simulator-process.js";
 
 const REDIS = process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390";
@@ -20,29 +20,24 @@ afterAll(async () => {
   await b?.stop();
 });
 
-const control = async (server: RunningServer, path: string, body: unknown) => {
-  const response = await fetch(`${server.baseUrl}/__mock${path}`, {
-    method: path.endsWith("/credits") ? "PUT" : "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as { workspace_id: string; api_key: string };
-};
+const control = async (server: RunningServer, path: string, body: unknown) =>
+  (await processClient(server).control(path.endsWith("/credits") ? "PUT" : "POST", path, body)).body as {
+    workspace_id: string;
+    api_key: string;
+  };
 const call = (server: RunningServer, method: string, path: string, key: string, body?: unknown) =>
-  fetch(`${server.baseUrl}${path}`, {
-    method,
-    headers: { authorization: `Bearer ${key}`, ...(body ? { "content-type": "application/json" } : {}) },
-    ...(body ? { body: JSON.stringify(body) } : {}),
-  });
+  processClient(server, { key }).call(method, path, body === undefined ? {} : { body });
 const either = (i: number) => (i % 2 === 0 ? a : b);
 /** A project made on `onProject` and a collection in it made on `onCollection`: the collection's id. */
 async function newCollection(key: string, onProject: RunningServer, onCollection: RunningServer) {
-  const project = (await (await call(onProject, "POST", "/v1/projects", key, { name: "p" })).json()) as {
+  const project = (await (
+    await call(onProject, "POST", "/v1/projects", key, { name: "p" })
+  ).body) as {
     data: { id: string };
   };
   const collection = (await (
     await call(onCollection, "POST", "/v1/collections", key, { project_id: project.data.id, name: "c" })
-  ).json()) as { data: { id: string } };
+  ).body) as { data: { id: string } };
   return collection.data.id;
 }
 
@@ -56,7 +51,7 @@ describe("two simulator instances on one Redis", () => {
         name: "Wave",
         image_prompt: "waving",
       })
-    ).json()) as { data: { urls: { image: string } } };
+    ).body) as { data: { urls: { image: string } } };
     const url = accepted.data.urls.image;
     expect(url.startsWith(`${a.baseUrl}/assets/`)).toBe(true);
     const fromA = await fetch(url);
@@ -97,7 +92,9 @@ describe("two simulator instances on one Redis", () => {
     );
     expect(statuses.filter((s) => s === 202)).toHaveLength(30);
     expect(statuses.filter((s) => s === 402)).toHaveLength(20);
-    const credits = (await (await call(b, "GET", "/v1/credits", ws.api_key)).json()) as {
+    const credits = (await (
+      await call(b, "GET", "/v1/credits", ws.api_key)
+    ).body) as {
       data: { balance: number };
     };
     expect(credits.data.balance).toBe(0);
@@ -112,7 +109,9 @@ describe("two simulator instances on one Redis", () => {
       ),
     );
     expect(statuses.filter((s) => s === 201)).toHaveLength(policies.keyPolicy.maxActiveKeysPerWorkspace - 1);
-    const list = (await (await call(b, "GET", "/v1/api-keys", ws.api_key)).json()) as {
+    const list = (await (
+      await call(b, "GET", "/v1/api-keys", ws.api_key)
+    ).body) as {
       meta: { pagination: { total: number } };
     };
     expect(list.meta.pagination.total).toBe(policies.keyPolicy.maxActiveKeysPerWorkspace);
@@ -122,7 +121,7 @@ describe("two simulator instances on one Redis", () => {
     const ws = await control(a, "/workspaces", { type: "personal", credits: 1 });
     const created = (await (
       await call(a, "POST", "/v1/api-keys", ws.api_key, { name: "short-lived" })
-    ).json()) as {
+    ).body) as {
       data: { id: string; key: string };
     };
     // b authenticates the new key several times (and so holds its records) before a revokes it.
@@ -137,13 +136,15 @@ describe("two simulator instances on one Redis", () => {
     const ws = await control(a, "/workspaces", { type: "organization", credits: 7 });
     const created = (await (
       await call(a, "POST", "/v1/projects", ws.api_key, { name: "survivor" })
-    ).json()) as { data: { id: string } };
+    ).body) as { data: { id: string } };
     await a.stop();
     a = await startSimulatorProcess(flags);
     const read = await call(a, "GET", `/v1/projects/${created.data.id}`, ws.api_key);
     expect(read.status).toBe(200);
-    expect(((await read.json()) as { data: { name: string } }).data.name).toBe("survivor");
-    const credits = (await (await call(b, "GET", "/v1/credits", ws.api_key)).json()) as {
+    expect((read.body as { data: { name: string } }).data.name).toBe("survivor");
+    const credits = (await (
+      await call(b, "GET", "/v1/credits", ws.api_key)
+    ).body) as {
       data: { balance: number };
     };
     expect(credits.data.balance).toBe(7);

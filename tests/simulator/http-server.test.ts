@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policies } from "../../src/policy/policies.js";
+import { processClient } from "../../support/process-harness.js";
 import type { RunningServer } from "../../support/processes.js";
 import { startSimulatorProcess } from "../../support/simulator-process.js";
 
@@ -21,14 +22,11 @@ afterAll(async () => {
 
 const get = (path: string, key: string) =>
   fetch(`${server.baseUrl}${path}`, { headers: { authorization: `Bearer ${key}` } });
-const control = async (path: string, body: unknown) => {
-  const response = await fetch(`${server.baseUrl}/__mock${path}`, {
-    method: "POST",
-    headers: { "content-type": "application/json", "x-mock-admin-token": "t0ken" },
-    body: JSON.stringify(body),
-  });
-  return (await response.json()) as { workspace_id: string; api_key: string };
-};
+const control = async (path: string, body: unknown) =>
+  (await processClient(server, { adminToken: "t0ken" }).control("POST", path, body)).body as {
+    workspace_id: string;
+    api_key: string;
+  };
 
 describe("npm run mock (the simulator process)", () => {
   it("hands out asset URLs on its own /assets path and serves their bytes over HTTP (whole, ranges, HEAD)", async () => {

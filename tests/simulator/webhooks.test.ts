@@ -1,37 +1,19 @@
-import { createServer, type IncomingMessage } from "node:http";
-import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseWebhookEvent, verifyWebhookSignature } from "../../src/client/webhooks.js";
 import { loopbackOnly } from "../../src/mock/webhooks/webhook-delivery.js";
+import { type ReceivedHook, webhookReceiver } from "../../support/process-harness.js";
 import { createHarness, imageBody } from "./harness.js";
-
-interface Received {
-  body: string;
-  signature: string | undefined;
-}
 
 const receivers: Array<() => Promise<void>> = [];
 afterEach(async () => {
   for (const close of receivers.splice(0)) await close();
 });
 
-/** A webhook receiver on loopback that answers with the given statuses in turn (the last one repeats). */
+/** A webhook receiver on loopback answering `statuses` in turn (the last one repeats), closed after the test. */
 async function receiver(statuses: number[]) {
-  const received: Received[] = [];
-  const server = createServer((req: IncomingMessage, res) => {
-    let body = "";
-    req.on("data", (chunk: Buffer) => {
-      body += chunk.toString();
-    });
-    req.on("end", () => {
-      received.push({ body, signature: req.headers["x-masko-signature"] as string | undefined });
-      res.statusCode = statuses[Math.min(received.length - 1, statuses.length - 1)] ?? 200;
-      res.end();
-    });
-  });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  receivers.push(() => new Promise((resolve) => server.close(() => resolve())));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/hooks/masko`, received };
+  const hook = await webhookReceiver(statuses);
+  receivers.push(() => hook.close());
+  return hook;
 }
 
 async function until<T>(
@@ -68,7 +50,11 @@ describe("webhook delivery", () => {
       (r) => r.length > 0,
     );
     expect(got).toHaveLength(1);
-    const [delivery] = got as [Received];
+    const [received] = got as [ReceivedHook];
+    const delivery = {
+      body: received.body,
+      signature: received.headers["x-masko-signature"] as string | undefined,
+    };
     expect(await verifyWebhookSignature(delivery.body, delivery.signature, secret)).toBe(true);
     expect(
       await verifyWebhookSignature(delivery.body.replace("image", "logo"), delivery.signature, secret),
@@ -112,11 +98,12 @@ describe("webhook delivery", () => {
     });
     await h.call("POST", `/v1/collections/${collectionId}/generate`, { body: imageBody("b") });
     await h.advance(10);
-    await until(
-      () => hook.received,
-      (r) => r.length > 0,
+    // Both jobs are settled once the clock has moved: the simulator's own list holds every delivery it will make.
+    const deliveries = await until(
+      () => h.sim.control.deliveries(),
+      (d) => d.length > 0 && d.every((delivery) => delivery.state !== "pending"),
     );
-    await new Promise((r) => setTimeout(r, 100));
+    expect(deliveries.map((d) => d.event)).toEqual(["job.failed"]);
     expect(hook.received.map((r) => parseWebhookEvent(r.body))).toMatchObject([
       { event: "job.failed", job_id: failing.body.data.job_id, error: { code: "internal_error" } },
     ]);

@@ -1,6 +1,6 @@
 /**
  * The records the pipeline works on, whatever the transport: a minimal request in, a status/headers/body record
- * out. The Node adapter (../node-server.ts) builds them straight from node:http without a fetch `Request` or
+ * out. The Node adapter (../transport/node-server.ts) builds them straight from node:http without a fetch `Request` or
  * `Response`; `fromFetch` / `toFetch` serve MSW, tests and any fetch-standard host.
  */
 import { payloadTooLarge } from "../shared/masko-error.js";

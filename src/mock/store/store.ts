@@ -1,7 +1,9 @@
 /**
- * The simulator's state behind one narrow, async interface. Every read-modify-write a rule depends on (rate-limit
- * check-and-count, key cap, credit charge, job settlement and refund) is one atomic call, so an implementation
- * can keep it atomic: one synchronous step in memory, one Lua script in Redis.
+ * The simulator's state, as six narrow parts (admission, accounts and keys, resources, jobs and credits, faults and
+ * clock, deliveries) and their sum, `Store`. Every check a rule makes on state it then changes (rate-limit
+ * check-and-count, key cap, credit charge, job settlement and refund, collection changes) is one call, so an
+ * implementation keeps it atomic: one synchronous step in memory (store/memory/), one Lua script in Redis
+ * (store/redis/). tests/store/ holds both to the same contract.
  */
 import type { RateLimitWindow } from "../../policy/policies.js";
 import type { FaultState } from "../rules/faults.js";

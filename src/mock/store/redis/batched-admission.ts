@@ -28,7 +28,7 @@ export const HELD_RECORDS = 10_000;
 /** Where an ADMIT item's limiter counters start: after keyId, key, user, type, balance, openJobs, allowed. */
 const COUNTERS_AT = 7;
 
-/** What ADMIT answers (see redis-scripts.ts). */
+/** What ADMIT answers (see limiter-scripts.ts). */
 interface AdmitDocument {
   now: number;
   offset: number;
