@@ -11,7 +11,7 @@ import { describe, expect, it } from "vitest";
 const mock = resolve(import.meta.dirname, "../../src/mock");
 
 /** Floor of each room, top (the Node adapter) to bottom (shared primitives). */
-export const FLOORS: Record<string, number> = {
+const FLOORS: Record<string, number> = {
   transport: 11,
   "simulator.ts": 10,
   http: 9,
