@@ -15,7 +15,7 @@ import { type ControlBody, controlBodyChecker } from "./control-bodies.js";
 import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";
 import type { HostCheck } from "./host-check.js";
 import { readBody } from "./read-body.js";
-import { asMaskoError } from "./respond.js";
+import { errorAnswer } from "./respond.js";
 import { routeTable } from "./route.js";
 
 const PREFIX = "/__mock";
@@ -152,9 +152,6 @@ export function controlRoutes(
     owns: (path: string) => path === PREFIX || path.startsWith(`${PREFIX}/`),
     /** The answer to a control call, errors in the envelope without rate-limit or CORS headers. */
     answer: (request: ApiRequest): Promise<ApiResponse> =>
-      answer(request).catch((error: unknown) => {
-        const known = asMaskoError(error, onError);
-        return jsonAnswer(known.status, known.body(), { ...known.headers });
-      }),
+      answer(request).catch((error: unknown) => errorAnswer(error, {}, { onError })),
   };
 }

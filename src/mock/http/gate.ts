@@ -15,8 +15,9 @@ import { badRequest, headersTooLarge as tooLargeHeaders, unauthorized } from "..
 import { sleep } from "../shared/platform.js";
 import type { Admitted } from "../store/store.js";
 import type { Cors } from "./cors.js";
-import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";
+import type { ApiRequest, ApiResponse } from "./exchange.js";
 import { type RateLimitHeaderWriter, rateLimited } from "./rate-limit-headers.js";
+import { errorAnswer } from "./respond.js";
 
 /** What the gate learnt of a request; the later stages and the error answer read it. */
 export interface Admission {
@@ -114,7 +115,7 @@ export function createGate(
       const limits = await hitAddress(address, keyless !== "off")
         .then((decision) => limitHeaders.write(decision))
         .catch(() => limitHeaders.exhausted(now));
-      return jsonAnswer(error.status, error.body(), { ...cors.headers(), ...limits });
+      return errorAnswer(error, { ...cors.headers(), ...limits });
     },
   };
 }

@@ -15,8 +15,8 @@ import type { Services } from "../services.js";
 import { type MaskoError, methodNotAllowed, notFound, rangeNotSatisfiable } from "../shared/masko-error.js";
 import { sha256Hex } from "../shared/platform.js";
 import { createCors } from "./cors.js";
-import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";
-import { asMaskoError } from "./respond.js";
+import type { ApiRequest, ApiResponse } from "./exchange.js";
+import { errorAnswer } from "./respond.js";
 import { createTurnShare } from "./turn-share.js";
 
 const EXPOSED = ["Content-Length", "Content-Range", "Accept-Ranges", "ETag", "X-Masko-Asset-Status"];
@@ -94,7 +94,7 @@ export function mediaRoutes(
 ) {
   const cors = createCors(corsOrigin, EXPOSED, ALLOW);
   const share = createTurnShare(ASSET_REQUESTS_PER_TURN);
-  const error = (e: MaskoError) => jsonAnswer(e.status, e.body(), { ...cors.headers(), ...e.headers });
+  const error = (e: unknown) => errorAnswer(e, cors.headers(), { onError });
   const etags = new WeakMap<Uint8Array, string>();
   const etagOf = async (bytes: Uint8Array) => {
     let etag = etags.get(bytes);
@@ -123,7 +123,7 @@ export function mediaRoutes(
         // A malformed escape is no asset; a full render queue is its 429; the store being away is 503; anything
         // else is reported, 500.
         if (e instanceof URIError) return error(notFound("Asset"));
-        return error(asMaskoError(e, onError));
+        return error(e);
       }
       if (!media) return error(notFound("Asset"));
       const answer = await serve(request, media);

@@ -19,6 +19,20 @@ export function asMaskoError(error: unknown, onError?: (error: unknown) => void)
   return internalError();
 }
 
+/**
+ * The one place an error becomes the API's envelope: its status, the `{ "error": … }` body (or the credits page's
+ * flat 402 body), `headers` then the error's own headers then `after`. Unexpected errors go to `onError`, answered 500.
+ */
+export function errorAnswer(
+  error: unknown,
+  headers: Record<string, string>,
+  options: { after?: Record<string, string>; onError?: (error: unknown) => void; flat402?: boolean } = {},
+): ApiResponse {
+  const known = asMaskoError(error, options.onError);
+  const body = options.flat402 && known.status === 402 ? flatInsufficientCredits(known) : known.body();
+  return jsonAnswer(known.status, body, { ...headers, ...known.headers, ...options.after });
+}
+
 /** The answer to a request the gate admitted. */
 export function success(result: OperationResult, admission: Admission): ApiResponse {
   return jsonAnswer(result.status, result.body, admission.headers);
@@ -36,13 +50,12 @@ export function failure(
   flat402: boolean,
   onError?: (error: unknown) => void,
 ): ApiResponse {
-  const answer = asMaskoError(error, onError);
+  const known = asMaskoError(error, onError);
   const limits =
-    admission.decision && answer.status !== 503
+    admission.decision && known.status !== 503
       ? limitHeaders.write(admission.decision)
       : limitHeaders.exhausted(nowMs);
-  const body = flat402 && answer.status === 402 ? flatInsufficientCredits(answer) : answer.body();
-  return jsonAnswer(answer.status, body, { ...admission.headers, ...answer.headers, ...limits });
+  return errorAnswer(known, admission.headers, { after: limits, flat402 });
 }
 
 /** The credits page's 402 body (behaviour `insufficient-credits-body=flat`): `{error, required, available}`. */
