@@ -5,10 +5,11 @@
  * `npx masko-contract test` against it (JUnit written), and a wrong admin token failing the run.
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeFootprint, footprintOf } from "../../support/footprint.js";
 import type { RunningServer } from "../../support/processes.js";
 import { freePort, portOpen, startServer, waitFor } from "../../support/processes.js";
 
@@ -26,20 +27,21 @@ beforeAll(() => {
   // npm pack prints the prepack script's output too: the tarball's name is known, so no output is parsed.
   execFileSync("npm", ["pack", "--pack-destination", dir], { cwd: root, stdio: "ignore" });
   const tarball = join(dir, `masko-contract-${pkg.version}.tgz`);
-  writeFileSync(
-    join(dir, "package.json"),
-    JSON.stringify({
-      name: "consumer",
-      private: true,
-      type: "module",
-      dependencies: { "masko-contract": `file:${tarball}` },
-      devDependencies: {
-        msw: dev.msw,
-        typescript: dev.typescript,
-        "@types/node": dev["@types/node"],
-      },
-    }),
-  );
+  const manifest = {
+    name: "consumer",
+    private: true,
+    type: "module",
+    dependencies: { "masko-contract": `file:${tarball}` },
+  };
+  // First the package alone, as `npm i masko-contract` installs it: its footprint is printed.
+  writeFileSync(join(dir, "package.json"), JSON.stringify(manifest));
+  const alone = run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"]);
+  if (alone.status !== 0) throw new Error(`npm install failed:\n${alone.stderr}`);
+  const packed = (statSync(tarball).size / 1e6).toFixed(2);
+  console.log(`${describeFootprint("masko-contract", footprintOf(dir))}; the tarball is ${packed} MB`);
+  // Then what the checks below use besides it: msw, TypeScript and Node's types.
+  const devDependencies = { msw: dev.msw, typescript: dev.typescript, "@types/node": dev["@types/node"] };
+  writeFileSync(join(dir, "package.json"), JSON.stringify({ ...manifest, devDependencies }));
   const install = run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"]);
   if (install.status !== 0) throw new Error(`npm install failed:\n${install.stderr}`);
 }, 240_000);

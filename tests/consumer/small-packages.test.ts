@@ -6,11 +6,12 @@
  *   @masko-contract/simulator  nothing a test runner or a bundler brings; its MSW handlers serve msw/node
  */
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describeFootprint, footprintOf } from "../../support/footprint.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -34,12 +35,6 @@ const TOOLCHAIN = [
 const run = (cwd: string, command: string, args: string[]) =>
   spawnSync(command, args, { cwd, encoding: "utf8", timeout: 180_000 });
 
-function bytesUnder(path: string): number {
-  const stat = statSync(path);
-  if (!stat.isDirectory()) return stat.size;
-  return readdirSync(path).reduce((sum, name) => sum + bytesUnder(join(path, name)), 0);
-}
-
 /** A fresh project with `tarball` installed; answers its directory and the packages the install brought. */
 function installAlone(name: string, tarball: string) {
   const dir = join(work, name);
@@ -50,13 +45,9 @@ function installAlone(name: string, tarball: string) {
   );
   const install = run(dir, "npm", ["install", "--no-audit", "--no-fund", join(tarballs, tarball)]);
   if (install.status !== 0) throw new Error(`npm install failed:\n${install.stderr}`);
-  const listed = run(dir, "npm", ["ls", "--all", "--parseable"]).stdout.trim().split("\n").slice(1);
-  const packages = listed.map((path) => path.replace(/^.*node_modules\//, ""));
-  const bytes = bytesUnder(join(dir, "node_modules"));
-  console.log(
-    `footprint of ${name}: ${packages.length} packages, ${(bytes / 1e6).toFixed(2)} MB (${packages.join(", ")})`,
-  );
-  return { dir, packages, bytes };
+  const footprint = footprintOf(dir);
+  console.log(describeFootprint(name, footprint));
+  return { dir, ...footprint };
 }
 
 function typeCheck(dir: string, source: string, resolution: "node16" | "bundler" | "node10") {
