@@ -2,6 +2,7 @@
 import { describe, expect, it } from "vitest";
 import { escapeControls, formatLogLine } from "../../src/mock/transport/request-log.js";
 import type { RunningServer } from "../../support/processes.js";
+import { waitFor } from "../../support/processes.js";
 import { startSimulatorProcess } from "../../support/simulator-process.js";
 
 const line = (path: string) => ({ method: "GET", path, status: 404, durationMs: 1.25, keyId: undefined });
@@ -41,9 +42,7 @@ describe("the simulator process log", () => {
     server = await startSimulatorProcess(["--log-format", "json"]);
     try {
       await fetch(`${server.baseUrl}/v1/x%0AGET%20%2Fv1%2Fcredits%20200%20forged%1B%5B2J`);
-      for (let i = 0; i < 150 && !server.output().includes('"path":"/v1/x'); i++) {
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor("the request's log line", () => server?.output().includes('"path":"/v1/x') === true);
       const lines = server
         .output()
         .split("\n")

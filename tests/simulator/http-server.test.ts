@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { policies } from "../../src/policy/policies.js";
-import { processClient } from "../../support/process-harness.js";
+import { processClient, waitFor } from "../../support/process-harness.js";
 import type { RunningServer } from "../../support/processes.js";
 import { startSimulatorProcess } from "../../support/simulator-process.js";
 
@@ -70,10 +70,8 @@ describe("npm run mock (the simulator process)", () => {
   it("logs method, path, status, duration and key id, never the key", async () => {
     const ws = await control("/workspaces", { type: "personal", credits: 5 });
     await get("/v1/projects", ws.api_key);
-    // The log line reaches our pipe asynchronously: wait for it (up to 3 s) rather than for a fixed time.
-    for (let i = 0; i < 150 && !/GET \/v1\/projects 200/.test(server.output()); i++) {
-      await new Promise((r) => setTimeout(r, 20));
-    }
+    // The log line reaches our pipe asynchronously: wait for it rather than for a fixed time.
+    await waitFor("the request's log line", () => /GET \/v1\/projects 200/.test(server.output()));
     expect(server.output()).toMatch(/GET \/v1\/projects 200 \d+\.\dms key=[0-9a-f-]{36}/);
     expect(server.output()).not.toContain(ws.api_key.slice(6));
   });
