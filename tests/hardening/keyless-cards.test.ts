@@ -12,6 +12,7 @@ import { createCardRenderer } from "../../src/mock/media/card-renderer.js";
 import { cdnPath } from "../../src/mock/rules/cdn-path.js";
 import type { SimulatorOptions } from "../../src/mock/simulator.js";
 import { listen } from "../../src/mock/transport/node-server.js";
+import { waitFor } from "../../support/processes.js";
 import { createHarness, type Harness } from "../simulator/harness.js";
 
 /** A simulator with `count` completed image assets; returns their URLs and a tenant key for API calls. */
@@ -37,7 +38,6 @@ async function withImages(count: number, options: SimulatorOptions = {}) {
   return { h, key: ws.key, urls };
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** A socket connected to the simulator. */
 const connected = (port: number) =>
   new Promise<Socket>((resolve, reject) => {
@@ -64,7 +64,11 @@ async function creditsPlaceAmongCards(h: Harness, key: string, urls: string[]): 
   try {
     const { port } = new URL(server.url);
     const sockets = await Promise.all(Array.from({ length: urls.length + 1 }, () => connected(Number(port))));
-    await sleep(200); // the idle server accepts them all (it accepts about one connection per event-loop turn)
+    // The idle server accepts them all before any is written to (it accepts about one connection per turn).
+    await waitFor(
+      "the server to accept every connection",
+      async () => (await server.connections()) === sockets.length,
+    );
     const finished: string[] = [];
     const answers = sockets.map((socket, i) => {
       const url = urls[i];

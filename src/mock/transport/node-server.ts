@@ -15,6 +15,8 @@ import { selfTargetCheck } from "./self-target.js";
 /** A listening simulator. */
 export interface SimulatorServer {
   readonly url: string;
+  /** How many connections are open now (a test waits on it instead of sleeping). */
+  connections(): Promise<number>;
   close(): Promise<void>;
 }
 
@@ -154,6 +156,10 @@ export function listen(
       simulator.services.assets.serveFrom(`http://${reachable}:${info.port}`);
       resolve({
         url: `http://${shownHost}:${info.port}`,
+        connections: () =>
+          new Promise<number>((done, fail) =>
+            server.getConnections((error, count) => (error ? fail(error) : done(count))),
+          ),
         close: () =>
           new Promise<void>((done) => {
             simulator.close();
