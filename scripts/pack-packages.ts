@@ -77,8 +77,8 @@ export function closureOf(entries: string[]): { files: string[]; packages: Set<s
   return { files: [...files].sort(), packages };
 }
 
-/** Writes one package's directory under dist/packages and answers it. */
-export function cutPackage(cut: PackageCut): string {
+/** Writes one package's directory under dist/packages; answers it, its file count and its dependencies. */
+export function cutPackage(cut: PackageCut): { out: string; fileCount: number; dependencies: string[] } {
   const out = join(dist, "packages", cut.name.replace("/", "+"));
   rmSync(out, { recursive: true, force: true });
   const { files, packages } = closureOf(Object.values(cut.entries));
@@ -132,19 +132,15 @@ export function cutPackage(cut: PackageCut): string {
     `# ${cut.name}\n\n${cut.description}\n\nPart of [masko-contract](${rootPackage.homepage}); ` +
       "the guides are in its docs. ESM only (`require()` works on Node ≥ 20.19, which loads ES modules).\n",
   );
-  return out;
+  return { out, fileCount: files.length, dependencies: Object.keys(dependencies) };
 }
 
 if (import.meta.filename === resolve(process.argv[1] ?? "")) {
   const packAt = process.argv.indexOf("--pack");
   const destination = packAt >= 0 ? resolve(process.argv[packAt + 1] ?? ".") : undefined;
   for (const cut of PACKAGES) {
-    const out = cutPackage(cut);
-    const manifest = JSON.parse(readFileSync(join(out, "package.json"), "utf8"));
-    const count = closureOf(Object.values(cut.entries)).files.length;
-    console.log(
-      `${cut.name}: ${count} files, depends on ${Object.keys(manifest.dependencies).join(", ") || "nothing"}`,
-    );
+    const { out, fileCount, dependencies } = cutPackage(cut);
+    console.log(`${cut.name}: ${fileCount} files, depends on ${dependencies.join(", ") || "nothing"}`);
     if (destination) {
       mkdirSync(destination, { recursive: true });
       execFileSync("npm", ["pack", "--pack-destination", destination], { cwd: out, stdio: "ignore" });
