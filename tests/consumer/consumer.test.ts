@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeFootprint, footprintOf } from "../../support/footprint.js";
 import type { RunningServer } from "../../support/processes.js";
 import { freePort, portOpen, startServer, waitFor } from "../../support/processes.js";
+import { strictTypeCheck } from "../../support/strict-tsc.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -51,7 +52,7 @@ afterAll(async () => {
 });
 
 describe("the installed package", () => {
-  it.each(["node16", "bundler", "node10"])(
+  it.each(["node16", "bundler", "node10"] as const)(
     "type-checks all three entry points under strict tsc (%s resolution)",
     (resolution) => {
       mkdirSync(join(dir, "src"), { recursive: true });
@@ -67,28 +68,10 @@ describe("the installed package", () => {
           "",
         ].join("\n"),
       );
-      writeFileSync(
-        join(dir, `tsconfig.${resolution}.json`),
-        JSON.stringify({
-          compilerOptions: {
-            strict: true,
-            noEmit: true,
-            target: "ES2022",
-            lib: ["ES2023", "DOM"],
-            module: { node16: "node16", bundler: "esnext", node10: "commonjs" }[resolution],
-            moduleResolution: resolution,
-            ...(resolution === "node10" && { ignoreDeprecations: "5.0" }),
-            types: ["node"],
-            skipLibCheck: false,
-          },
-          files: ["src/uses.ts"],
-        }),
-      );
-      const tsc = run(process.execPath, [
-        join(dir, "node_modules/typescript/bin/tsc"),
-        "-p",
-        `tsconfig.${resolution}.json`,
-      ]);
+      const tsc = strictTypeCheck(dir, "src/uses.ts", resolution, {
+        tsc: join(dir, "node_modules/typescript/bin/tsc"),
+        types: ["node"],
+      });
       expect(tsc.stdout + tsc.stderr).toBe("");
       expect(tsc.status).toBe(0);
     },

@@ -12,6 +12,7 @@ import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { describeFootprint, footprintOf } from "../../support/footprint.js";
+import { type Resolution, strictTypeCheck } from "../../support/strict-tsc.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const pkg = JSON.parse(readFileSync(join(root, "package.json"), "utf8"));
@@ -50,30 +51,13 @@ function installAlone(name: string, tarball: string) {
   return { dir, ...footprint };
 }
 
-function typeCheck(dir: string, source: string, resolution: "node16" | "bundler" | "node10") {
+/** Writes `source` as uses.ts into the project in `dir` and type-checks it strictly (this repository's tsc). */
+function typeCheck(dir: string, source: string, resolution: Resolution) {
   writeFileSync(join(dir, "uses.ts"), source);
-  writeFileSync(
-    join(dir, `tsconfig.${resolution}.json`),
-    JSON.stringify({
-      compilerOptions: {
-        strict: true,
-        noEmit: true,
-        target: "ES2022",
-        lib: ["ES2023", "DOM"],
-        module: resolution === "node16" ? "node16" : resolution === "node10" ? "commonjs" : "esnext",
-        moduleResolution: resolution,
-        types: [],
-        skipLibCheck: false,
-        ...(resolution === "node10" && { ignoreDeprecations: "5.0" }),
-      },
-      files: ["uses.ts"],
-    }),
-  );
-  return run(dir, process.execPath, [
-    join(root, "node_modules/typescript/bin/tsc"),
-    "-p",
-    `tsconfig.${resolution}.json`,
-  ]);
+  return strictTypeCheck(dir, "uses.ts", resolution, {
+    tsc: join(root, "node_modules/typescript/bin/tsc"),
+    types: [],
+  });
 }
 
 let client: ReturnType<typeof installAlone>;
