@@ -87,6 +87,16 @@ export function parseFlags<T extends FlagTable>(
   return values as FlagValues<T>;
 }
 
+/** parseFlags, printing the command's help when `--help` was asked for (the answer is then undefined: done). */
+export function flagsOrHelp<T extends FlagTable>(
+  command: CommandSpec<T>,
+  args: readonly string[],
+): FlagValues<T> | undefined {
+  const values = parseFlags(command, args);
+  if (!values) process.stdout.write(helpText(command));
+  return values;
+}
+
 /** The command's help: usage line, description, one line per flag (with its variable and default), notes. */
 export function helpText(command: CommandSpec): string {
   const label = (name: string, f: FlagSpec) =>

@@ -5,7 +5,7 @@
 import { execFileSync } from "node:child_process";
 import { cpSync, existsSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { type CommandSpec, type FlagTable, helpText, parseFlags } from "../flags.js";
+import { type CommandSpec, type FlagTable, flagsOrHelp, helpText } from "../flags.js";
 import { compiled, packageRoot } from "../package-files.js";
 
 export const FLAGS = {
@@ -21,10 +21,11 @@ const COMMAND: CommandSpec<typeof FLAGS> = {
 
 /** Runs the docs command with `args`; resolves to the exit code. */
 export async function runDocs(args: string[]): Promise<number> {
-  const values = parseFlags(COMMAND, args);
-  if (!values?.out) {
+  const values = flagsOrHelp(COMMAND, args);
+  if (!values) return 0;
+  if (!values.out) {
     process.stdout.write(helpText(COMMAND));
-    return values ? 2 : 0;
+    return 2;
   }
   const out = resolve(values.out);
   const root = packageRoot();

@@ -14,7 +14,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { probeControl } from "../../contract/control-client.js";
 import { writeJunit } from "../../contract/junit.js";
-import { type CommandSpec, type FlagTable, helpText, parseFlags } from "../flags.js";
+import { type CommandSpec, type FlagTable, flagsOrHelp } from "../flags.js";
 import type { Row } from "../load-driver.js";
 import { LIMITS, type LoadTarget, runScenarios } from "../load-scenarios.js";
 import { type SpawnedSimulator, spawnSimulator } from "../spawn-simulator.js";
@@ -50,11 +50,8 @@ const LOOPBACK = /^https?:\/\/(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/;
 
 /** Runs the load command with `args`; resolves to the exit code. */
 export async function runLoad(args: string[]): Promise<number> {
-  const values = parseFlags(COMMAND, args);
-  if (!values) {
-    process.stdout.write(helpText(COMMAND));
-    return 0;
-  }
+  const values = flagsOrHelp(COMMAND, args);
+  if (!values) return 0;
   const sustained = {
     keys: checkWholeNumber("keys", values.keys, 1),
     seconds: checkWholeNumber("seconds", values.seconds, 1),

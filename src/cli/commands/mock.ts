@@ -17,7 +17,7 @@ import { createSimulator, type RequestLogLine, type SimulatorOptions } from "../
 import type { SimulatorServer } from "../../mock/transport/node-server.js";
 import { listen } from "../../mock/transport/node-server.js";
 import { formatLogLine, LOG_FORMATS, type LogFormat } from "../../mock/transport/request-log.js";
-import { type CommandSpec, type FlagValues, helpText, parseFlags } from "../flags.js";
+import { type CommandSpec, type FlagValues, flagsOrHelp, helpText } from "../flags.js";
 import { endWithParent, spawnTied } from "../lifetime.js";
 import { PRISM_VERSION, specPath } from "../package-files.js";
 import { freezeYoungGeneration, holdYoungGeneration } from "../young-generation.js";
@@ -54,14 +54,11 @@ function wholeNumber(values: Values, name: keyof Values, min: number): number {
 export async function runMock(args: string[]): Promise<void> {
   let values: Values | undefined;
   try {
-    values = parseFlags(COMMAND, args);
+    values = flagsOrHelp(COMMAND, args);
   } catch (error) {
     fail((error as Error).message);
   }
-  if (!values) {
-    process.stdout.write(helpText(COMMAND));
-    return;
-  }
+  if (!values) return;
   const port = wholeNumber(values, "port", 0);
   checkChoices(values);
   if (values.prism) return servePrism(values.host, port);

@@ -20,7 +20,7 @@ import {
 } from "../../parity/report.js";
 import { runScenario } from "../../parity/scenario.js";
 import { httpSide, simulatorSide } from "../../parity/sides.js";
-import { type CommandSpec, type FlagTable, helpText, parseFlags } from "../flags.js";
+import { type CommandSpec, type FlagTable, flagsOrHelp, helpText } from "../flags.js";
 import { checkKey, checkTarget, checkUrl, checkWholeNumber, UsageError } from "../target-flags.js";
 
 export const FLAGS = {
@@ -54,11 +54,8 @@ const COMMAND: CommandSpec<typeof FLAGS> = {
 
 /** Runs the parity command; resolves to the exit code. */
 export async function runParity(args: string[]): Promise<number> {
-  const values = parseFlags(COMMAND, args);
-  if (!values) {
-    process.stdout.write(helpText(COMMAND));
-    return 0;
-  }
+  const values = flagsOrHelp(COMMAND, args);
+  if (!values) return 0;
   let baseUrl: string;
   let apiKey: string;
   let spendCredits: number;

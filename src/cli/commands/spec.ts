@@ -1,6 +1,6 @@
 /** `masko-contract spec [--out FILE]`: the bundled OpenAPI 3.1 spec, to stdout or a file. */
 import { copyFileSync, readFileSync } from "node:fs";
-import { type CommandSpec, type FlagTable, helpText, parseFlags } from "../flags.js";
+import { type CommandSpec, type FlagTable, flagsOrHelp } from "../flags.js";
 import { specPath } from "../package-files.js";
 
 export const FLAGS = {
@@ -15,11 +15,8 @@ const COMMAND: CommandSpec<typeof FLAGS> = {
 
 /** Runs the spec command with `args`; resolves to the exit code. */
 export async function runSpec(args: string[]): Promise<number> {
-  const values = parseFlags(COMMAND, args);
-  if (!values) {
-    process.stdout.write(helpText(COMMAND));
-    return 0;
-  }
+  const values = flagsOrHelp(COMMAND, args);
+  if (!values) return 0;
   if (values.out) {
     copyFileSync(specPath(), values.out);
     console.log(`wrote ${values.out}`);

@@ -10,7 +10,7 @@ import {
   type SuiteSettings,
   skipReason,
 } from "../contract-run-plan.js";
-import { type CommandSpec, type FlagTable, helpText, parseFlags } from "../flags.js";
+import { type CommandSpec, type FlagTable, flagsOrHelp, helpText } from "../flags.js";
 import { createKeyPool } from "../key-pool.js";
 import { contractSuite } from "../package-files.js";
 import { UsageError } from "../target-flags.js";
@@ -90,11 +90,8 @@ async function keyPool(settings: SuiteSettings, count: number) {
 
 /** Runs the test command with `args`; resolves to the exit code. */
 export async function runTest(args: string[]): Promise<number> {
-  const values = parseFlags(COMMAND, args);
-  if (!values) {
-    process.stdout.write(helpText(COMMAND));
-    return 0;
-  }
+  const values = flagsOrHelp(COMMAND, args);
+  if (!values) return 0;
   // The suite's settings, by its variables' names: the flags given, else the environment (parseFlags read it).
   const settings: SuiteSettings = Object.fromEntries(
     Object.entries(FLAGS).flatMap(([name, f]) =>
