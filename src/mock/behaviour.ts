@@ -6,7 +6,7 @@
  *   object or `name=value` lines), `createSimulator({ behaviour })`, `createMaskoSimulator({ behaviour })`.
  * Pure: names, values, defaults and parsing; the stages that honour each switch read it from `Services`.
  */
-import { badSetting } from "./shared/masko-error.js";
+import { badSetting } from "./primitives/masko-error.js";
 
 /** Every switch: its values (the first is the default), the decision it settles, and what it changes. */
 export const BEHAVIOURS = {

@@ -7,10 +7,10 @@ import { specValidator } from "../contract/bundled-spec.js";
 import { type MaskoPolicies, policies as specPolicies } from "../policy/policies.js";
 import { type BehaviourInput, resolveBehaviour } from "./behaviour.js";
 import { settleDueJobs } from "./jobs/job-settlement.js";
+import { AssetsBase } from "./primitives/assets-base.js";
+import { createClock, type SimulatorClock } from "./primitives/clock.js";
+import { Scheduler } from "./primitives/scheduler.js";
 import { type Services, uuid } from "./services.js";
-import { AssetsBase } from "./shared/assets-base.js";
-import { createClock, type SimulatorClock } from "./shared/clock.js";
-import { Scheduler } from "./shared/scheduler.js";
 import { createMemoryStore } from "./store/memory/index.js";
 import type { Store } from "./store/store.js";
 import {

@@ -3,11 +3,11 @@ import type { SpecValidator } from "../contract/spec-validator.js";
 import type { operations } from "../generated/masko-api.js";
 import type { MaskoPolicies } from "../policy/policies.js";
 import type { Behaviour } from "./behaviour.js";
+import type { AssetsBase } from "./primitives/assets-base.js";
+import type { SimulatorClock } from "./primitives/clock.js";
+import type { Eventually } from "./primitives/eventually.js";
+import type { Scheduler } from "./primitives/scheduler.js";
 import type { FaultState } from "./rules/faults.js";
-import type { AssetsBase } from "./shared/assets-base.js";
-import type { SimulatorClock } from "./shared/clock.js";
-import type { Eventually } from "./shared/eventually.js";
-import type { Scheduler } from "./shared/scheduler.js";
 import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "./store/records.js";
 import type { Store } from "./store/store.js";
 import type { WebhookDeliveries } from "./webhooks/webhook-delivery.js";
@@ -111,4 +111,4 @@ export function isoNow(services: Services): string {
 }
 
 /** Default id factory. */
-export { randomId as uuid } from "./shared/platform.js";
+export { randomId as uuid } from "./primitives/platform.js";

@@ -10,7 +10,7 @@ import { describe, expect, it } from "vitest";
 
 const mock = resolve(import.meta.dirname, "../../src/mock");
 
-/** Floor of each room, top (the Node adapter) to bottom (shared primitives). */
+/** Floor of each room, top (the Node adapter) to bottom (the primitives every room uses). */
 const FLOORS: Record<string, number> = {
   transport: 11,
   "simulator.ts": 10,
@@ -26,7 +26,7 @@ const FLOORS: Record<string, number> = {
   store: 3,
   rules: 2,
   "behaviour.ts": 2,
-  shared: 1,
+  primitives: 1,
 };
 
 function sources(dir: string): string[] {

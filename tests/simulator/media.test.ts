@@ -4,8 +4,8 @@
  */
 import { decode } from "fast-png";
 import { describe, expect, it } from "vitest";
+import { AssetsBase } from "../../src/mock/primitives/assets-base.js";
 import { cdnPath } from "../../src/mock/rules/cdn-path.js";
-import { AssetsBase } from "../../src/mock/shared/assets-base.js";
 import { createHarness, type Harness, imageBody } from "./harness.js";
 
 const TYPES: Record<string, string> = {

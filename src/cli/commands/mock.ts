@@ -11,8 +11,8 @@ import {
   parseBehaviourItems,
 } from "../../mock/behaviour.js";
 import type { SeedFile } from "../../mock/control/control.js";
-import { AssetsBase } from "../../mock/shared/assets-base.js";
-import { badRequest } from "../../mock/shared/masko-error.js";
+import { AssetsBase } from "../../mock/primitives/assets-base.js";
+import { badRequest } from "../../mock/primitives/masko-error.js";
 import { createSimulator, type RequestLogLine, type SimulatorOptions } from "../../mock/simulator.js";
 import type { SimulatorServer } from "../../mock/transport/node-server.js";
 import { listen } from "../../mock/transport/node-server.js";

@@ -1,8 +1,8 @@
 /** The simulator's control functions (the `/__mock` API and the MSW helpers both call these). */
 
+import { badRequest, notFound } from "../primitives/masko-error.js";
 import { apiKeyRecord, generateApiKey, hashApiKey, type Role } from "../rules/api-keys.js";
 import { isoNow, type Services } from "../services.js";
-import { badRequest, notFound } from "../shared/masko-error.js";
 import type { WorkspaceRecord } from "../store/records.js";
 
 /** The documented limits (docs/simulator.md, "Control API"). */

@@ -1,8 +1,8 @@
 /** Loading a resource on behalf of a caller: 404 when no such id exists, 403 when another workspace owns it. */
 
+import { forbidden, notFound } from "../primitives/masko-error.js";
 import { checkOwnership } from "../rules/ownership.js";
 import type { Caller, Services } from "../services.js";
-import { forbidden, notFound } from "../shared/masko-error.js";
 import type { ResourceKind, ResourceRecords } from "../store/records.js";
 
 const LABELS: Record<ResourceKind, string> = {

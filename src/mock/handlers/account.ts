@@ -1,9 +1,9 @@
 /** Credits and API keys. */
 
+import { conflict, forbidden, notFound } from "../primitives/masko-error.js";
 import { type ApiKeyRecord, apiKeyRecord, generateApiKey, mayManageKeys } from "../rules/api-keys.js";
 import { paginate } from "../rules/pagination.js";
 import { isoNow, type OperationHandler, type OperationInput } from "../services.js";
-import { conflict, forbidden, notFound } from "../shared/masko-error.js";
 
 /** The public view of a stored key: no hash, no key. */
 export function presentKey(key: ApiKeyRecord, workspaceType: string) {

@@ -1,5 +1,6 @@
 /** Canvas generation and export: generate-all (dry run, targets, skip_completed) and the player config. */
 import type { components } from "../../generated/masko-api.js";
+import { badRequest, conflict } from "../primitives/masko-error.js";
 import {
   exportCondition,
   type GenerateAllOptions,
@@ -8,7 +9,6 @@ import {
   planGenerateAll,
 } from "../rules/canvas.js";
 import { type Caller, isoNow, type OperationHandler, type Services } from "../services.js";
-import { badRequest, conflict } from "../shared/masko-error.js";
 import type { ResourceRecords, ResourceWrite } from "../store/records.js";
 import { loadCanvas, type PartKind, partJobs } from "./canvas-state.js";
 import { commitPlanned, newItem, planJob } from "./job-plan.js";

@@ -1,8 +1,8 @@
 /** A canvas as the handlers read it: loaded for its caller, the jobs of its parts, and its progress. */
 import type { components } from "../../generated/masko-api.js";
+import { notFound } from "../primitives/masko-error.js";
 import { partsToGenerate, percent } from "../rules/canvas.js";
 import type { Caller, Services } from "../services.js";
-import { notFound } from "../shared/masko-error.js";
 import type { ResourceRecords } from "../store/records.js";
 import { loadOwned, present } from "./access.js";
 

@@ -1,8 +1,8 @@
 /** Canvases: create (optionally from a template), read, progress, templates. */
 import type { components } from "../../generated/masko-api.js";
+import { conflict, notFound } from "../primitives/masko-error.js";
 import { BUILTIN_TEMPLATES, builtinTemplate } from "../rules/canvas-templates.js";
 import { type Caller, isoNow, type OperationHandler, type Services } from "../services.js";
-import { conflict, notFound } from "../shared/masko-error.js";
 import type { ResourceRecords, ResourceWrite } from "../store/records.js";
 import { loadOwned } from "./access.js";
 import { loadCanvas, partJobs, presentCanvas, progressOf } from "./canvas-state.js";

@@ -1,6 +1,6 @@
+import { badRequest, conflict, notFound } from "../primitives/masko-error.js";
 import { paginate } from "../rules/pagination.js";
 import { type Caller, isoNow, type OperationHandler, type Services } from "../services.js";
-import { badRequest, conflict, notFound } from "../shared/masko-error.js";
 import type { ResourceRecords } from "../store/records.js";
 import { loadOwned, present } from "./access.js";
 import { importFromUrl } from "./uploads.js";

@@ -1,8 +1,8 @@
 /** Generation: single and batch requests and previews, charged atomically and all-or-nothing. */
 import type { components } from "../../generated/masko-api.js";
+import { forbidden, notFound } from "../primitives/masko-error.js";
 import { animationForm, batchCost, creditCost } from "../rules/credit-cost.js";
 import type { Caller, OperationHandler, Services } from "../services.js";
-import { forbidden, notFound } from "../shared/masko-error.js";
 import type { ResourceRecords, ResourceWrite } from "../store/records.js";
 import { loadOwned } from "./access.js";
 import { commitPlanned, newItem, planJob } from "./job-plan.js";

@@ -3,10 +3,10 @@
  * with their charge in one atomic step. Shared by the generate, preview and canvas operations.
  */
 import type { components } from "../../generated/masko-api.js";
+import { conflict, insufficientCredits } from "../primitives/masko-error.js";
 import type { AnimationForm } from "../rules/credit-cost.js";
 import { ASSET_FORMATS, assetTypesFor, jobSchedule } from "../rules/jobs.js";
 import { type Caller, isoNow, type Services } from "../services.js";
-import { conflict, insufficientCredits } from "../shared/masko-error.js";
 import type { ResourceRecords, ResourceWrite } from "../store/records.js";
 
 type JobType = components["schemas"]["JobType"];

@@ -1,9 +1,9 @@
 /** Jobs: listing, and reading with long-poll (settling lives in ../job-settlement.ts). */
 
 import { jobStatusNow, settleDueJobs } from "../jobs/job-settlement.js";
+import { sleep } from "../primitives/platform.js";
 import { paginate } from "../rules/pagination.js";
 import type { OperationHandler } from "../services.js";
-import { sleep } from "../shared/platform.js";
 import type { ResourceRecords } from "../store/records.js";
 import { JOB_PRIVATE_FIELDS, loadOwned, present } from "./access.js";
 

@@ -1,7 +1,7 @@
 /** Uploads: an image by URL (JSON) or as a multipart file. */
 
+import { badRequest, unsupportedMediaType } from "../primitives/masko-error.js";
 import { type Caller, isoNow, type OperationHandler, type Services } from "../services.js";
-import { badRequest, unsupportedMediaType } from "../shared/masko-error.js";
 import type { ResourceRecords } from "../store/records.js";
 import { present } from "./access.js";
 

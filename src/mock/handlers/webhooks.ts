@@ -1,8 +1,8 @@
+import { badRequest } from "../primitives/masko-error.js";
+import { randomHex } from "../primitives/platform.js";
 import { paginate } from "../rules/pagination.js";
 import { checkWebhookUrl } from "../rules/webhook-url.js";
 import { isoNow, type OperationHandler } from "../services.js";
-import { badRequest } from "../shared/masko-error.js";
-import { randomHex } from "../shared/platform.js";
 import type { ResourceRecords } from "../store/records.js";
 import { loadOwned, present } from "./access.js";
 

@@ -3,7 +3,7 @@
  * rate limit, 429/401, due jobs, latency) · route (404/405) · validate (400/413/415) · handle (403/404/409/402,
  * injected 500) · respond. Which operations answer without a key and which are withheld follow the behaviour
  * settings. Each stage answers at once when it can (the embedded store, a request without a body): only what is
- * pending is awaited (shared/eventually.ts says why).
+ * pending is awaited (primitives/eventually.ts says why).
  */
 import { OPERATION_HANDLERS } from "../operations.js";
 import type { Services } from "../services.js";

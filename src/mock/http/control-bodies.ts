@@ -5,7 +5,7 @@
  */
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { CONTROL_LIMITS } from "../control/control.js";
-import { badRequest } from "../shared/masko-error.js";
+import { badRequest } from "../primitives/masko-error.js";
 
 const ROLES = ["owner", "admin", "member"];
 const count = (maximum: number) => ({ type: "integer", minimum: 0, maximum });

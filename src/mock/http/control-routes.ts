@@ -8,8 +8,13 @@
  */
 import { policies } from "../../policy/policies.js";
 import type { SimulatorControl } from "../control/control.js";
+import {
+  adminTokenRequired,
+  forbidden,
+  routeNotFound,
+  unsupportedMediaType,
+} from "../primitives/masko-error.js";
 import type { Role } from "../rules/api-keys.js";
-import { adminTokenRequired, forbidden, routeNotFound, unsupportedMediaType } from "../shared/masko-error.js";
 import type { WorkspaceRecord } from "../store/records.js";
 import { type ControlBody, controlBodyChecker } from "./control-bodies.js";
 import { type ApiRequest, type ApiResponse, jsonAnswer } from "./exchange.js";

@@ -3,8 +3,8 @@
  * out. The Node adapter (../transport/node-server.ts) builds them straight from node:http without a fetch `Request` or
  * `Response`; `fromFetch` / `toFetch` serve MSW, tests and any fetch-standard host.
  */
-import { payloadTooLarge } from "../shared/masko-error.js";
-import { byteLength } from "../shared/platform.js";
+import { payloadTooLarge } from "../primitives/masko-error.js";
+import { byteLength } from "../primitives/platform.js";
 
 /** One request as the pipeline reads it. */
 export interface ApiRequest {

@@ -7,12 +7,12 @@
  */
 
 import { settleDueJobs } from "../jobs/job-settlement.js";
+import { andThen } from "../primitives/eventually.js";
+import { badRequest, headersTooLarge as tooLargeHeaders, unauthorized } from "../primitives/masko-error.js";
+import { sleep } from "../primitives/platform.js";
 import { hashApiKey, isWellFormedKey } from "../rules/api-keys.js";
 import { type RateLimitDecision, uncountedRateLimit } from "../rules/rate-limit.js";
 import type { Caller, Services } from "../services.js";
-import { andThen } from "../shared/eventually.js";
-import { badRequest, headersTooLarge as tooLargeHeaders, unauthorized } from "../shared/masko-error.js";
-import { sleep } from "../shared/platform.js";
 import type { Admitted } from "../store/store.js";
 import type { Cors } from "./cors.js";
 import type { ApiRequest, ApiResponse } from "./exchange.js";

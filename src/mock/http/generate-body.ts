@@ -4,8 +4,8 @@
  * was meant instead of from every branch at once.
  */
 import type { SpecValidator } from "../../contract/spec-validator.js";
+import { badRequest } from "../primitives/masko-error.js";
 import { animationForm } from "../rules/credit-cost.js";
-import { badRequest } from "../shared/masko-error.js";
 import { throwFirst } from "./request-validation.js";
 
 /** A Map, not an object: a `type` such as `toString` or `__proto__` must find nothing (no inherited names). */

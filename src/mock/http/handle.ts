@@ -4,9 +4,9 @@
  * handler runs, and ownership (403/404), the key cap (409) and credits (402) are its answers.
  */
 
+import type { Eventually } from "../primitives/eventually.js";
+import { internalError } from "../primitives/masko-error.js";
 import type { Caller, OperationResult, Services } from "../services.js";
-import type { Eventually } from "../shared/eventually.js";
-import { internalError } from "../shared/masko-error.js";
 import type { ApiRequest } from "./exchange.js";
 import type { RouteMatch } from "./route.js";
 import type { CheckedInput } from "./validate.js";

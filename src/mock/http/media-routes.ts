@@ -11,9 +11,14 @@ import parseRange from "range-parser";
 import { type AssetMedia, assetMedia } from "../media/asset-media.js";
 import type { CardSpec } from "../media/card.js";
 import { type CardRenderer, createCardRenderer } from "../media/card-renderer.js";
+import {
+  type MaskoError,
+  methodNotAllowed,
+  notFound,
+  rangeNotSatisfiable,
+} from "../primitives/masko-error.js";
+import { sha256Hex } from "../primitives/platform.js";
 import type { Services } from "../services.js";
-import { type MaskoError, methodNotAllowed, notFound, rangeNotSatisfiable } from "../shared/masko-error.js";
-import { sha256Hex } from "../shared/platform.js";
 import { createCors } from "./cors.js";
 import type { ApiRequest, ApiResponse } from "./exchange.js";
 import { errorAnswer } from "./respond.js";

@@ -6,8 +6,8 @@
  */
 import type { RateLimitWindow } from "../../policy/policies.js";
 import type { Behaviour } from "../behaviour.js";
+import { type MaskoError, rateLimited as rateLimitedError } from "../primitives/masko-error.js";
 import type { RateLimitDecision } from "../rules/rate-limit.js";
-import { type MaskoError, rateLimited as rateLimitedError } from "../shared/masko-error.js";
 
 /** Writes a limiter decision as headers. */
 export interface RateLimitHeaderWriter {

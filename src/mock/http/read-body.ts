@@ -1,5 +1,5 @@
 /** Reading a request body: content type (415), size (413), JSON syntax (400) — before any schema check. */
-import { badRequest, payloadTooLarge, unsupportedMediaType } from "../shared/masko-error.js";
+import { badRequest, payloadTooLarge, unsupportedMediaType } from "../primitives/masko-error.js";
 import type { ApiRequest } from "./exchange.js";
 import { illFormedAt, MAX_JSON_DEPTH, nestsDeeperThan } from "./well-formed.js";
 

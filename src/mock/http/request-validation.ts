@@ -4,7 +4,7 @@
  */
 import type { ErrorObject } from "ajv/dist/2020.js";
 import type { SpecValidator } from "../../contract/spec-validator.js";
-import { badRequest } from "../shared/masko-error.js";
+import { badRequest } from "../primitives/masko-error.js";
 
 type Json = Record<string, unknown>;
 

@@ -4,8 +4,8 @@
  * else is reported and answered 500 — never a crash, never a stack trace.
  */
 
+import { internalError, MaskoError, storeUnavailable } from "../primitives/masko-error.js";
 import type { OperationResult } from "../services.js";
-import { internalError, MaskoError, storeUnavailable } from "../shared/masko-error.js";
 import { StoreUnavailableError } from "../store/store-unavailable-error.js";
 import { type ApiResponse, jsonAnswer } from "./exchange.js";
 import type { Admission } from "./gate.js";

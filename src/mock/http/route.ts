@@ -5,9 +5,9 @@
  */
 import { RegExpRouter } from "hono/router/reg-exp-router";
 import type { SpecValidator } from "../../contract/spec-validator.js";
+import type { Eventually } from "../primitives/eventually.js";
+import { methodNotAllowed, routeNotFound } from "../primitives/masko-error.js";
 import type { OperationResult } from "../services.js";
-import type { Eventually } from "../shared/eventually.js";
-import { methodNotAllowed, routeNotFound } from "../shared/masko-error.js";
 import type { ApiRequest } from "./exchange.js";
 import { compileRequestCheck, type RequestCheck } from "./validate.js";
 

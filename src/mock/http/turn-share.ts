@@ -5,7 +5,7 @@
  * many connections one client opens; an idle server starts each at once.
  */
 
-import { RoundRobin } from "../shared/round-robin.js";
+import { RoundRobin } from "../primitives/round-robin.js";
 
 type Release = () => void;
 

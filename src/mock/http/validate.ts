@@ -5,7 +5,7 @@
  */
 import type { SpecValidator } from "../../contract/spec-validator.js";
 import { policies } from "../../policy/policies.js";
-import type { Eventually } from "../shared/eventually.js";
+import type { Eventually } from "../primitives/eventually.js";
 import type { ApiRequest } from "./exchange.js";
 import { validateBatchBody, validateGenerateBody } from "./generate-body.js";
 import { readBody } from "./read-body.js";

@@ -6,9 +6,9 @@
  * replaces it; one whose job failed keeps the placeholder (docs/decisions.md).
  */
 import { settleDueJobs } from "../jobs/job-settlement.js";
+import { fromBase64 } from "../primitives/platform.js";
 import { originalOfSizeVariant } from "../rules/cdn-path.js";
 import type { Services } from "../services.js";
-import { fromBase64 } from "../shared/platform.js";
 import type { ResourceRecords } from "../store/records.js";
 import type { CardRenderer } from "./card-renderer.js";
 import { CLIPS, UPLOAD_SAMPLES } from "./samples.generated.js";

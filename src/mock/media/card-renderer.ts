@@ -8,8 +8,8 @@
  *   told to retry (429 in the error envelope) instead of growing the queue;
  * - concurrent requests for the same card share one render.
  */
-import { rateLimited } from "../shared/masko-error.js";
-import { RoundRobin } from "../shared/round-robin.js";
+import { rateLimited } from "../primitives/masko-error.js";
+import { RoundRobin } from "../primitives/round-robin.js";
 import type { CardSpec } from "./card.js";
 
 /** Settings of a card renderer. */

@@ -5,7 +5,7 @@
  * and the text are opaque); placeholder cards are grey and say "generating…". Runs in Node and in browsers.
  */
 import { decode, encode } from "fast-png";
-import { fromBase64 } from "../shared/platform.js";
+import { fromBase64 } from "../primitives/platform.js";
 import type { Atlas } from "./atlas.js";
 import { ATLASES } from "./samples.generated.js";
 

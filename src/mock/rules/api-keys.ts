@@ -1,7 +1,7 @@
 /** The API-key rules: format, generation, hashing, display hint and who may create keys. */
 
 import type { KeyPolicy } from "../../policy/policies.js";
-import { randomHex, sha256Hex } from "../shared/platform.js";
+import { randomHex, sha256Hex } from "../primitives/platform.js";
 
 /** Roles a user holds in a workspace. */
 export type Role = "owner" | "admin" | "member";

@@ -6,10 +6,10 @@
  * (store/redis/). tests/store/ holds both to the same contract.
  */
 import type { RateLimitWindow } from "../../policy/policies.js";
+import type { SimulatorClock } from "../primitives/clock.js";
+import type { Eventually } from "../primitives/eventually.js";
 import type { FaultState } from "../rules/faults.js";
 import type { RateLimitAlgorithm, RateLimitDecision } from "../rules/rate-limit.js";
-import type { SimulatorClock } from "../shared/clock.js";
-import type { Eventually } from "../shared/eventually.js";
 import type {
   ApiKeyRecord,
   ResourceKind,

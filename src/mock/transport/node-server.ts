@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse, STATUS_CODES }
 import type { AddressInfo, Socket } from "node:net";
 import { networkInterfaces } from "node:os";
 import { type ApiRequest, joinChunks, normalisedPath } from "../http/exchange.js";
-import { payloadTooLarge } from "../shared/masko-error.js";
+import { payloadTooLarge } from "../primitives/masko-error.js";
 import type { Simulator } from "../simulator.js";
 import { coalescedWriter } from "./coalesced-writer.js";
 import { selfTargetCheck } from "./self-target.js";

@@ -6,8 +6,8 @@
  * shows the same everywhere. The simulator never delivers to its own control API or its own listening address.
  */
 import type { components } from "../../generated/masko-api.js";
+import { hmacSha256Hex, randomId } from "../primitives/platform.js";
 import { checkWebhookUrl } from "../rules/webhook-url.js";
-import { hmacSha256Hex, randomId } from "../shared/platform.js";
 import type { DeliveryRecord, Store } from "../store/store.js";
 
 type WebhookEvent = components["schemas"]["WebhookEvent"];

@@ -5,7 +5,7 @@
  * key, one cluster slot) expiring by TTL set in the same script. Admission is batched per event-loop turn
  * (batched-admission.ts). When Redis is unreachable every call rejects with StoreUnavailableError (503).
  */
-import type { SimulatorClock } from "../../shared/clock.js";
+import type { SimulatorClock } from "../../primitives/clock.js";
 import type { Store } from "../store.js";
 import { redisAccounts } from "./accounts.js";
 import { redisAdmission } from "./admission.js";
