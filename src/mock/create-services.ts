@@ -30,10 +30,12 @@ export interface ServiceOptions {
   longPollMaxMs?: number;
   /** Webhook retry policy (default: 4 attempts, 0.5 s doubling). */
   webhookDelivery?: DeliveryPolicy;
-  /** How often an instance on a shared store looks for due work another instance left (default 250 ms). */
+  /** How often an instance on a shared store looks for due work another instance left (default 250 ms; 0: never). */
   pollMs?: number;
   /** Base of the asset URLs handed out (default: the server's own `/assets` once listening, else the real CDN). */
   assetsBaseUrl?: string;
+  /** Where asset URLs point, when the caller holds it (a sandbox's, below the fleet's); else from assetsBaseUrl. */
+  assets?: AssetsBase;
   /** Behaviour settings (src/mock/behaviour.ts): the Inferred decisions, each a switch; defaults the register's. */
   behaviour?: BehaviourInput;
 }
@@ -78,7 +80,7 @@ export function createServices(options: ServiceOptions): Services {
       scheduler.soon(delayMs),
     ),
     scheduler,
-    assets: new AssetsBase(options.assetsBaseUrl),
+    assets: options.assets ?? new AssetsBase(options.assetsBaseUrl),
   };
   return services;
 }

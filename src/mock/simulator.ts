@@ -3,15 +3,22 @@
  * request pipeline (http/api-pipeline.ts gives its stages). Served by the Node adapter (transport/node-server.ts)
  * from node:http records, or through fetch `Request`/`Response` objects (MSW, tests).
  */
-import { type CreatedWorkspace, type Seed, SimulatorControl } from "./control/control.js";
-import { createServices, type ServiceOptions } from "./create-services.js";
-import { type ApiPipeline, createApiPipeline } from "./http/api-pipeline.js";
+import type { CreatedWorkspace, Seed, SimulatorControl } from "./control/control.js";
+import type { ServiceOptions } from "./create-services.js";
+import { DEFAULT_MAX_SANDBOXES, Fleet } from "./fleet/fleet.js";
+import { tenantRouter } from "./fleet/routing.js";
+import { sandboxRoutes } from "./fleet/sandbox-routes.js";
+import { createTenant, seedTenant, type Tenant, type TenantOptions } from "./fleet/tenant.js";
 import { controlRoutes } from "./http/control-routes.js";
 import { type ApiRequest, type ApiResponse, fromFetch, toFetch } from "./http/exchange.js";
+import type { Admission } from "./http/gate.js";
 import { createHostCheck } from "./http/host-check.js";
-import { mediaRoutes } from "./http/media-routes.js";
+import { defaultCardRenderer } from "./http/media-routes.js";
 import type { CardRenderer } from "./media/card-renderer.js";
+import { AssetsBase } from "./primitives/assets-base.js";
 import type { Services } from "./services.js";
+import type { FleetStore } from "./store/fleet-store.js";
+import { createMemoryFleet } from "./store/memory/fleet.js";
 
 /** One line of the request log: never the key, only its id. */
 export interface RequestLogLine {
@@ -43,6 +50,10 @@ export interface SimulatorOptions extends ServiceOptions {
   onError?: (error: unknown) => void;
   /** Host names the control API answers besides loopback names and the bound address (DNS rebinding guard). */
   allowedHosts?: readonly string[];
+  /** The sandboxes' state (default: in memory, this instance's own; a Redis fleet shares them). */
+  fleet?: FleetStore;
+  /** The most sandboxes at once (default 10,000). */
+  maxSandboxes?: number;
   /** Draws the asset route's image cards (default: cached, one at a time, fair by address; media/card-renderer.ts). */
   cardRenderer?: CardRenderer;
 }
@@ -61,6 +72,8 @@ export interface Simulator {
   /** The seeded demo workspace. */
   readonly demo: CreatedWorkspace;
   readonly services: Services;
+  /** The sandboxes. */
+  readonly fleet: Fleet;
   /** Adds the names of the address a server listens on to those the control API answers (the Node adapter). */
   listeningOn(names: readonly string[]): void;
   /** Stops the instance's timers (its store stays as it is). */
@@ -77,45 +90,86 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
   // Only these options outlive start-up (closures below must not keep `options`, whose seed may be large).
   const { onError, log } = options;
   const corsOrigin = options.corsOrigin ?? "*";
-  const services = createServices(options);
-  const control = new SimulatorControl(services, options.seed);
-  const demo = options.keepState ? await control.seedIfEmpty() : await control.reset();
-  const api = createApiPipeline(services, corsOrigin, onError);
-  const media = mediaRoutes(services, corsOrigin, onError, options.cardRenderer);
-  const serveMedia = (request: ApiRequest) => media.answer(request, request.path.slice(ASSETS_PATH.length));
+  const cardRenderer = options.cardRenderer ?? defaultCardRenderer();
+  const tenantOptions = { corsOrigin, onError, cardRenderer };
+  const { seed, ...serviceOptions } = options;
+  const main = createTenant(serviceOptions, { ...tenantOptions, seed });
+  const { services, control } = main;
+  const demo = await seedTenant(main, options.keepState);
+  const fleet = sandboxFleet(options, serviceOptions, main, tenantOptions);
   const hosts = createHostCheck(options.allowedHosts);
   const operationIds = services.validator.operations().map((op) => op.operationId);
   const controlApi =
     (options.control ?? true)
-      ? controlRoutes(control, options.adminToken, operationIds, hosts, onError)
+      ? controlRoutes(
+          control,
+          options.adminToken,
+          operationIds,
+          hosts,
+          onError,
+          sandboxRoutes(fleet, options.adminToken),
+        )
       : undefined;
   const restoring = services.store.shared ? restoreWhenLost(control) : undefined;
-  const logged = log ? withRequestLog(api, serveMedia, log) : undefined;
+  const route = tenantRouter(main, fleet);
+  const serve = (request: ApiRequest, tenant: Tenant, isMedia: boolean, admission?: Admission) =>
+    isMedia
+      ? route.media(request, request.path.slice(ASSETS_PATH.length))
+      : tenant.api.answer(request, admission);
+  const logged = log ? withRequestLog(serve, log) : undefined;
 
   // Not an async function: the pipeline's own promise is handed on, without one more to resolve it.
   const answer = (request: ApiRequest): Promise<ApiResponse> => {
     if (controlApi?.owns(request.path)) return controlApi.answer(request);
     const isMedia = request.path.startsWith(ASSETS_PATH);
-    if (logged) return logged(request, isMedia);
-    return isMedia ? serveMedia(request) : api.answer(request);
+    const tenant = isMedia ? main : route.apiTenant(request);
+    const run = (t: Tenant) => (logged ? logged(request, t, isMedia) : serve(request, t, isMedia));
+    return tenant instanceof Promise ? tenant.then(run) : run(tenant);
   };
 
   return {
     answer,
     fetch: async (request, client) =>
       toFetch(await answer(fromFetch(request, client?.address)), request.method),
-    fetchAsset: async (request, path) =>
-      toFetch(await media.answer(fromFetch(request), path), request.method),
-    malformedRequest: api.malformed,
+    fetchAsset: async (request, path) => toFetch(await route.media(fromFetch(request), path), request.method),
+    malformedRequest: main.api.malformed,
     control,
     demo,
     services,
+    fleet,
     listeningOn: (names) => hosts.listeningOn(names),
     close: () => {
-      services.scheduler.stop();
+      main.close();
+      fleet.stop();
       if (restoring) clearInterval(restoring);
     },
   };
+}
+
+/** The simulator's sandboxes: each a tenant over its own store, its assets below the default's base. */
+function sandboxFleet(
+  options: SimulatorOptions,
+  serviceOptions: ServiceOptions,
+  main: Tenant,
+  tenantOptions: Omit<TenantOptions, "demoKey" | "seed">,
+): Fleet {
+  // A sandbox has its own store and clock and no seed file (its keys would be another sandbox's too).
+  const shared: ServiceOptions = {
+    ...serviceOptions,
+    store: undefined,
+    clock: undefined,
+    assetsBaseUrl: undefined,
+  };
+  return new Fleet({
+    store: options.fleet ?? createMemoryFleet(),
+    keyPolicy: main.services.policies.keyPolicy,
+    maxSandboxes: options.maxSandboxes ?? DEFAULT_MAX_SANDBOXES,
+    tenant: (id, store, demoKey) =>
+      createTenant(
+        { ...shared, store, assets: AssetsBase.within(main.services.assets, `~${id}`) },
+        { ...tenantOptions, demoKey },
+      ),
+  });
 }
 
 /**
@@ -128,17 +182,21 @@ function restoreWhenLost(control: SimulatorControl): ReturnType<typeof setInterv
   return timer;
 }
 
-/** Answers as `api` and `serveMedia` do, and writes one log line per request (the key's id, never the key). */
+/** Answers as `serve` does, and writes one log line per request (the key's id, never the key). */
 function withRequestLog(
-  api: ApiPipeline,
-  serveMedia: (request: ApiRequest) => Promise<ApiResponse>,
+  serve: (
+    request: ApiRequest,
+    tenant: Tenant,
+    isMedia: boolean,
+    admission?: Admission,
+  ) => Promise<ApiResponse>,
   log: LogLine,
-): (request: ApiRequest, isMedia: boolean) => Promise<ApiResponse> {
-  return async (request, isMedia) => {
+): (request: ApiRequest, tenant: Tenant, isMedia: boolean) => Promise<ApiResponse> {
+  return async (request, tenant, isMedia) => {
     const started = performance.now();
     // Asset requests carry no key: no admission to open.
-    const admission = isMedia ? undefined : api.open();
-    const response = await (admission ? api.answer(request, admission) : serveMedia(request));
+    const admission = isMedia ? undefined : tenant.api.open();
+    const response = await serve(request, tenant, isMedia, admission);
     log({
       method: request.method,
       path: request.path,

@@ -12,8 +12,9 @@ const mock = resolve(import.meta.dirname, "../../src/mock");
 
 /** Floor of each room, top (the Node adapter) to bottom (the primitives every room uses). */
 const FLOORS: Record<string, number> = {
-  transport: 11,
-  "simulator.ts": 10,
+  transport: 12,
+  "simulator.ts": 11,
+  fleet: 10,
   http: 9,
   "operations.ts": 8,
   handlers: 7,

@@ -1,7 +1,15 @@
 /** The simulator's control functions (the `/__mock` API and the MSW helpers both call these). */
 
+import type { KeyPolicy } from "../../policy/policies.js";
 import { badRequest, notFound } from "../primitives/masko-error.js";
-import { apiKeyRecord, generateApiKey, hashApiKey, type Role } from "../rules/api-keys.js";
+import {
+  type ApiKeyRecord,
+  apiKeyRecord,
+  displayHint,
+  generateApiKey,
+  hashApiKey,
+  type Role,
+} from "../rules/api-keys.js";
 import { isoNow, type Services } from "../services.js";
 import type { WorkspaceRecord } from "../store/records.js";
 
@@ -18,6 +26,21 @@ export const CONTROL_LIMITS = {
 /** The key of the seeded demo workspace: stable across restarts so front-end configs can keep it. */
 // SHA-256 of "masko-simulator-demo-key": fixed so that a front end's configuration keeps working across restarts.
 export const DEMO_API_KEY = "masko_bc085583f7d1aab58b8bf87c367e0a6ba97c90e124f8a8497a12a6ac88cb56d9";
+/**
+ * The demo workspace's key as the control functions know it: its SHA-256 and display hint, and the key itself when
+ * this instance holds it (a sandbox's demo key is shown once, to its creator; another instance re-seeds it by hash).
+ */
+export interface DemoKey {
+  hash: string;
+  hint: string;
+  raw?: string;
+}
+
+/** The demo key of `raw`. */
+export async function demoKeyOf(raw: string, policy: KeyPolicy): Promise<DemoKey> {
+  return { hash: await hashApiKey(raw), hint: displayHint(raw, policy), raw };
+}
+
 /** Credits the demo workspace starts with. */
 export const DEMO_CREDITS = 100;
 
@@ -54,7 +77,14 @@ export class SimulatorControl {
   constructor(
     private readonly services: Services,
     private readonly seed: Seed | undefined,
+    /** The demo key (default: DEMO_API_KEY, the same on every start). */
+    private readonly demoKey?: DemoKey,
   ) {}
+
+  /** The demo key, DEMO_API_KEY's unless one was given. */
+  private async demo(): Promise<DemoKey> {
+    return this.demoKey ?? demoKeyOf(DEMO_API_KEY, this.services.policies.keyPolicy);
+  }
 
   /** Empties every store, clears faults and the clock offset, then seeds the demo workspace again. */
   async reset(): Promise<CreatedWorkspace> {
@@ -66,10 +96,11 @@ export class SimulatorControl {
 
   /** Seeds the demo workspace (and the seed file) unless the store already has it: a restart loses nothing. */
   async seedIfEmpty(): Promise<CreatedWorkspace> {
-    const existing = await this.services.store.findCredentials(await hashApiKey(DEMO_API_KEY));
+    const demo = await this.demo();
+    const existing = await this.services.store.findCredentials(demo.hash);
     if (existing) {
       this.demoWorkspaceId = existing.workspace.id;
-      return { workspace_id: existing.workspace.id, user_id: existing.user.id, api_key: DEMO_API_KEY };
+      return { workspace_id: existing.workspace.id, user_id: existing.user.id, api_key: demo.raw ?? "" };
     }
     return this.seedDemoAndFile();
   }
@@ -86,7 +117,7 @@ export class SimulatorControl {
   }
 
   private async seedDemoAndFile(): Promise<CreatedWorkspace> {
-    const demo = await this.createWorkspace({ type: "personal", credits: DEMO_CREDITS }, DEMO_API_KEY);
+    const demo = await this.createWorkspace({ type: "personal", credits: DEMO_CREDITS }, await this.demo());
     this.demoWorkspaceId = demo.workspace_id;
     const seed = typeof this.seed === "function" ? this.seed() : this.seed;
     for (const ws of seed?.workspaces ?? []) {
@@ -103,7 +134,7 @@ export class SimulatorControl {
   /** Creates a workspace with one member (owner unless `role` says otherwise) and returns that member's key. */
   async createWorkspace(
     input: { type: WorkspaceRecord["type"]; credits: number; role?: Role | undefined },
-    apiKey?: string,
+    apiKey?: string | DemoKey,
   ): Promise<CreatedWorkspace> {
     if (input.type === "personal" && input.role !== undefined && input.role !== "owner") {
       throw badRequest("a personal workspace has only its owner", "role");
@@ -114,11 +145,14 @@ export class SimulatorControl {
     return { workspace_id, ...member };
   }
 
-  /** Adds a member with `role` to a workspace and issues their first key. */
+  /**
+   * Adds a member with `role` to a workspace and issues their first key (`apiKey` when given; a DemoKey is stored by
+   * its hash, and `api_key` is then its raw key when known, else "").
+   */
   async addMember(
     workspaceId: string,
     role: Role,
-    apiKey?: string,
+    apiKey?: string | DemoKey,
   ): Promise<{ user_id: string; api_key: string }> {
     const workspace = await this.services.store.getWorkspace(workspaceId);
     if (!workspace) throw notFound("Workspace");
@@ -126,23 +160,23 @@ export class SimulatorControl {
       throw badRequest("a personal workspace has only its owner", "role");
     const policy = this.services.policies.keyPolicy;
     const key = apiKey ?? generateApiKey(policy);
-    if (!policy.pattern.test(key)) throw badRequest(`must match ${policy.pattern.source}`, "api_key");
+    if (typeof key === "string" && !policy.pattern.test(key)) {
+      throw badRequest(`must match ${policy.pattern.source}`, "api_key");
+    }
     const user_id = this.services.newId();
     await this.services.store.createUser({ id: user_id, workspace_id: workspaceId, role });
-    const record = await apiKeyRecord(
-      key,
-      {
-        id: this.services.newId(),
-        name: KEY_NAMES[role],
-        workspaceId,
-        userId: user_id,
-        createdAt: isoNow(this.services),
-      },
-      policy,
-    );
+    const fields = {
+      id: this.services.newId(),
+      name: KEY_NAMES[role],
+      workspaceId,
+      userId: user_id,
+      createdAt: isoNow(this.services),
+    };
+    const record =
+      typeof key === "string" ? await apiKeyRecord(key, fields, policy) : recordOfHash(key, fields);
     const outcome = await this.services.store.insertApiKey(record, policy.maxActiveKeysPerWorkspace);
     if (outcome === "limit_reached") throw badRequest("the workspace already has its maximum of active keys");
-    return { user_id, api_key: key };
+    return { user_id, api_key: typeof key === "string" ? key : (key.raw ?? "") };
   }
 
   /** Sets a workspace's credit balance. */
@@ -194,4 +228,21 @@ export class SimulatorControl {
     await this.services.store.clearFaults();
     return this.setFaults({});
   }
+}
+
+/** The stored record of a key known by its hash and hint. */
+function recordOfHash(
+  key: DemoKey,
+  fields: { id: string; name: string; workspaceId: string; userId: string; createdAt: string },
+): ApiKeyRecord {
+  return {
+    id: fields.id,
+    hash: key.hash,
+    name: fields.name,
+    display_hint: key.hint,
+    workspace_id: fields.workspaceId,
+    user_id: fields.userId,
+    created_at: fields.createdAt,
+    revoked_at: null,
+  };
 }

@@ -6,6 +6,7 @@
 import { Ajv2020, type ErrorObject } from "ajv/dist/2020.js";
 import { CONTROL_LIMITS } from "../control/control.js";
 import { badRequest } from "../primitives/masko-error.js";
+import { SANDBOX_TTL } from "../rules/sandboxes.js";
 
 const ROLES = ["owner", "admin", "member"];
 const count = (maximum: number) => ({ type: "integer", minimum: 0, maximum });
@@ -52,6 +53,13 @@ function schemas(operationIds: readonly string[]) {
           propertyNames: { enum: [...operationIds] },
           additionalProperties: count(CONTROL_LIMITS.faultCount),
         },
+      },
+    },
+    sandbox: {
+      type: "object",
+      additionalProperties: false,
+      properties: {
+        ttl_seconds: { type: "integer", minimum: SANDBOX_TTL.minSeconds, maximum: SANDBOX_TTL.maxSeconds },
       },
     },
     empty: { type: "object", additionalProperties: false, properties: {} },

@@ -116,14 +116,24 @@ const ACTIONS: ControlAction[] = [
   },
 ];
 
-/** Builds the control API; `operationIds` are the operations faults may target. */
-export function controlRoutes(
+/** Runs a control call's action on `control`: `path` is the call's path below `/__mock` (or below a sandbox's). */
+export type ControlDispatch = (
   control: SimulatorControl,
-  adminToken: string | undefined,
-  operationIds: readonly string[],
-  hosts: HostCheck,
-  onError?: (error: unknown) => void,
-) {
+  request: ApiRequest,
+  path: string,
+) => Promise<ApiResponse>;
+
+/**
+ * Routes under `/__mock` that answer for themselves (the sandboxes, fleet/sandbox-routes.ts): called after the
+ * Host and media-type checks, instead of the admin token's (they authorise their own calls), with the dispatcher.
+ */
+export interface ControlExtension {
+  owns(path: string): boolean;
+  answer(request: ApiRequest, dispatch: ControlDispatch): Promise<ApiResponse>;
+}
+
+/** The dispatcher of every control call; `operationIds` are the operations faults may target. */
+export function controlDispatcher(operationIds: readonly string[]): ControlDispatch {
   const check = controlBodyChecker(operationIds);
   const table = routeTable(ACTIONS.map((action) => ({ ...action, value: action })));
   const bodyOf = async (request: ApiRequest, schema: ControlBody) => {
@@ -131,6 +141,26 @@ export function controlRoutes(
     const read = await readBody(request, ["application/json"], limits, true);
     return check(schema, read.value ?? {});
   };
+  return async (control, request, path) => {
+    const found = table.find(request.method, path || "/");
+    if (!found) throw routeNotFound(request.method, request.path);
+    const action = found.value;
+    const input = action.body ? await bodyOf(request, action.body) : undefined;
+    const result = await action.run(control, input as never, found.params);
+    return jsonAnswer(result.status, result.body, {});
+  };
+}
+
+/** Builds the control API; `operationIds` are the operations faults may target. */
+export function controlRoutes(
+  control: SimulatorControl,
+  adminToken: string | undefined,
+  operationIds: readonly string[],
+  hosts: HostCheck,
+  onError?: (error: unknown) => void,
+  extension?: ControlExtension,
+) {
+  const dispatch = controlDispatcher(operationIds);
 
   const answer = async (request: ApiRequest): Promise<ApiResponse> => {
     const host = request.header("host");
@@ -139,17 +169,14 @@ export function controlRoutes(
         `The control API does not answer to Host ${JSON.stringify(host)}; start the simulator with --allowed-host to add it.`,
       );
     }
-    if (adminToken && request.header("x-mock-admin-token") !== adminToken) throw adminTokenRequired();
+    const own = extension?.owns(request.path);
+    if (!own && adminToken && request.header("x-mock-admin-token") !== adminToken) throw adminTokenRequired();
     const mediaType = (request.header("content-type") ?? "").split(";")[0]?.trim().toLowerCase();
     if (request.method !== "GET" && request.method !== "HEAD" && mediaType !== "application/json") {
       throw unsupportedMediaType(["application/json"]);
     }
-    const found = table.find(request.method, request.path.slice(PREFIX.length) || "/");
-    if (!found) throw routeNotFound(request.method, request.path);
-    const action = found.value;
-    const input = action.body ? await bodyOf(request, action.body) : undefined;
-    const result = await action.run(control, input as never, found.params);
-    return jsonAnswer(result.status, result.body, {});
+    if (own && extension) return extension.answer(request, dispatch);
+    return dispatch(control, request, request.path.slice(PREFIX.length));
   };
 
   return {

@@ -35,7 +35,7 @@ const waitLatency = (caller: Caller): Promise<void> | undefined =>
 const BEARER = /^Bearer +\S+$/i;
 
 /** The token of an `Authorization: Bearer …` header (tested, then cut: no match array a request). */
-function bearerToken(authorization: string | undefined): string | undefined {
+export function bearerToken(authorization: string | undefined): string | undefined {
   const value = authorization?.trim();
   return value && BEARER.test(value) ? value.slice(value.lastIndexOf(" ") + 1) : undefined;
 }

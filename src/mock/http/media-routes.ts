@@ -91,11 +91,14 @@ async function drawCardLater(spec: CardSpec): Promise<Uint8Array> {
 }
 
 /** The asset server of one simulator; `answer` takes the CDN path (what follows the assets base). */
+/** The default card renderer (one may serve several tenants: the cards it caches depend on the asset alone). */
+export const defaultCardRenderer = (): CardRenderer => createCardRenderer({ draw: drawCardLater });
+
 export function mediaRoutes(
   services: Services,
   corsOrigin: string,
   onError?: (error: unknown) => void,
-  cards: CardRenderer = createCardRenderer({ draw: drawCardLater }),
+  cards: CardRenderer = defaultCardRenderer(),
 ) {
   const cors = createCors(corsOrigin, EXPOSED, ALLOW);
   const share = createTurnShare(ASSET_REQUESTS_PER_TURN);

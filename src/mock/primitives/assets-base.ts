@@ -7,6 +7,8 @@ export const MASKO_CDN = "https://assets.masko.ai";
 
 export class AssetsBase {
   #url: string;
+  /** A base below another one (a sandbox's): the parent's URL, then this segment. */
+  #parent: { base: AssetsBase; segment: string } | undefined;
   /** Whether a base was configured (then `listen` keeps it). */
   readonly configured: boolean;
 
@@ -21,9 +23,16 @@ export class AssetsBase {
     this.#url = (configured ?? MASKO_CDN).replace(/\/+$/, "");
   }
 
+  /** The base one path segment below `parent`'s, following it when it moves (a sandbox's `/assets/~sb_…`). */
+  static within(parent: AssetsBase, segment: string): AssetsBase {
+    const child = new AssetsBase(parent.configured ? parent.url : undefined);
+    child.#parent = { base: parent, segment };
+    return child;
+  }
+
   /** The base, without a trailing slash. */
   get url(): string {
-    return this.#url;
+    return this.#parent ? `${this.#parent.base.url}/${this.#parent.segment}` : this.#url;
   }
 
   /** Points URLs at a listening server's own `/assets` path, unless a base was configured. */
@@ -33,6 +42,6 @@ export class AssetsBase {
 
   /** The URL of a CDN path (`{user_prefix}/{collection_slug}/{file}`). */
   urlOf(path: string): string {
-    return `${this.#url}/${path}`;
+    return `${this.url}/${path}`;
   }
 }

@@ -103,3 +103,9 @@ export const storeUnavailable = () =>
 /** 500. */
 export const internalError = (message = "An unexpected error occurred. Please retry.") =>
   new MaskoError(500, "internal_error", message);
+/** 401 of a sandbox's control routes: no `X-Mock-Sandbox-Token` (nor the admin token) came with the call. */
+export const sandboxTokenRequired = () =>
+  new MaskoError(401, "unauthorized", "Missing X-Mock-Sandbox-Token (or X-Mock-Admin-Token).");
+/** 404 for a sandbox that does not exist or that the token given does not control (the same answer for both). */
+export const sandboxNotFound = () =>
+  new MaskoError(404, "not_found", "Sandbox not found (or the token given does not control it).");
