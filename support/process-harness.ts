@@ -27,11 +27,11 @@ export interface ProcessClient {
 
 /**
  * A client of the server at `baseUrl`. `key` is the default bearer key of `call` (none when absent); `adminToken`
- * is sent on every control call when given.
+ * is sent on every control call when given, and `sandboxToken` (a sandbox's `X-Mock-Sandbox-Token`) too.
  */
 export function processClient(
   server: { baseUrl: string },
-  defaults: { key?: string; adminToken?: string } = {},
+  defaults: { key?: string; adminToken?: string; sandboxToken?: string } = {},
 ): ProcessClient {
   return {
     async call(method, path, options = {}) {
@@ -51,6 +51,7 @@ export function processClient(
     async control(method, path, body) {
       const headers: Record<string, string> = { "content-type": "application/json" };
       if (defaults.adminToken) headers["x-mock-admin-token"] = defaults.adminToken;
+      if (defaults.sandboxToken) headers["x-mock-sandbox-token"] = defaults.sandboxToken;
       const sendsBody = method !== "GET" && method !== "HEAD";
       const response = await fetch(`${server.baseUrl}/__mock${path}`, {
         method,

@@ -11,7 +11,13 @@ import {
   type Simulator,
   type SimulatorOptions,
 } from "../../src/mock/simulator.js";
-import { connectRedis, createRedisStore } from "../../src/mock/store/redis/index.js";
+import type { FleetStore } from "../../src/mock/store/fleet-store.js";
+import {
+  connectRedis,
+  createRedisFleet,
+  createRedisStore,
+  type RedisConnection,
+} from "../../src/mock/store/redis/index.js";
 import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../../src/mock/webhooks/webhook-delivery.js";
 
 export type { Answer } from "../../src/contract/answer.js";
@@ -48,29 +54,46 @@ export interface Harness {
 
 /** Which store the behaviour suite runs on: `memory`, or `redis` (MASKO_TEST_STORE, MASKO_TEST_REDIS_URL). */
 export const TEST_STORE = process.env.MASKO_TEST_STORE === "redis" ? "redis" : "memory";
-const opened: Array<ReturnType<typeof createRedisStore>> = [];
+const opened: Array<{
+  store: ReturnType<typeof createRedisStore>;
+  connection: RedisConnection;
+  prefix: string;
+}> = [];
+/** The Redis fleet beside each Redis test store (same connection, same prefix). */
+const fleets = new WeakMap<object, FleetStore>();
 afterAll(async () => {
-  for (const store of opened.splice(0)) {
+  for (const { store, connection, prefix } of opened.splice(0)) {
     await store.reset();
+    // The sandboxes' keys too (the fleet's `~…` keys are outside the default store's own).
+    for await (const batch of connection.redis.scanStream({ match: `${prefix}~*`, count: 1000 })) {
+      if ((batch as string[]).length > 0) await connection.redis.unlink(...(batch as string[]));
+    }
     await store.close();
   }
 });
 
+/** A Redis store and fleet on `prefix`, cleaned up after the file. */
+function redisStore(prefix: string) {
+  const connection = connectRedis(process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390");
+  const store = createRedisStore(connection, { prefix });
+  fleets.set(store, createRedisFleet(connection, { prefix }));
+  opened.push({ store, connection, prefix });
+  return store;
+}
+
 /** A fresh store of the suite's kind: each Redis harness gets its own key prefix. */
 export function testStore(): SimulatorOptions["store"] {
   if (TEST_STORE !== "redis") return undefined;
-  const store = createRedisStore(connectRedis(process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390"), {
-    prefix: `masko-test:${randomUUID()}:`,
-  });
-  opened.push(store);
-  return store;
+  return redisStore(`masko-test:${randomUUID()}:`);
 }
 
 /** Builds a simulator (on the suite's store unless `options.store`) and its call helper. */
 export async function createHarness(options: SimulatorOptions = {}): Promise<Harness> {
   const logs: RequestLogLine[] = [];
   const store = options.store ?? testStore();
+  const fleet = store ? fleets.get(store) : undefined;
   const sim = await createSimulator({
+    ...(fleet ? { fleet } : {}),
     longPollMaxMs: 2000,
     webhookDelivery: { ...DEFAULT_DELIVERY_POLICY, allowUrl: loopbackOnly },
     log: (l) => logs.push(l),
@@ -122,13 +145,8 @@ export async function createHarness(options: SimulatorOptions = {}): Promise<Har
 /** One simulator, or on Redis two instances on one key prefix (for races between instances sharing a store). */
 export async function instancesSharingAStore(): Promise<Harness[]> {
   if (TEST_STORE !== "redis") return [await createHarness({ store: testStore() })];
-  const url = process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390";
   const prefix = `masko-test:${randomUUID()}:`;
-  const shared = () => {
-    const store = createRedisStore(connectRedis(url), { prefix });
-    opened.push(store);
-    return store;
-  };
+  const shared = () => redisStore(prefix);
   return [await createHarness({ store: shared() }), await createHarness({ store: shared() })];
 }
 

@@ -26,6 +26,12 @@ export const FLAGS = {
     help: "deadline of every Redis call; past it a request answers 503",
   },
   seed: { value: "FILE", env: "MASKO_MOCK_SEED", help: "JSON seed file of extra workspaces" },
+  "max-sandboxes": {
+    value: "N",
+    env: "MASKO_MOCK_MAX_SANDBOXES",
+    default: "10000",
+    help: "most sandboxes at once (POST /__mock/sandboxes answers 429 past it)",
+  },
   "admin-token": {
     value: "TOKEN",
     env: "MASKO_MOCK_ADMIN_TOKEN",

@@ -106,10 +106,13 @@ function checkChoices(values: Values): void {
 async function simulatorOptions(values: Values): Promise<SimulatorOptions> {
   // ioredis is loaded only for the Redis store: the default start stays fast.
   const redis = values.store === "redis" ? await import("../../mock/store/redis/index.js") : undefined;
-  const store = redis?.createRedisStore(
-    redis.connectRedis(values["redis-url"], { timeoutMs: wholeNumber(values, "redis-timeout-ms", 1) }),
-    { prefix: values["redis-prefix"] },
-  );
+  const connection = redis?.connectRedis(values["redis-url"], {
+    timeoutMs: wholeNumber(values, "redis-timeout-ms", 1),
+  });
+  const prefix = values["redis-prefix"];
+  const store = connection && redis?.createRedisStore(connection, { prefix });
+  // The sandboxes live beside the default store, under the same prefix, shared by every instance on it.
+  const fleet = connection && redis?.createRedisFleet(connection, { prefix });
   const seed = values.seed ? seedReader(values.seed) : undefined;
   const format = values["log-format"] as LogFormat;
   const assetsBaseUrl = values["assets-base-url"];
@@ -118,6 +121,8 @@ async function simulatorOptions(values: Values): Promise<SimulatorOptions> {
     ...(assetsBaseUrl ? { assetsBaseUrl } : {}),
     control: values.control === "on",
     ...(store ? { store, keepState: true } : {}),
+    ...(fleet ? { fleet } : {}),
+    maxSandboxes: wholeNumber(values, "max-sandboxes", 0),
     ...(seed ? { seed } : {}),
     ...(values["admin-token"] ? { adminToken: values["admin-token"] } : {}),
     allowedHosts: values["allowed-host"],

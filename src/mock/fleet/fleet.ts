@@ -7,6 +7,7 @@
 import type { KeyPolicy } from "../../policy/policies.js";
 import { type DemoKey, demoKeyOf } from "../control/control.js";
 import { rateLimited } from "../primitives/masko-error.js";
+import { randomId } from "../primitives/platform.js";
 import { generateApiKey } from "../rules/api-keys.js";
 import {
   hasExpired,
@@ -57,6 +58,9 @@ export interface OpenSandbox {
 export const DEFAULT_MAX_SANDBOXES = 10_000;
 /** How many key → sandbox answers an instance on a shared fleet keeps (a plain map, emptied when full). */
 const KEY_CACHE_SIZE = 100_000;
+/** How often an instance looks at the due-work shards it holds, and how long it holds one without renewing. */
+const DUE_POLL_MS = 1000;
+const DUE_LEASE_MS = 5000;
 /** How long an instance on a shared fleet trusts its copy of a sandbox record before reading it again. */
 const RECORD_CHECK_MS = 2000;
 
@@ -64,6 +68,9 @@ export class Fleet {
   private readonly open = new Map<string, OpenSandbox & { checkedAt: number }>();
   private readonly owners = new Map<string, string | null>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
+  private duePoll: ReturnType<typeof setInterval> | undefined;
+  /** This instance's name in due-work leases. */
+  private readonly instance = randomId();
   /** True once a sandbox may exist (always on a shared fleet): until then every call is the default's. */
   private active: boolean;
 
@@ -105,8 +112,11 @@ export class Fleet {
     return { record, token, apiKey };
   }
 
-  /** The sandbox `id` when it exists (opened on this instance if another made it), touched; else undefined. */
-  async get(id: string): Promise<OpenSandbox | undefined> {
+  /**
+   * The sandbox `id` when it exists (opened on this instance if another made it), else undefined; a use (`touch`,
+   * the default) restarts its idle time-to-live.
+   */
+  async get(id: string, touch = true): Promise<OpenSandbox | undefined> {
     if (!isSandboxId(id)) return undefined;
     const now = this.now();
     let found = this.open.get(id);
@@ -125,7 +135,7 @@ export class Fleet {
       await this.remove(id);
       return undefined;
     }
-    if (touchIsDue(found.record, now)) {
+    if (touch && touchIsDue(found.record, now)) {
       found.record = { ...found.record, expiresAtMs: touchedExpiry(found.record, now) };
       await this.options.store.touchSandbox(id, found.record.expiresAtMs);
     }
@@ -177,7 +187,9 @@ export class Fleet {
   /** Stops the sweeper and every open sandbox's timers (their state stays as it is). */
   stop(): void {
     if (this.sweeper) clearInterval(this.sweeper);
+    if (this.duePoll) clearInterval(this.duePoll);
     this.sweeper = undefined;
+    this.duePoll = undefined;
     for (const id of [...this.open.keys()]) this.close(id);
   }
 
@@ -192,21 +204,56 @@ export class Fleet {
     return this.options.tenant(record.id, store, { hash: record.demoKeyHash, hint: record.demoKeyHint });
   }
 
-  /** The sandbox's store, registering every key it stores as the sandbox's before storing it. */
+  /**
+   * The sandbox's store, registering every key it stores as the sandbox's before storing it, and (on a shared
+   * fleet) listing the sandbox in its due-work shard whenever it stores a job or a delivery still to come.
+   */
   private registering(store: Store, id: string): Store {
     const fleet = this.options.store;
-    return {
+    const due = fleet.due;
+    const registered: Store = {
       ...store,
       insertApiKey: async (key, maxActive) => {
         await fleet.registerKey(key.hash, id);
         return store.insertApiKey(key, maxActive);
       },
     };
+    if (!due) return registered;
+    return {
+      ...registered,
+      chargeAndWrite: async (workspaceId, cost, records, basis) => {
+        await due.noteDueWork(id, this.now());
+        return store.chargeAndWrite(workspaceId, cost, records, basis);
+      },
+      putDelivery: async (delivery, dueAtMs) => {
+        if (dueAtMs !== null) await due.noteDueWork(id, this.now());
+        return store.putDelivery(delivery, dueAtMs);
+      },
+    };
+  }
+
+  /** Runs the due work of the sandboxes listed in the shards this instance holds (a shared fleet). */
+  async runDueWork(): Promise<number> {
+    const due = this.options.store.due;
+    if (!due) return 0;
+    const now = this.now();
+    const ids = await due.dueSandboxes(this.instance, now, DUE_LEASE_MS, 100);
+    for (const id of ids) {
+      const sandbox = await this.get(id, false);
+      const store = sandbox?.tenant.services.store;
+      if (sandbox) await sandbox.tenant.services.scheduler.runNow();
+      await due.afterDueWork(id, async () => (await store?.pendingWork?.()) ?? false, now + DUE_POLL_MS);
+    }
+    return ids.length;
   }
 
   private startSweeping(): void {
     if (this.sweeper) return;
     this.sweeper = setInterval(() => void this.sweep().catch(() => {}), this.options.sweepMs ?? 1000);
     (this.sweeper as { unref?: () => void }).unref?.();
+    if (this.options.store.due) {
+      this.duePoll = setInterval(() => void this.runDueWork().catch(() => {}), DUE_POLL_MS);
+      (this.duePoll as { unref?: () => void }).unref?.();
+    }
   }
 }

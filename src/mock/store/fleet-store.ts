@@ -7,6 +7,16 @@
 import type { SandboxRecord } from "../rules/sandboxes.js";
 import type { Store } from "./store.js";
 
+/** The due-work part of a fleet store (Redis only: in memory each sandbox's own timers do it). */
+export interface DueWork {
+  /** Lists sandbox `id` as having due work (jobs, deliveries) from `nowMs`. */
+  noteDueWork(id: string, nowMs: number): Promise<void>;
+  /** Sandboxes with due work in the shards this instance (`owner`) holds or could lease for `leaseMs`. */
+  dueSandboxes(owner: string, nowMs: number, leaseMs: number, max: number): Promise<string[]>;
+  /** After a sandbox's due work ran: kept listed (looked at again from `againAtMs`) while `pending`, else not. */
+  afterDueWork(id: string, pending: () => Promise<boolean>, againAtMs: number): Promise<void>;
+}
+
 export interface FleetStore {
   /** Whether other simulator instances share this fleet (then sandboxes made elsewhere are found here too). */
   readonly shared: boolean;
@@ -26,6 +36,8 @@ export interface FleetStore {
   sandboxOfKey(hash: string): Promise<string | undefined>;
   /** The Store of sandbox `id`: its own workspaces, keys, credits, jobs, faults, clock and deliveries. */
   sandboxStore(id: string): Store;
+  /** Due work across instances (a shared fleet); without it, each sandbox's own timers are enough. */
+  readonly due?: DueWork;
   /** Removes a sandbox with everything in it: its store's every record, its key registrations, its record. */
   dropSandbox(id: string): Promise<void>;
 }

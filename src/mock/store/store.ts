@@ -198,6 +198,8 @@ export interface StoreLifecycle {
   close?(): Promise<void>;
   /** Drops every record and counter. */
   reset(): Promise<void>;
+  /** Whether any job or delivery is still to be finished (a shared store: the fleet's due-work shards ask). */
+  pendingWork?(): Promise<boolean>;
   /** Every stored value as text, for tests that prove no raw key is kept anywhere. */
   dump(): Promise<string>;
 }

@@ -18,6 +18,7 @@ import { redisKeys } from "./keys.js";
 import { redisResources } from "./resources.js";
 
 export { connectRedis, type RedisConnection, type RedisConnectionOptions } from "./connection.js";
+export { createRedisFleet } from "./fleet.js";
 
 /** Options of the Redis store. */
 export interface RedisStoreOptions {
@@ -83,6 +84,8 @@ export function createRedisStore(
         forget();
       }),
     dump: () => guard(() => dumpKeys(context)),
+    pendingWork: () =>
+      guard(async () => (await redis.zcard(keys.dueJobs)) + (await redis.zcard(keys.deliveriesDue)) > 0),
     ...admissionPart,
     ...redisAccounts(context),
     ...redisResources(context),

@@ -33,8 +33,8 @@ export function redisKeys(prefix: string) {
   const P = prefix;
   return {
     prefix: P,
-    /** Matches every key of this store (SCAN … MATCH). */
-    everything: `${P}*`,
+    /** Matches every key of this store (SCAN … MATCH); never the fleet's keys (`${P}~…`, fleetKeys below). */
+    everything: `${P}[^~]*`,
     workspace: (id: string) => `${P}ws:${id}`,
     activeKeyCount: (workspaceId: string) => `${P}ws:${workspaceId}:active`,
     workspaceKeys: (workspaceId: string) => `${P}ws:${workspaceId}:keys`,
@@ -71,4 +71,40 @@ export function inLayout(prefix: string, key: string): boolean {
       .replace(/\{[a-z]+\}/g, ".+");
     return new RegExp(`^${source}$`).test(name);
   });
+}
+
+/**
+ * The fleet's keys under `prefix` (the default store's prefix): they begin with `~`, which no key of a store
+ * does, so the default store's scans never see them. Everything of one sandbox carries its id as the cluster hash
+ * tag (`{sb_…}`): its store's keys (`~{id}:…`, a store prefix of their own), its record and its registered keys
+ * (`~{id}~…`, outside that store's prefix, so its reset keeps them). Only the key → sandbox registrations, the index
+ * of sandboxes and the due-work shards live elsewhere.
+ */
+export const FLEET_LAYOUT = {
+  sandboxStore: "~{{sandbox}}:…",
+  sandboxRecord: "~{{sandbox}}~record",
+  sandboxKeys: "~{{sandbox}}~keys",
+  keyOwner: "~key:{hash}",
+  sandboxes: "~sandboxes",
+  dueShard: "~due:{{shard}}",
+  dueLease: "~due-lease:{{shard}}",
+} as const;
+
+/** The fleet's key names under `prefix`. */
+export function fleetKeys(prefix: string) {
+  const P = prefix;
+  return {
+    /** The store prefix of sandbox `id`. */
+    sandboxStore: (id: string) => `${P}~{${id}}:`,
+    /** Matches every key of a sandbox, its store's and the fleet's own (SCAN … MATCH). */
+    sandboxEverything: (id: string) => `${P}~{${id}}[:~]*`,
+    sandboxRecord: (id: string) => `${P}~{${id}}~record`,
+    sandboxKeys: (id: string) => `${P}~{${id}}~keys`,
+    keyOwner: (hash: string) => `${P}~key:${hash}`,
+    sandboxes: `${P}~sandboxes`,
+    /** Matches every key of the fleet and of every sandbox. */
+    everything: `${P}~*`,
+    dueShard: (shard: number) => `${P}~due:{${shard}}`,
+    dueLease: (shard: number) => `${P}~due-lease:{${shard}}`,
+  };
 }
