@@ -245,7 +245,7 @@ describe("deleting a sandbox", () => {
   });
 
   it("serves a sandbox's asset media under /assets/~{sandbox_id}/ and none once it is gone", async () => {
-    const { h, s, collectionId, job } = await generatingInASandbox();
+    const { h, s, job } = await generatingInASandbox();
     await inSandbox(h, s, "POST", "/clock", { body: { advance_seconds: 600 } });
     const done = await h.call("GET", `/v1/jobs/${job.body.data.job_id}`, { key: s.api_key });
     const url = JSON.stringify(done.body).match(/https:\/\/assets\.masko\.ai\/[^"]+\.png/)?.[0] ?? "";
