@@ -8,7 +8,7 @@ import { join, resolve } from "node:path";
 import { expect } from "vitest";
 import { type Answer, type RequestOptions, readAnswer, requestInit } from "../../src/contract/answer.js";
 import { specValidator } from "../../src/contract/bundled-spec.js";
-import { controlClient } from "../../src/contract/control-client.js";
+import { controlClient, sandboxClient } from "../../src/contract/control-client.js";
 import { paced } from "./pacer.js";
 import { target } from "./target.js";
 
@@ -66,7 +66,10 @@ export function callPolitely(method: string, path: string, options: CallOptions 
 
 /** Calls the simulator's control API (only where `target.hasControl`); a refused call fails the check. */
 export function control<T = unknown>(method: string, path: string, body?: unknown): Promise<T> {
-  return controlClient(target.controlUrl, target.adminToken).call<T>(method, path, body);
+  const client = target.sandbox
+    ? sandboxClient(target.controlUrl, target.sandbox)
+    : controlClient(target.controlUrl, target.adminToken);
+  return client.call<T>(method, path, body);
 }
 
 /** A fresh workspace and its key, via the control API. */

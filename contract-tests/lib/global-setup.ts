@@ -25,7 +25,10 @@ export default async function setup(project: TestProject) {
   }
   if (!apiKey) throw new Error("Set MASKO_API_KEY to a key of the server at MASKO_BASE_URL.");
   const controlUrl = setting(project, "MASKO_CONTROL_URL")?.replace(/\/+$/, "") ?? baseUrl;
-  const hasControl = (await probeControl(controlUrl, { adminToken, apiKey })) !== undefined;
+  const sandboxId = setting(project, "MASKO_SANDBOX_ID");
+  const sandboxToken = setting(project, "MASKO_SANDBOX_TOKEN");
+  const sandbox = sandboxId && sandboxToken ? { sandboxId, token: sandboxToken } : undefined;
+  const hasControl = (await probeControl(controlUrl, { adminToken, apiKey, sandbox })) !== undefined;
   const profile = (setting(project, "MASKO_CONTRACT_PROFILE") || (hasControl ? "full" : "safe")) as Profile;
   if (!PROFILES.includes(profile)) {
     throw new Error(`MASKO_CONTRACT_PROFILE must be one of ${PROFILES.join(", ")}, not ${profile}`);
@@ -42,12 +45,13 @@ export default async function setup(project: TestProject) {
     hasControl,
     profile,
     spendBudget,
+    sandbox,
   });
   // The test command (src/cli/commands/test.ts) reports the profile beside the counts (never the key).
   const targetFile = setting(project, "MASKO_CONTRACT_TARGET_FILE");
   if (targetFile) writeFileSync(targetFile, JSON.stringify({ baseUrl, hasControl, profile, spendBudget }));
   console.log(
-    `contract tests → ${baseUrl}${hasControl ? ` (control API at ${controlUrl}/__mock)` : " (no control API)"}; ` +
+    `contract tests → ${baseUrl}${hasControl ? ` (control API at ${controlUrl}/__mock${sandbox ? `/sandboxes/${sandbox.sandboxId}` : ""})` : " (no control API)"}; ` +
       `profile ${profile}${profile === "full" && !hasControl ? `, spend budget ${spendBudget} credits` : ""}`,
   );
   return async () => {

@@ -6,6 +6,7 @@
  *   MASKO_MOCK_ADMIN_TOKEN  the control API's admin token, when it has one
  *   MASKO_CONTRACT_PROFILE  readonly | safe | full (default: full with a control API, safe without)
  *   MASKO_CONTRACT_SPEND_CREDITS  credits the `full` profile may spend on a target without a control API (default 0)
+ *   MASKO_SANDBOX_ID, MASKO_SANDBOX_TOKEN  run inside this sandbox of the simulator (`test --sandbox new` makes one)
  * Tests that need the control API run only when `GET /__mock/health` answers there; elsewhere they are skipped
  * with the reason in their name. A control API that refuses the admin token (401/403) fails the run instead.
  */
@@ -26,6 +27,8 @@ export interface Target {
   readonly profile: Profile;
   /** Credits the suite may spend where it cannot fund a workspace of its own. */
   readonly spendBudget: number;
+  /** The sandbox the run is confined to (its control calls go to that sandbox's routes). */
+  readonly sandbox: { sandboxId: string; token: string } | undefined;
 }
 
 declare module "vitest" {

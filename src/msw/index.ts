@@ -3,7 +3,7 @@
  * (Vitest with `msw/node`, or the browser with `msw/browser`). Same core and rules as `npm run mock`, in memory.
  */
 import { http } from "msw";
-import type { SeedFile } from "../mock/control/control.js";
+import type { SeedFile, SimulatorControl } from "../mock/control/control.js";
 import { createSimulator, type SimulatorOptions } from "../mock/simulator.js";
 
 /** Options of `createMaskoSimulator`. */
@@ -38,7 +38,6 @@ export async function createMaskoSimulator(options: MaskoSimulatorOptions = {}) 
   const assetsBase = simulator.services.assets.url;
   const assetsPath = new URL(assetsBase).pathname.replace(/\/+$/, "");
   const base = (options.baseUrl ?? "https://api.masko.ai").replace(/\/+$/, "");
-  const { control } = simulator;
   return {
     /** Pass to `setupServer(...handlers)` or `setupWorker(...handlers)`. */
     handlers: [
@@ -50,6 +49,31 @@ export async function createMaskoSimulator(options: MaskoSimulatorOptions = {}) 
     ],
     /** The seeded demo workspace (100 credits) and its key. */
     demo: simulator.demo,
+    ...controlFunctions(simulator.control),
+    /**
+     * A sandbox: an isolated Masko behind the same handlers (its key routes calls to it), with its own workspaces,
+     * credits, jobs, clock and faults, and the same control functions; `delete()` removes it with everything in it.
+     */
+    async createSandbox(options: { ttlSeconds?: number } = {}) {
+      const created = await simulator.fleet.create(options.ttlSeconds);
+      const open = await simulator.fleet.get(created.record.id);
+      if (!open) throw new Error("the sandbox just made is gone");
+      return {
+        sandboxId: created.record.id,
+        /** Its demo workspace's key (100 credits). */
+        apiKey: created.apiKey,
+        ...controlFunctions(open.tenant.control),
+        delete: async () => {
+          await simulator.fleet.remove(created.record.id);
+        },
+      };
+    },
+  };
+}
+
+/** The control functions of the default sandbox, or of one sandbox. */
+function controlFunctions(control: SimulatorControl) {
+  return {
     /** A workspace with one member of `role` (owner by default) and that member's key. */
     createWorkspace: (input: {
       type: "personal" | "organization";

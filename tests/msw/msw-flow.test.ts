@@ -107,3 +107,39 @@ describe("the simulator as MSW handlers", () => {
     expect((await masko.GET("/v1/credits")).data?.data.balance).toBe(100);
   });
 });
+
+describe("sandboxes inside the MSW simulator", () => {
+  it("keeps each test's Masko apart behind the same handlers: own credits, clock and jobs; gone once deleted", async () => {
+    const [a, b] = [await sim.createSandbox(), await sim.createSandbox()];
+    expect(a.apiKey).not.toBe(b.apiKey);
+    const inA = createMaskoClient({ apiKey: a.apiKey, retry: false });
+    const inB = createMaskoClient({ apiKey: b.apiKey, retry: false });
+    const project = await inA.POST("/v1/projects", { body: { name: "A" } });
+    const collection = await inA.POST("/v1/collections", {
+      body: { project_id: project.data?.data.id as string, name: "Fox" },
+    });
+    const accepted = await inA.POST("/v1/collections/{collectionId}/generate", {
+      params: { path: { collectionId: collection.data?.data.id as string } },
+      body: { type: "image", name: "Wave", image_prompt: "waving" },
+    });
+    expect(accepted.response.status).toBe(202);
+    // b's clock does not move a's job; a's own clock does.
+    await b.advanceClock(600);
+    const jobId = accepted.data?.data.job_id as string;
+    expect((await inA.GET("/v1/jobs/{jobId}", { params: { path: { jobId } } })).data?.data.status).not.toBe(
+      "completed",
+    );
+    await a.advanceClock(600);
+    expect((await inA.GET("/v1/jobs/{jobId}", { params: { path: { jobId } } })).data?.data.status).toBe(
+      "completed",
+    );
+    expect((await inA.GET("/v1/credits")).data?.data.balance).toBe(99);
+    expect((await inB.GET("/v1/credits")).data?.data.balance).toBe(100);
+    // b cannot see a's project, and the default demo workspace knows neither.
+    expect((await inB.GET("/v1/projects")).data?.data).toEqual([]);
+    await a.delete();
+    await expect(inA.GET("/v1/credits")).rejects.toMatchObject({ status: 401 });
+    expect((await inB.GET("/v1/credits")).response.status).toBe(200);
+    await b.delete();
+  });
+});

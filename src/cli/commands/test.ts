@@ -1,5 +1,6 @@
 import { join } from "node:path";
 import type { Reporter } from "vitest/node";
+import { controlClient, type SandboxClient } from "../../contract/control-client.js";
 import { policies } from "../../policy/policies.js";
 import { coverageGaps, type RunFiles, reportRun, runFiles, skipReasonCollector } from "../contract-report.js";
 import {
@@ -10,7 +11,7 @@ import {
   type SuiteSettings,
   skipReason,
 } from "../contract-run-plan.js";
-import { type CommandSpec, type FlagTable, flagsOrHelp, helpText } from "../flags.js";
+import { type CommandSpec, type FlagTable, type FlagValues, flagsOrHelp, helpText } from "../flags.js";
 import { createKeyPool } from "../key-pool.js";
 import { contractSuite } from "../package-files.js";
 import { UsageError } from "../target-flags.js";
@@ -62,10 +63,17 @@ export const FLAGS = {
     env: "MASKO_CONTRACT_JUNIT",
     help: "JUnit XML file (default reports/junit/contract.xml)",
   },
+  sandbox: {
+    value: "new",
+    env: "MASKO_CONTRACT_SANDBOX",
+    help: "new: run inside a sandbox made for the run on the target simulator, deleted after it (also on failure)",
+  },
   filter: { value: "PATTERN", help: "only checks whose name matches this regular expression" },
   only: { value: "TEXT", help: "only the check files whose name contains this (for example stateless)" },
   matrix: { type: "boolean", help: "print the coverage matrix even against an external simulator" },
 } as const satisfies FlagTable;
+
+type TestValues = FlagValues<typeof FLAGS>;
 
 const COMMAND: CommandSpec<typeof FLAGS> = {
   name: "test",
@@ -88,6 +96,46 @@ async function keyPool(settings: SuiteSettings, count: number) {
   return pool;
 }
 
+/**
+ * With `--sandbox new`: a sandbox made on the target's control API, its key and credentials handed to the suite,
+ * and deleted after `run` — after a failure too, and on Ctrl-C or a stop.
+ */
+async function inSandbox(settings: SuiteSettings, run: () => Promise<number>): Promise<number> {
+  const wanted = settings.MASKO_CONTRACT_SANDBOX;
+  if (wanted === undefined) return run();
+  const base = settings.MASKO_CONTROL_URL ?? settings.MASKO_BASE_URL;
+  if (wanted !== "new" || !base) {
+    process.stderr.write(
+      wanted !== "new"
+        ? `masko-contract test: --sandbox takes "new", not ${JSON.stringify(wanted)}\n`
+        : "masko-contract test: --sandbox new needs --base-url (or --control-url): the simulator to make it on\n",
+    );
+    return 2;
+  }
+  let sandbox: SandboxClient;
+  try {
+    sandbox = await controlClient(base.replace(/\/+$/, ""), settings.MASKO_MOCK_ADMIN_TOKEN).createSandbox();
+  } catch (error) {
+    process.stderr.write(`masko-contract test: cannot make a sandbox: ${(error as Error).message}\n`);
+    return 2;
+  }
+  console.log(`contract run in sandbox ${sandbox.sandboxId} (deleted after the run)`);
+  Object.assign(settings, {
+    MASKO_API_KEY: sandbox.apiKey,
+    MASKO_SANDBOX_ID: sandbox.sandboxId,
+    MASKO_SANDBOX_TOKEN: sandbox.token,
+  });
+  const remove = () => sandbox.delete().catch(() => {});
+  const onSignal = () => void remove().finally(() => process.exit(130));
+  for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, onSignal);
+  try {
+    return await run();
+  } finally {
+    for (const signal of ["SIGINT", "SIGTERM"] as const) process.off(signal, onSignal);
+    await remove();
+  }
+}
+
 /** Runs the test command with `args`; resolves to the exit code. */
 export async function runTest(args: string[]): Promise<number> {
   const values = flagsOrHelp(COMMAND, args);
@@ -100,6 +148,11 @@ export async function runTest(args: string[]): Promise<number> {
         : [],
     ),
   );
+  return inSandbox(settings, () => runChecked(settings, values));
+}
+
+/** The run, once its settings (and sandbox) are known. */
+async function runChecked(settings: SuiteSettings, values: TestValues): Promise<number> {
   if (settings.MASKO_BASE_URL && !settings.MASKO_API_KEY) {
     process.stderr.write(
       `masko-contract test: --base-url needs --api-key (or MASKO_API_KEY): a key of that server.\n\n${helpText(COMMAND)}`,
