@@ -5,6 +5,7 @@ import { defineConfig } from "vitepress";
 const guides = [
   { text: "The simulator", link: "/simulator" },
   { text: "MSW in front-end tests", link: "/msw" },
+  { text: "Sandboxes", link: "/sandboxes" },
   { text: "Contract tests", link: "/contract-tests" },
   { text: "Authentication", link: "/authentication" },
   { text: "Rate limits", link: "/rate-limits" },

@@ -9,6 +9,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { docBlocks } from "../../support/doc-blocks.js";
 import { describeFootprint, footprintOf } from "../../support/footprint.js";
 import type { RunningServer } from "../../support/processes.js";
 import { freePort, portOpen, startServer, waitFor } from "../../support/processes.js";
@@ -23,6 +24,16 @@ const servers: RunningServer[] = [];
 const run = (command: string, args: string[], env: NodeJS.ProcessEnv = {}) =>
   spawnSync(command, args, { cwd: dir, encoding: "utf8", env: { ...process.env, ...env }, timeout: 180_000 });
 const bin = join(dir, "node_modules/.bin/masko-contract");
+/** `npx masko-contract mock` of the installed package on a free port, stopped after the file. */
+async function startMock(): Promise<RunningServer> {
+  const port = await freePort();
+  const mock = await startServer(bin, ["mock", "--port", String(port), "--log-level", "warn"], {
+    port,
+    readyPath: "/v1/credits",
+  });
+  servers.push(mock);
+  return mock;
+}
 
 beforeAll(() => {
   // npm pack prints the prepack script's output too: the tarball's name is known, so no output is parsed.
@@ -41,7 +52,12 @@ beforeAll(() => {
   const packed = (statSync(tarball).size / 1e6).toFixed(2);
   console.log(`${describeFootprint("masko-contract", footprintOf(dir))}; the tarball is ${packed} MB`);
   // Then what the checks below use besides it: msw, TypeScript and Node's types.
-  const devDependencies = { msw: dev.msw, typescript: dev.typescript, "@types/node": dev["@types/node"] };
+  const devDependencies = {
+    msw: dev.msw,
+    typescript: dev.typescript,
+    "@types/node": dev["@types/node"],
+    "@playwright/test": dev["@playwright/test"],
+  };
   writeFileSync(join(dir, "package.json"), JSON.stringify({ ...manifest, devDependencies }));
   const install = run("npm", ["install", "--no-audit", "--no-fund", "--ignore-scripts"]);
   if (install.status !== 0) throw new Error(`npm install failed:\n${install.stderr}`);
@@ -159,12 +175,7 @@ describe("the installed package", () => {
   });
 
   it("serves the simulator with npx masko-contract mock and checks it with npx masko-contract test", async () => {
-    const port = await freePort();
-    const mock = await startServer(bin, ["mock", "--port", String(port), "--log-level", "warn"], {
-      port,
-      readyPath: "/v1/credits",
-    });
-    servers.push(mock);
+    const mock = await startMock();
     const key = /demo API key: (masko_[0-9a-f]{64})/.exec(mock.output())?.[1] ?? "";
     expect(key).not.toBe("");
     const credits = await fetch(`${mock.baseUrl}/v1/credits`, {
@@ -187,6 +198,66 @@ describe("the installed package", () => {
     expect(test.status).toBe(0);
     expect(readFileSync(junit, "utf8")).toContain('<property name="profile" value="full"/>');
   }, 180_000);
+
+  it("runs the Playwright fixture of docs/sandboxes.md: two workers, each in a sandbox of its own, all deleted after", async () => {
+    const mock = await startMock();
+    const e2e = join(dir, "e2e");
+    mkdirSync(e2e, { recursive: true });
+    const blocks = docBlocks(join(root, "docs/sandboxes.md"));
+    for (const name of ["masko-fixture.ts", "credits.spec.ts", "playwright.config.ts"]) {
+      const code = blocks.get(name);
+      expect(code, `docs/sandboxes.md shows ${name}`).toBeDefined();
+      writeFileSync(join(e2e, name), code ?? "");
+    }
+    const playwright = run(
+      join(dir, "node_modules/.bin/playwright"),
+      ["test", "--config", "e2e/playwright.config.ts"],
+      {
+        MASKO_SIMULATOR_URL: mock.baseUrl,
+      },
+    );
+    const output = playwright.stdout + playwright.stderr;
+    expect(output).toMatch(/4 passed/);
+    expect(output).toMatch(/using 2 workers/);
+    expect(playwright.status, output).toBe(0);
+    // Each worker deleted its sandbox when it ended.
+    const listed = await fetch(`${mock.baseUrl}/__mock/sandboxes`);
+    expect(await listed.json()).toEqual({ data: [] });
+  }, 180_000);
+
+  it("runs the Vitest global setup of docs/sandboxes.md: the run in a sandbox, deleted after", async () => {
+    const mock = await startMock();
+    const setup = docBlocks(join(root, "docs/sandboxes.md")).get("masko.global-setup.ts");
+    expect(setup).toBeDefined();
+    const folder = join(dir, "vitest-sandbox");
+    mkdirSync(folder, { recursive: true });
+    writeFileSync(join(folder, "masko.global-setup.ts"), setup ?? "");
+    writeFileSync(
+      join(folder, "vitest.config.ts"),
+      'import { defineConfig } from "vitest/config";\nexport default defineConfig({ test: { globalSetup: ["./masko.global-setup.ts"] } });\n',
+    );
+    writeFileSync(
+      join(folder, "sandboxed.test.ts"),
+      [
+        'import { expect, inject, it } from "vitest";',
+        'it("calls the Masko API with the sandbox\'s key", async () => {',
+        "  const answer = await fetch(process.env.MASKO_SIMULATOR_URL + '/v1/credits', {",
+        "    headers: { authorization: 'Bearer ' + inject('maskoKey') },",
+        "  });",
+        "  expect(answer.status).toBe(200);",
+        "  const sandboxes = await (await fetch(process.env.MASKO_SIMULATOR_URL + '/__mock/sandboxes')).json();",
+        "  expect(sandboxes.data).toHaveLength(1);",
+        "});",
+        "",
+      ].join("\n"),
+    );
+    const vitest = run(join(dir, "node_modules/.bin/vitest"), ["run", "--root", folder], {
+      MASKO_SIMULATOR_URL: mock.baseUrl,
+    });
+    expect(vitest.stdout + vitest.stderr).toMatch(/1 passed/);
+    expect(vitest.status).toBe(0);
+    expect(await (await fetch(`${mock.baseUrl}/__mock/sandboxes`)).json()).toEqual({ data: [] });
+  }, 120_000);
 
   it("ends the simulator behind a backgrounded npx masko-contract mock when npx is killed", async () => {
     const port = await freePort();

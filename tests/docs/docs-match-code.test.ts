@@ -42,7 +42,7 @@ describe("the guides match the code", () => {
     const exported = Object.keys(
       JSON.parse(readFileSync(resolve(import.meta.dirname, "../../package.json"), "utf8")).exports,
     );
-    for (const name of ["simulator.md", "msw.md", "contract-tests.md"]) {
+    for (const name of ["simulator.md", "msw.md", "contract-tests.md", "sandboxes.md"]) {
       for (const [, path] of doc(name).matchAll(/from "masko-contract(\/[^"]*)?"/g)) {
         expect(exported).toContain(path ? `.${path}` : ".");
       }

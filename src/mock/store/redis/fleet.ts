@@ -82,31 +82,36 @@ export function createRedisFleet(
         await Promise.all(hashes.map((hash) => redis.del(k.keyOwner(hash))));
         await redis.del(k.sandboxKeys(id), k.sandboxRecord(id));
       }),
-    due: {
-      noteDueWork: (id, nowMs) =>
-        guard(async () => {
-          await redis.zadd(k.dueShard(dueShardOf(id)), "NX", nowMs, id);
-        }),
-      dueSandboxes: (owner, nowMs, leaseMs, max) =>
-        guard(async () => {
-          const due: string[] = [];
-          for (let shard = 0; shard < DUE_SHARDS; shard++) {
-            const lease = k.dueLease(shard);
-            const held =
-              (await redis.set(lease, owner, "PX", leaseMs, "NX")) === "OK" ||
-              ((await redis.get(lease)) === owner && (await redis.pexpire(lease, leaseMs)) === 1);
-            if (!held) continue;
-            due.push(...(await redis.zrangebyscore(k.dueShard(shard), "-inf", nowMs, "LIMIT", 0, max)));
-          }
-          return due;
-        }),
-      afterDueWork: (id, pending, againAtMs) =>
-        guard(async () => {
-          // Unlisted first, then listed again if work remains: a write racing this one lists itself after it.
-          const shard = k.dueShard(dueShardOf(id));
-          await redis.zrem(shard, id);
-          if (await pending()) await redis.zadd(shard, againAtMs, id);
-        }),
-    },
+    due: redisDueWork(connection, k),
+  };
+}
+
+/** The due-work shards and their leases. */
+function redisDueWork({ redis, guard }: RedisConnection, k: ReturnType<typeof fleetKeys>): DueWork {
+  return {
+    noteDueWork: (id, nowMs) =>
+      guard(async () => {
+        await redis.zadd(k.dueShard(dueShardOf(id)), "NX", nowMs, id);
+      }),
+    dueSandboxes: (owner, nowMs, leaseMs, max) =>
+      guard(async () => {
+        const due: string[] = [];
+        for (let shard = 0; shard < DUE_SHARDS; shard++) {
+          const lease = k.dueLease(shard);
+          const held =
+            (await redis.set(lease, owner, "PX", leaseMs, "NX")) === "OK" ||
+            ((await redis.get(lease)) === owner && (await redis.pexpire(lease, leaseMs)) === 1);
+          if (!held) continue;
+          due.push(...(await redis.zrangebyscore(k.dueShard(shard), "-inf", nowMs, "LIMIT", 0, max)));
+        }
+        return due;
+      }),
+    afterDueWork: (id, pending, againAtMs) =>
+      guard(async () => {
+        // Unlisted first, then listed again if work remains: a write racing this one lists itself after it.
+        const shard = k.dueShard(dueShardOf(id));
+        await redis.zrem(shard, id);
+        if (await pending()) await redis.zadd(shard, againAtMs, id);
+      }),
   };
 }
