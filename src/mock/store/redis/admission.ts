@@ -29,8 +29,8 @@ function credentialsFrom(out: ReadonlyArray<string | number>): Credentials {
 export function redisAdmission(context: RedisContext): AdmissionStore & { forget(): void } {
   const { redis, guard, keys } = context;
   const batched = createRedisAdmission({
-    prefix: keys.prefix,
-    run: (args) => guard(() => redis.admit(...args)),
+    keys,
+    run: (names, args) => guard(() => redis.admit(names.length, ...names, ...args)),
     onClock: (offset) => {
       context.offset.ms = offset;
     },
@@ -40,8 +40,20 @@ export function redisAdmission(context: RedisContext): AdmissionStore & { forget
     admit: (hash, address, windows) => batched.admit(hash, address, windows),
     findCredentials: (hash) =>
       guard(async () => {
-        const found = await redis.findCredentials(keys.prefix, hash);
-        return found ? credentialsFrom(found) : undefined;
+        // Asked where it was last found (the script says if it is elsewhere now): every name in KEYS.
+        let expected = (await redis.hget(keys.credential(hash), "ws")) ?? "";
+        for (let tries = 0; tries < 3; tries++) {
+          const names = [
+            keys.credential(hash),
+            keys.credentialRecords(hash),
+            keys.workspace(expected),
+            keys.faults,
+          ];
+          const found = await redis.findCredentials(names.length, ...names, expected);
+          if (typeof found === "string") expected = found;
+          else return found ? credentialsFrom(found) : undefined;
+        }
+        return undefined;
       }),
     hitRateLimit: (identity, windows) =>
       guard(async () => {

@@ -7,6 +7,7 @@ import { describe, expect, it } from "vitest";
 import type { RateLimitWindow } from "../../../policy/policies.js";
 import type { ApiKeyRecord, UserRecord } from "../records.js";
 import { ADMISSION_BATCH, createRedisAdmission } from "./batched-admission.js";
+import { redisKeys } from "./keys.js";
 
 const windows: readonly RateLimitWindow[] = [
   { name: "minute", limit: 60, windowSeconds: 60 },
@@ -30,25 +31,36 @@ const userRecord = (id: string): UserRecord => ({
   role: "owner",
 });
 
-/** Requests as the script reads them from a call's arguments: [hash, address, held key id]. */
-function requestsOf(args: (string | number)[]): string[][] {
-  const first = 2 + 2 * Number(args[1]);
+const keys = redisKeys("p:");
+
+/**
+ * Requests as the script reads them from a call's keys and arguments: [hash, address, held key id, the workspace
+ * the caller expects the key in].
+ */
+function requestsOf(names: string[], args: (string | number)[]): string[][] {
+  const first = 1 + 2 * Number(args[0]);
   const out: string[][] = [];
-  for (let i = first; i < args.length; i += 3) out.push(args.slice(i, i + 3).map(String));
+  for (let i = first, k = 2; i < args.length; i += 4, k += 4) {
+    const hash = args[i] === "1" ? (names[k] ?? "").slice(keys.credential("").length) : "";
+    const address = args[i + 2] === "1" ? (names[k + 3] ?? "").slice(keys.limiter("").length - 1, -1) : "";
+    out.push([hash, address, String(args[i + 3]), String(args[i + 1])]);
+  }
   return out;
 }
 
 /**
- * A stand-in for ADMIT: every hash `hash-<id>` is an active key `<id>` (records sent unless held under that id),
+ * A stand-in for ADMIT: every hash `hash-<id>` is an active key `<id>` in workspace `ws-<id>` (records sent unless
+ * held under that id; a request expecting another workspace is answered with `ws-<id>`, as the script does),
  * anything else unknown; every request is the first of its windows. Records each call's requests.
  */
 function fakeAdmit(calls: string[][][], faults: Record<string, number> = {}) {
-  return async (args: (string | number)[]) => {
-    const requests = requestsOf(args);
+  return async (names: string[], args: (string | number)[]) => {
+    const requests = requestsOf(names, args);
     calls.push(requests);
-    const items = requests.map(([hash, , heldId]) => {
+    const items = requests.map(([hash, , heldId, expected]) => {
       const id = hash?.startsWith("hash-") ? hash.slice(5) : null;
       if (id === null) return [null, 0, 0, null, 0, false, 1, NOW, 1, NOW, 1];
+      if (expected !== `ws-${id}`) return `ws-${id}`;
       const records = heldId === id ? [0, 0] : [keyRecord(id), userRecord(id)];
       return [id, ...records, "personal", 7, false, 1, NOW, 1, NOW, 1];
     });
@@ -57,11 +69,11 @@ function fakeAdmit(calls: string[][][], faults: Record<string, number> = {}) {
 }
 
 describe("batched admission on the Redis store", () => {
-  it("sends the requests of one turn in one call, in order, and answers each with its own item", async () => {
+  it("sends the requests of one turn in one call, in order, asks again where a key is, and answers each", async () => {
     const calls: string[][][] = [];
     let offset = 0;
     const admission = createRedisAdmission({
-      prefix: "p:",
+      keys,
       run: fakeAdmit(calls, { latency: 30, "op:listJobs": 2 }),
       onClock: (ms) => {
         offset = ms;
@@ -72,11 +84,16 @@ describe("batched admission on the Redis store", () => {
       admission.admit(undefined, "addr:2", windows),
       admission.admit("hash-b", "addr:3", windows),
     ]);
+    // New keys: the first call finds which workspace each is in, the second reads them there.
     expect(calls).toEqual([
       [
-        ["hash-a", "addr:1", ""],
-        ["", "addr:2", ""],
-        ["hash-b", "addr:3", ""],
+        ["hash-a", "addr:1", "", ""],
+        ["", "addr:2", "", ""],
+        ["hash-b", "addr:3", "", ""],
+      ],
+      [
+        ["hash-a", "addr:1", "", "ws-a"],
+        ["hash-b", "addr:3", "", "ws-b"],
       ],
     ]);
     expect(a.credentials?.key.id).toBe("a");
@@ -95,13 +112,15 @@ describe("batched admission on the Redis store", () => {
 
   it(`sends a batch the moment it holds ${ADMISSION_BATCH} requests, and the rest when the turn ends`, async () => {
     const calls: string[][][] = [];
-    const admission = createRedisAdmission({ prefix: "p:", run: fakeAdmit(calls), onClock: () => {} });
+    const admission = createRedisAdmission({ keys, run: fakeAdmit(calls), onClock: () => {} });
     const size = 2 * ADMISSION_BATCH + 3;
     const pending = Array.from({ length: size }, (_, i) => admission.admit(`hash-${i}`, "addr:1", windows));
     // Still in the turn that queued them: the full batches are already out, the rest waits.
     expect(calls.map((c) => c.length)).toEqual([ADMISSION_BATCH, ADMISSION_BATCH]);
     const answers = await Promise.all(pending);
-    expect(calls.map((c) => c.length)).toEqual([ADMISSION_BATCH, ADMISSION_BATCH, 3]);
+    // Each new key is asked again once, with its workspace, in batches of at most ADMISSION_BATCH as well.
+    expect(calls.flat()).toHaveLength(2 * size);
+    expect(Math.max(...calls.map((c) => c.length))).toBe(ADMISSION_BATCH);
     expect(answers.map((a) => a.credentials?.key.id)).toEqual(Array.from({ length: size }, (_, i) => `${i}`));
   });
 
@@ -110,10 +129,10 @@ describe("batched admission on the Redis store", () => {
     const run = fakeAdmit(calls);
     let recreated = false;
     const admission = createRedisAdmission({
-      prefix: "p:",
+      keys,
       // After the first call the key under hash-a is re-created (a new id, so its records are sent again).
-      run: async (args) => {
-        const raw = await run(args);
+      run: async (names, args) => {
+        const raw = await run(names, args);
         if (!recreated) return raw;
         const doc = JSON.parse(raw);
         doc.items[0] = [
@@ -135,7 +154,7 @@ describe("batched admission on the Redis store", () => {
     });
     const first = await admission.admit("hash-a", "addr:1", windows);
     const second = await admission.admit("hash-a", "addr:1", windows);
-    expect(calls[1]).toEqual([["hash-a", "addr:1", "a"]]);
+    expect(calls[2]).toEqual([["hash-a", "addr:1", "a", "ws-a"]]);
     expect(second.credentials?.key).toEqual(first.credentials?.key);
     expect(second.credentials?.user).toEqual(first.credentials?.user);
     recreated = true;
@@ -144,7 +163,7 @@ describe("batched admission on the Redis store", () => {
     expect(third.credentials?.user.id).toBe("user-a2");
     expect(third.credentials?.openJobs).toBe(true);
     await admission.admit("hash-a", "addr:1", windows);
-    expect(calls[3]).toEqual([["hash-a", "addr:1", "a2"]]);
+    expect(calls[4]).toEqual([["hash-a", "addr:1", "a2", "ws-a2"]]);
   });
 
   it("refuses every request of a failed call with its error, and only those", async () => {
@@ -152,8 +171,8 @@ describe("batched admission on the Redis store", () => {
     const calls: string[][][] = [];
     const ok = fakeAdmit(calls);
     const admission = createRedisAdmission({
-      prefix: "p:",
-      run: (args) => (fail ? Promise.reject(new Error("redis away")) : ok(args)),
+      keys,
+      run: (names, args) => (fail ? Promise.reject(new Error("redis away")) : ok(names, args)),
       onClock: () => {},
     });
     const failed = await Promise.allSettled([
@@ -169,7 +188,7 @@ describe("batched admission on the Redis store", () => {
   });
 
   it("refuses the requests of an answer it cannot read instead of leaving them waiting", async () => {
-    const admission = createRedisAdmission({ prefix: "p:", run: async () => "not json", onClock: () => {} });
+    const admission = createRedisAdmission({ keys, run: async () => "not json", onClock: () => {} });
     await expect(admission.admit("hash-a", "addr:1", windows)).rejects.toThrow(SyntaxError);
   });
 });

@@ -15,6 +15,7 @@ import type { FaultState } from "../../rules/faults.js";
 import { type RateLimitDecision, summarizeRateLimit } from "../../rules/rate-limit.js";
 import type { ApiKeyRecord, UserRecord, WorkspaceRecord } from "../records.js";
 import type { Admitted, Credentials } from "../store.js";
+import type { RedisKeys } from "./keys.js";
 
 /**
  * Requests per script call at most. A batch is sent the moment it is full, so Redis starts on it while the rest of
@@ -25,6 +26,8 @@ export const ADMISSION_BATCH = 8;
 /** Key hashes whose records are kept (oldest dropped first); past it, records are simply sent again. */
 export const HELD_RECORDS = 10_000;
 
+/** How many times one request may be sent back to ask again (a key re-made in another workspace meanwhile). */
+const MAX_MOVES = 3;
 /** Where an ADMIT item's limiter counters start: after keyId, key, user, type, balance, openJobs, allowed. */
 const COUNTERS_AT = 7;
 
@@ -33,18 +36,22 @@ interface AdmitDocument {
   now: number;
   offset: number;
   faults: Record<string, number>;
-  /** [keyId, key | 0, user | 0, type, balance, openJobs, allowed, start_1, count_1, ...] */
+  /**
+   * [keyId, key | 0, user | 0, type, balance, openJobs, allowed, start_1, count_1, ...], or the workspace the key is
+   * in when the request expected another.
+   */
   items: Array<
-    [
-      string | null,
-      ApiKeyRecord | 0,
-      UserRecord | 0,
-      WorkspaceRecord["type"] | null,
-      number,
-      boolean,
-      0 | 1,
-      ...number[],
-    ]
+    | [
+        string | null,
+        ApiKeyRecord | 0,
+        UserRecord | 0,
+        WorkspaceRecord["type"] | null,
+        number,
+        boolean,
+        0 | 1,
+        ...number[],
+      ]
+    | string
   >;
 }
 
@@ -54,6 +61,10 @@ type HeldRecords = { key: ApiKeyRecord; user: UserRecord };
 interface Waiting {
   hash: string;
   address: string;
+  /** The workspace the key was last found in (an ADMIT answer said so), when no records are held. */
+  expected: string | undefined;
+  /** How many times ADMIT sent it back to be asked again with another workspace. */
+  moves: number;
   /** The records held for this hash when the request was sent (the script leaves them out if still current). */
   held: HeldRecords | undefined;
   resolve(admitted: Admitted): void;
@@ -105,7 +116,7 @@ export function decisionFrom(
  * sent the records, to be held for the next request with the same key.
  */
 function admittedFrom(
-  item: AdmitDocument["items"][number],
+  item: Exclude<AdmitDocument["items"][number], string>,
   held: HeldRecords | undefined,
   faults: Credentials["faults"],
   windows: readonly RateLimitWindow[],
@@ -134,10 +145,11 @@ function admittedFrom(
  * offset each answer carries.
  */
 export function createRedisAdmission(options: {
-  prefix: string;
-  run(args: (string | number)[]): Promise<string>;
+  keys: RedisKeys;
+  run(keys: string[], args: (string | number)[]): Promise<string>;
   onClock(offsetMs: number): void;
 }) {
+  const { keys } = options;
   const held = new Map<string, HeldRecords>();
   /** Waiting requests by the windows they are counted against (one policy: one entry). */
   const waiting = new Map<readonly RateLimitWindow[], Waiting[]>();
@@ -155,6 +167,14 @@ export function createRedisAdmission(options: {
     const faults = faultsFromFields(Object.entries(doc.faults));
     for (const [n, request] of batch.entries()) {
       const item = doc.items[n] as AdmitDocument["items"][number];
+      if (typeof item === "string") {
+        // The key is in another workspace than this instance thought (a reset re-made it): ask again there.
+        held.delete(request.hash);
+        request.expected = item;
+        if (++request.moves > MAX_MOVES) request.reject(new Error("the key keeps moving between workspaces"));
+        else enqueue(request, windows);
+        continue;
+      }
       const { admitted, fresh } = admittedFrom(item, request.held, faults, windows, doc.now);
       if (fresh) hold(request.hash, fresh);
       request.resolve(admitted);
@@ -162,18 +182,42 @@ export function createRedisAdmission(options: {
   };
 
   const send = (batch: Waiting[], windows: readonly RateLimitWindow[]) => {
-    const args: (string | number)[] = [options.prefix, windows.length, ...limiterArgs(windows)];
+    const names: string[] = [keys.clockOffset, keys.faults];
+    const args: (string | number)[] = [windows.length, ...limiterArgs(windows)];
+    const none = keys.clockOffset;
     for (const request of batch) {
-      request.held = request.hash ? held.get(request.hash) : undefined;
-      args.push(request.hash, request.address, request.held?.key.id ?? "");
+      const { hash, address } = request;
+      request.held = hash ? held.get(hash) : undefined;
+      const ws = request.held?.key.workspace_id ?? request.expected ?? "";
+      names.push(
+        hash ? keys.credential(hash) : none,
+        hash && ws ? keys.workspace(ws) : none,
+        hash ? keys.credentialRecords(hash) : none,
+        address ? keys.limiter(address) : none,
+      );
+      args.push(hash ? "1" : "", ws, address ? "1" : "", request.held?.key.id ?? "");
     }
     // A request already answered ignores the rejection: only the ones left (if decoding failed) are refused.
     options
-      .run(args)
+      .run(names, args)
       .then((raw) => answer(batch, windows, raw))
       .catch((error: unknown) => {
         for (const request of batch) request.reject(error);
       });
+  };
+
+  const enqueue = (request: Waiting, windows: readonly RateLimitWindow[]) => {
+    const queue = waiting.get(windows);
+    if (!queue) waiting.set(windows, [request]);
+    else if (queue.push(request) === ADMISSION_BATCH) {
+      waiting.delete(windows);
+      send(queue, windows);
+      return;
+    }
+    if (!scheduled) {
+      scheduled = true;
+      setImmediate(flush);
+    }
   };
 
   const flush = () => {
@@ -186,18 +230,16 @@ export function createRedisAdmission(options: {
     /** Reads `hash`'s caller and counts the request against its key's windows (or `address`'s). */
     admit(hash: string | undefined, address: string, windows: readonly RateLimitWindow[]): Promise<Admitted> {
       return new Promise<Admitted>((resolve, reject) => {
-        const queue = waiting.get(windows);
-        const request: Waiting = { hash: hash ?? "", address, held: undefined, resolve, reject };
-        if (!queue) waiting.set(windows, [request]);
-        else if (queue.push(request) === ADMISSION_BATCH) {
-          waiting.delete(windows);
-          send(queue, windows);
-          return;
-        }
-        if (!scheduled) {
-          scheduled = true;
-          setImmediate(flush);
-        }
+        const request: Waiting = {
+          hash: hash ?? "",
+          address,
+          expected: undefined,
+          moves: 0,
+          held: undefined,
+          resolve,
+          reject,
+        };
+        enqueue(request, windows);
       });
     },
     /** Forgets the records held (the store was reset). */

@@ -18,7 +18,7 @@ export type RedisCommands = Redis & {
   chargeAndWrite(...args: Args): Promise<[number, number]>;
   putResource(...args: Args): Promise<number>;
   finishJob(...args: Args): Promise<number>;
-  findCredentials(...args: Args): Promise<Array<string | number> | null>;
+  findCredentials(...args: Args): Promise<Array<string | number> | string | null>;
   dueJobs(...args: Args): Promise<[number, ...string[]]>;
   admit(...args: Args): Promise<string>;
   takeCount(...args: Args): Promise<number>;
@@ -53,16 +53,16 @@ export function connectRedis(url: string, options: RedisConnectionOptions = {}):
   }) as RedisCommands;
   redis.on("error", () => {}); // surfaced per call as StoreUnavailableError
   redis.defineCommand("rateLimit", { lua: RATE_LIMIT });
-  redis.defineCommand("admit", { numberOfKeys: 0, lua: ADMIT });
+  redis.defineCommand("admit", { lua: ADMIT });
   redis.defineCommand("insertKey", { numberOfKeys: 8, lua: scripts.INSERT_KEY });
   redis.defineCommand("revokeKey", { numberOfKeys: 4, lua: scripts.REVOKE_KEY });
-  redis.defineCommand("chargeAndWrite", { numberOfKeys: 2, lua: scripts.CHARGE_AND_WRITE });
+  redis.defineCommand("chargeAndWrite", { lua: scripts.CHARGE_AND_WRITE });
   redis.defineCommand("putResource", { numberOfKeys: 6, lua: scripts.PUT_RESOURCE });
-  redis.defineCommand("finishJob", { numberOfKeys: 3, lua: scripts.FINISH_JOB });
-  redis.defineCommand("findCredentials", { numberOfKeys: 0, lua: scripts.FIND_CREDENTIALS });
+  redis.defineCommand("finishJob", { lua: scripts.FINISH_JOB });
+  redis.defineCommand("findCredentials", { lua: scripts.FIND_CREDENTIALS });
   redis.defineCommand("dueJobs", { numberOfKeys: 2, lua: scripts.DUE_JOBS });
   redis.defineCommand("takeCount", { numberOfKeys: 1, lua: scripts.TAKE_COUNT });
-  redis.defineCommand("claimDeliveries", { numberOfKeys: 1, lua: scripts.CLAIM_DELIVERIES });
+  redis.defineCommand("claimDeliveries", { lua: scripts.CLAIM_DELIVERIES });
 
   const connected = () =>
     redis.status === "ready"

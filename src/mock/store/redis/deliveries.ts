@@ -17,15 +17,21 @@ export function redisDeliveries({ redis, guard, keys }: RedisContext): DeliveryS
       }),
     claimDueDeliveries: (nowMs, leaseMs, max, perWebhook) =>
       guard(async () => {
-        const busy = [...(perWebhook?.inFlight ?? [])].flat();
+        // The ids due now, read first: the script gets their records' names in KEYS and claims those still due.
+        const ids = await redis.zrangebyscore(keys.deliveriesDue, "-inf", nowMs, "LIMIT", 0, 1000);
+        if (ids.length === 0) return [];
+        const busy = [...(perWebhook?.inFlight ?? [])];
         const raws = await redis.claimDeliveries(
+          1 + ids.length,
           keys.deliveriesDue,
+          ...ids.map(keys.delivery),
           nowMs,
           nowMs + leaseMs,
           max,
-          keys.prefix,
           perWebhook?.max ?? 0,
-          ...busy,
+          busy.length,
+          ...busy.flat(),
+          ...ids,
         );
         return raws.map((raw) => JSON.parse(raw) as DeliveryRecord);
       }),

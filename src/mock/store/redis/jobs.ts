@@ -14,24 +14,27 @@ export function redisJobs(context: RedisContext): JobStore {
   return {
     chargeAndWrite: (workspaceId, cost, records, basis = []) =>
       guard(async (): Promise<ChargeResult> => {
-        const asRead = basis.flatMap((w) => [`${w.kind}:${w.record.id}`, JSON.stringify(w.record)]);
-        const args = records.flatMap((w) => [
-          w.kind,
-          w.record.id,
-          w.record.workspace_id,
-          JSON.stringify(w.record),
-          dueOf(w),
-          pathOf(w),
-        ]);
-        const [ok, balance] = await redis.chargeAndWrite(
+        const names = [
           keys.workspace(workspaceId),
           keys.sequence,
-          keys.prefix,
-          cost,
-          basis.length,
-          ...asRead,
-          ...args,
-        );
+          keys.dueJobs,
+          ...basis.map((w) => keys.resource(w.kind, w.record.id)),
+        ];
+        const args: (string | number)[] = [cost, basis.length, ...basis.map((w) => JSON.stringify(w.record))];
+        for (const w of records) {
+          const own = keys.resource(w.kind, w.record.id);
+          const path = pathOf(w);
+          const ws = w.record.workspace_id;
+          names.push(
+            own,
+            path ? keys.assetPath(path) : own,
+            keys.resourceIndex(w.kind, ws),
+            keys.openJobs(ws),
+            keys.workspace(ws),
+          );
+          args.push(w.record.id, ws, JSON.stringify(w.record), dueOf(w), path ? "1" : "");
+        }
+        const [ok, balance] = await redis.chargeAndWrite(names.length, ...names, ...args);
         if (ok === 2) return { ok: false, changed: true };
         return ok === 1 ? { ok: true, balance: Number(balance) } : { ok: false, balance: Number(balance) };
       }),
@@ -45,15 +48,15 @@ export function redisJobs(context: RedisContext): JobStore {
       }),
     finishJob: (job, assets, refund) =>
       guard(async () => {
-        const done = await redis.finishJob(
+        const names = [
           keys.resource("job", job.id),
           keys.openJobs(job.workspace_id),
           keys.workspace(job.workspace_id),
-          keys.prefix,
-          JSON.stringify(job),
-          refund,
-          ...assets.flatMap((a) => [a.id, JSON.stringify(a)]),
-        );
+          keys.dueJobs,
+          ...assets.map((a) => keys.resource("asset", a.id)),
+        ];
+        const args = [JSON.stringify(job), refund, ...assets.map((a) => JSON.stringify(a))];
+        const done = await redis.finishJob(names.length, ...names, ...args);
         return done === 1;
       }),
     dueJobWorkspaces: () =>

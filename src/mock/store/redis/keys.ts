@@ -1,6 +1,7 @@
 /**
  * The Redis store's key layout: every key name, one function each, all under one prefix (several simulators share a
- * server by prefix). The Lua scripts build the same names from the prefix they are given (`P .. 'res:' ..`); the
+ * server by prefix). The Lua scripts get every name they touch in KEYS, from these functions (none is built inside a
+ * script, so each call stays in one cluster hash slot); the
  * store conformance suite checks that every key a full run leaves behind matches one of LAYOUT's patterns.
  */
 import type { ResourceKind } from "../records.js";
