@@ -139,74 +139,38 @@ function admittedFrom(
   return { admitted: { credentials, decision }, fresh };
 }
 
+/** ADMIT's KEYS and ARGV for a batch (limiter-scripts.ts): every name it touches, none left for it to build. */
+function admitArguments(batch: readonly Waiting[], windows: readonly RateLimitWindow[], keys: RedisKeys) {
+  const names: string[] = [keys.clockOffset, keys.faults];
+  const args: (string | number)[] = [windows.length, ...limiterArgs(windows)];
+  // A request without a key (or an address) passes the clock offset's name in its place: same slot, never read.
+  const none = keys.clockOffset;
+  for (const { hash, address, held, expected } of batch) {
+    const ws = held?.key.workspace_id ?? expected ?? "";
+    names.push(
+      hash ? keys.credential(hash) : none,
+      hash && ws ? keys.workspace(ws) : none,
+      hash ? keys.credentialRecords(hash) : none,
+      address ? keys.limiter(address) : none,
+    );
+    args.push(hash ? "1" : "", ws, address ? "1" : "", held?.key.id ?? "");
+  }
+  return { names, args };
+}
+
 /**
- * Batched admission over `run`, which calls ADMIT with its arguments and returns its answer (rejecting when Redis
- * is unavailable: then every request of the batch is refused with that error). `onClock` receives the shared clock
- * offset each answer carries.
+ * A queue of requests by the windows they are counted against (one policy: one entry), handed to `send` the moment
+ * it holds ADMISSION_BATCH, the rest once the turn's reads are done.
  */
-export function createRedisAdmission(options: {
-  keys: RedisKeys;
-  run(keys: string[], args: (string | number)[]): Promise<string>;
-  onClock(offsetMs: number): void;
-}) {
-  const { keys } = options;
-  const held = new Map<string, HeldRecords>();
-  /** Waiting requests by the windows they are counted against (one policy: one entry). */
+function turnQueue(send: (batch: Waiting[], windows: readonly RateLimitWindow[]) => void) {
   const waiting = new Map<readonly RateLimitWindow[], Waiting[]>();
   let scheduled = false;
-
-  const hold = (hash: string, records: HeldRecords) => {
-    if (held.size >= HELD_RECORDS) held.delete(held.keys().next().value as string);
-    held.set(hash, records);
+  const flush = () => {
+    scheduled = false;
+    for (const [windows, requests] of waiting) send(requests, windows);
+    waiting.clear();
   };
-
-  const answer = (batch: Waiting[], windows: readonly RateLimitWindow[], raw: string) => {
-    const doc = JSON.parse(raw) as AdmitDocument;
-    options.onClock(doc.offset);
-    // One view of the faults for the whole batch, read in the same atomic step; readers never change it.
-    const faults = faultsFromFields(Object.entries(doc.faults));
-    for (const [n, request] of batch.entries()) {
-      const item = doc.items[n] as AdmitDocument["items"][number];
-      if (typeof item === "string") {
-        // The key is in another workspace than this instance thought (a reset re-made it): ask again there.
-        held.delete(request.hash);
-        request.expected = item;
-        if (++request.moves > MAX_MOVES) request.reject(new Error("the key keeps moving between workspaces"));
-        else enqueue(request, windows);
-        continue;
-      }
-      const { admitted, fresh } = admittedFrom(item, request.held, faults, windows, doc.now);
-      if (fresh) hold(request.hash, fresh);
-      request.resolve(admitted);
-    }
-  };
-
-  const send = (batch: Waiting[], windows: readonly RateLimitWindow[]) => {
-    const names: string[] = [keys.clockOffset, keys.faults];
-    const args: (string | number)[] = [windows.length, ...limiterArgs(windows)];
-    const none = keys.clockOffset;
-    for (const request of batch) {
-      const { hash, address } = request;
-      request.held = hash ? held.get(hash) : undefined;
-      const ws = request.held?.key.workspace_id ?? request.expected ?? "";
-      names.push(
-        hash ? keys.credential(hash) : none,
-        hash && ws ? keys.workspace(ws) : none,
-        hash ? keys.credentialRecords(hash) : none,
-        address ? keys.limiter(address) : none,
-      );
-      args.push(hash ? "1" : "", ws, address ? "1" : "", request.held?.key.id ?? "");
-    }
-    // A request already answered ignores the rejection: only the ones left (if decoding failed) are refused.
-    options
-      .run(names, args)
-      .then((raw) => answer(batch, windows, raw))
-      .catch((error: unknown) => {
-        for (const request of batch) request.reject(error);
-      });
-  };
-
-  const enqueue = (request: Waiting, windows: readonly RateLimitWindow[]) => {
+  return (request: Waiting, windows: readonly RateLimitWindow[]) => {
     const queue = waiting.get(windows);
     if (!queue) waiting.set(windows, [request]);
     else if (queue.push(request) === ADMISSION_BATCH) {
@@ -219,27 +183,69 @@ export function createRedisAdmission(options: {
       setImmediate(flush);
     }
   };
+}
 
-  const flush = () => {
-    scheduled = false;
-    for (const [windows, requests] of waiting) send(requests, windows);
-    waiting.clear();
+/**
+ * Batched admission over `run`, which calls ADMIT with its arguments and returns its answer (rejecting when Redis
+ * is unavailable: then every request of the batch is refused with that error). `onClock` receives the shared clock
+ * offset each answer carries.
+ */
+export function createRedisAdmission(options: {
+  keys: RedisKeys;
+  run(keys: string[], args: (string | number)[]): Promise<string>;
+  onClock(offsetMs: number): void;
+}) {
+  const { keys } = options;
+  const held = new Map<string, HeldRecords>();
+
+  const enqueue = turnQueue((batch, windows) => send(batch, windows));
+  const hold = (hash: string, records: HeldRecords) => {
+    if (held.size >= HELD_RECORDS) held.delete(held.keys().next().value as string);
+    held.set(hash, records);
+  };
+
+  const answer = (batch: Waiting[], windows: readonly RateLimitWindow[], raw: string) => {
+    const doc = JSON.parse(raw) as AdmitDocument;
+    options.onClock(doc.offset);
+    // One view of the faults for the whole batch, read in the same atomic step; readers never change it.
+    const faults = faultsFromFields(Object.entries(doc.faults));
+    for (const [n, request] of batch.entries()) {
+      const item = doc.items[n] as AdmitDocument["items"][number];
+      if (typeof item === "string") askAgain(request, item, windows);
+      else {
+        const { admitted, fresh } = admittedFrom(item, request.held, faults, windows, doc.now);
+        if (fresh) hold(request.hash, fresh);
+        request.resolve(admitted);
+      }
+    }
+  };
+
+  /** The key is in workspace `ws`, not where this instance thought (a reset re-made it): asked again there. */
+  const askAgain = (request: Waiting, ws: string, windows: readonly RateLimitWindow[]) => {
+    held.delete(request.hash);
+    request.expected = ws;
+    if (++request.moves > MAX_MOVES) request.reject(new Error("the key keeps moving between workspaces"));
+    else enqueue(request, windows);
+  };
+
+  const send = (batch: Waiting[], windows: readonly RateLimitWindow[]): void => {
+    for (const request of batch) request.held = request.hash ? held.get(request.hash) : undefined;
+    const { names, args } = admitArguments(batch, windows, keys);
+    // A request already answered ignores the rejection: only the ones left (if decoding failed) are refused.
+    options
+      .run(names, args)
+      .then((raw) => answer(batch, windows, raw))
+      .catch((error: unknown) => {
+        for (const request of batch) request.reject(error);
+      });
   };
 
   return {
     /** Reads `hash`'s caller and counts the request against its key's windows (or `address`'s). */
     admit(hash: string | undefined, address: string, windows: readonly RateLimitWindow[]): Promise<Admitted> {
       return new Promise<Admitted>((resolve, reject) => {
-        const request: Waiting = {
-          hash: hash ?? "",
-          address,
-          expected: undefined,
-          moves: 0,
-          held: undefined,
-          resolve,
-          reject,
-        };
-        enqueue(request, windows);
+        const request = { hash: hash ?? "", address, moves: 0, resolve, reject };
+        enqueue({ ...request, expected: undefined, held: undefined }, windows);
       });
     },
     /** Forgets the records held (the store was reset). */
