@@ -4,6 +4,9 @@ import { defineConfig } from "vitest/config";
 // With MASKO_TEST_REDIS_URL set (npm test starts a loopback redis-server), the whole simulator behaviour suite
 // runs a second time on the Redis store.
 const redis = process.env.MASKO_TEST_REDIS_URL;
+// With MASKO_TEST_REDIS_CLUSTER set (npm test starts a local Redis Cluster: scripts/redis-cluster.sh), the store
+// contract and the shared-state and sandbox suites run a third time, on the cluster.
+const cluster = process.env.MASKO_TEST_REDIS_CLUSTER;
 
 export default defineConfig({
   resolve: {
@@ -55,6 +58,27 @@ export default defineConfig({
                   "tests/store/**/*.test.ts",
                 ],
                 env: { MASKO_TEST_STORE: "redis", MASKO_TEST_REDIS_URL: redis },
+              },
+            },
+          ]
+        : []),
+      ...(cluster
+        ? [
+            {
+              extends: true as const,
+              test: {
+                name: "cluster",
+                include: [
+                  "tests/store/**/*.test.ts",
+                  "tests/redis/sandboxes-shared.test.ts",
+                  "tests/redis/cluster-failover.test.ts",
+                  "tests/simulator/sandboxes.test.ts",
+                  "tests/hardening/shared-state.test.ts",
+                  "tests/hardening/reference-cap.test.ts",
+                ],
+                env: { MASKO_TEST_STORE: "cluster", MASKO_TEST_REDIS_CLUSTER: cluster },
+                // One failover at a time: the files share the cluster.
+                fileParallelism: false,
               },
             },
           ]

@@ -124,7 +124,8 @@ export async function createSimulator(options: SimulatorOptions = {}): Promise<S
     const isMedia = request.path.startsWith(ASSETS_PATH);
     const tenant = isMedia ? main : route.apiTenant(request);
     const run = (t: Tenant) => (logged ? logged(request, t, isMedia) : serve(request, t, isMedia));
-    return tenant instanceof Promise ? tenant.then(run) : run(tenant);
+    // Finding the sandbox can fail (the shared store away): answered in the envelope (503), never a dropped socket.
+    return tenant instanceof Promise ? tenant.then(run, main.api.refuse) : run(tenant);
   };
 
   return {

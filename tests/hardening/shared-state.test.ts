@@ -12,9 +12,9 @@ import {
   webhookReceiver,
 } from "../../support/process-harness.js";
 import { startSimulatorProcess } from "../../support/simulator-process.js";
+import { storeFlags } from "../../support/test-redis.js";
 import { TEST_STORE } from "../simulator/harness.js";
 
-const REDIS = process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390";
 const running: RunningServer[] = [];
 const receivers: WebhookReceiver[] = [];
 afterEach(async () => {
@@ -24,7 +24,7 @@ afterEach(async () => {
 
 /** Two simulator processes on one Redis prefix. */
 async function twoInstances() {
-  const flags = ["--store", "redis", "--redis-url", REDIS, "--redis-prefix", `shared:${randomUUID()}:`];
+  const flags = storeFlags(`shared:${randomUUID()}:`);
   const a = await startSimulatorProcess([...flags, "--log-level", "warn"]);
   running.push(a);
   const b = await startSimulatorProcess([...flags, "--log-level", "warn"]);
@@ -91,7 +91,7 @@ async function settledDeliveries(instance: Parameters<typeof control>[0]) {
   return list;
 }
 
-describe.runIf(TEST_STORE === "redis")("two instances on one Redis", () => {
+describe.runIf(TEST_STORE !== "memory")(`two instances on one Redis (${TEST_STORE})`, () => {
   it("finish a job accepted by an instance that died, once, when the clock moves on the other", async () => {
     const { a, b } = await twoInstances();
     const hook = await receiver([200]);

@@ -4,8 +4,8 @@
  * died is finished by the other (the due-work shards), and a deleted or expired sandbox leaves no key behind.
  */
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { unlinkAll } from "../../src/mock/store/redis/index.js";
 import {
   processClient,
   type RunningServer,
@@ -14,19 +14,19 @@ import {
 } from "../../support/process-harness.js";
 import { waitFor } from "../../support/processes.js";
 import { startSimulatorProcess } from "../../support/simulator-process.js";
+import { storeFlags, testConnection } from "../../support/test-redis.js";
 import { TEST_STORE } from "../simulator/harness.js";
 
-const REDIS = process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390";
 const prefix = `masko-fleet:${randomUUID()}:`;
-const flags = ["--store", "redis", "--redis-url", REDIS, "--redis-prefix", prefix, "--log-level", "warn"];
-const redis = new Redis(REDIS);
+const flags = [...storeFlags(prefix), "--log-level", "warn"];
+const redis = TEST_STORE === "memory" ? undefined : testConnection();
 let a: RunningServer;
 let b: RunningServer;
 const extra: RunningServer[] = [];
 const receivers: WebhookReceiver[] = [];
 
 beforeAll(async () => {
-  if (TEST_STORE !== "redis") return;
+  if (TEST_STORE === "memory") return;
   [a, b] = await Promise.all([startSimulatorProcess(flags), startSimulatorProcess(flags)]);
 }, 30_000);
 afterEach(async () => {
@@ -36,10 +36,9 @@ afterEach(async () => {
 afterAll(async () => {
   await a?.stop();
   await b?.stop();
-  for await (const batch of redis.scanStream({ match: `${prefix}*`, count: 1000 })) {
-    if ((batch as string[]).length > 0) await redis.unlink(...(batch as string[]));
-  }
-  redis.disconnect();
+  if (!redis) return;
+  for await (const batch of redis.scan(`${prefix}*`)) await unlinkAll(redis, batch);
+  await redis.close();
 });
 
 // biome-ignore lint/suspicious/noExplicitAny: the tests read arbitrary JSON answers
@@ -67,11 +66,10 @@ const call = (server: RunningServer, method: string, path: string, key: string, 
 /** Every Redis key of sandbox `id` (its store's and the fleet's) plus its key registrations. */
 async function keysOf(s: Sandbox): Promise<string[]> {
   const found: string[] = [];
-  for await (const batch of redis.scanStream({ match: `${prefix}~{${s.sandbox_id}}*`, count: 1000 })) {
-    found.push(...(batch as string[]));
-  }
-  for await (const batch of redis.scanStream({ match: `${prefix}~key:*`, count: 1000 })) {
-    for (const key of batch as string[]) if ((await redis.get(key)) === s.sandbox_id) found.push(key);
+  if (!redis) return found;
+  for await (const batch of redis.scan(`${prefix}~{${s.sandbox_id}}*`)) found.push(...batch);
+  for await (const batch of redis.scan(`${prefix}~key:*`)) {
+    for (const key of batch) if ((await redis.redis.get(key)) === s.sandbox_id) found.push(key);
   }
   return found;
 }
@@ -86,95 +84,98 @@ async function collectionIn(server: RunningServer, s: Sandbox): Promise<string> 
   return (collection.body as Json).data.id;
 }
 
-describe.runIf(TEST_STORE === "redis")("sandboxes shared by two instances on one Redis", () => {
-  it("serve a sandbox made on one instance from the other: its key, its token, its clock", async () => {
-    const s = await newSandbox(a);
-    expect((await call(b, "GET", "/v1/credits", s.api_key)).status).toBe(200);
-    const collectionId = await collectionIn(b, s);
-    const job = await call(a, "POST", `/v1/collections/${collectionId}/generate`, s.api_key, {
-      type: "image",
-      name: "Wave",
-      image_prompt: "waving",
+describe.runIf(TEST_STORE !== "memory")(
+  `sandboxes shared by two instances on one Redis (${TEST_STORE})`,
+  () => {
+    it("serve a sandbox made on one instance from the other: its key, its token, its clock", async () => {
+      const s = await newSandbox(a);
+      expect((await call(b, "GET", "/v1/credits", s.api_key)).status).toBe(200);
+      const collectionId = await collectionIn(b, s);
+      const job = await call(a, "POST", `/v1/collections/${collectionId}/generate`, s.api_key, {
+        type: "image",
+        name: "Wave",
+        image_prompt: "waving",
+      });
+      expect(job.status).toBe(202);
+      // The clock moved through b is the sandbox's everywhere: a sees the job finished.
+      expect((await inSandbox(b, s, "POST", "/clock", { advance_seconds: 600 })).status).toBe(200);
+      const jobId = (job.body as Json).data.job_id;
+      const statusOnA = async () =>
+        ((await call(a, "GET", `/v1/jobs/${jobId}`, s.api_key)).body as Json).data.status;
+      await waitFor("the job to be completed on a", async () => (await statusOnA()) === "completed", {
+        timeoutMs: 5000,
+      });
+      expect(await statusOnA()).toBe("completed");
+      // The default sandbox's clock did not move.
+      const demo = await processClient(a).control("POST", "/clock", { advance_seconds: 0 });
+      expect(Math.abs((demo.body as Json).now_ms - Date.now())).toBeLessThan(60_000);
     });
-    expect(job.status).toBe(202);
-    // The clock moved through b is the sandbox's everywhere: a sees the job finished.
-    expect((await inSandbox(b, s, "POST", "/clock", { advance_seconds: 600 })).status).toBe(200);
-    const jobId = (job.body as Json).data.job_id;
-    const statusOnA = async () =>
-      ((await call(a, "GET", `/v1/jobs/${jobId}`, s.api_key)).body as Json).data.status;
-    await waitFor("the job to be completed on a", async () => (await statusOnA()) === "completed", {
-      timeoutMs: 5000,
-    });
-    expect(await statusOnA()).toBe("completed");
-    // The default sandbox's clock did not move.
-    const demo = await processClient(a).control("POST", "/clock", { advance_seconds: 0 });
-    expect(Math.abs((demo.body as Json).now_ms - Date.now())).toBeLessThan(60_000);
-  });
 
-  it("admit exactly 60 of one sandbox key's calls in a minute across both, and none of another's", async () => {
-    const [s, t] = [await newSandbox(a), await newSandbox(b)];
-    const answers = await Promise.all(
-      Array.from({ length: 80 }, (_, i) => call(i % 2 ? a : b, "GET", "/v1/credits", s.api_key)),
-    );
-    expect(answers.filter((x) => x.status === 200)).toHaveLength(60);
-    expect(answers.filter((x) => x.status === 429)).toHaveLength(20);
-    const other = await call(a, "GET", "/v1/credits", t.api_key);
-    expect(other.status).toBe(200);
-    expect(other.headers.get("x-ratelimit-remaining")).toBe("59");
-  });
-
-  it("finish the jobs and deliver the webhooks of an instance that died", async () => {
-    const c = await startSimulatorProcess(flags);
-    extra.push(c);
-    const hook = await webhookReceiver([200]);
-    receivers.push(hook);
-    const s = await newSandbox(c);
-    const hooked = await call(c, "POST", "/v1/webhooks", s.api_key, {
-      url: hook.url,
-      events: ["job.completed"],
+    it("admit exactly 60 of one sandbox key's calls in a minute across both, and none of another's", async () => {
+      const [s, t] = [await newSandbox(a), await newSandbox(b)];
+      const answers = await Promise.all(
+        Array.from({ length: 80 }, (_, i) => call(i % 2 ? a : b, "GET", "/v1/credits", s.api_key)),
+      );
+      expect(answers.filter((x) => x.status === 200)).toHaveLength(60);
+      expect(answers.filter((x) => x.status === 429)).toHaveLength(20);
+      const other = await call(a, "GET", "/v1/credits", t.api_key);
+      expect(other.status).toBe(200);
+      expect(other.headers.get("x-ratelimit-remaining")).toBe("59");
     });
-    expect(hooked.status).toBe(201);
-    const collectionId = await collectionIn(c, s);
-    const job = await call(c, "POST", `/v1/collections/${collectionId}/generate`, s.api_key, {
-      type: "image",
-      name: "Wave",
-      image_prompt: "waving",
-    });
-    expect(job.status).toBe(202);
-    await c.kill();
-    // Nobody calls the sandbox any more: a and b find its due work in the shards and finish it.
-    await waitFor("the webhook of the dead instance's job", () => hook.received.length > 0, {
-      timeoutMs: 30_000,
-    });
-    expect(hook.received).toHaveLength(1);
-    expect(hook.received[0]?.body).toContain((job.body as Json).data.job_id);
-    const deliveries = await inSandbox(a, s, "GET", "/deliveries");
-    expect((deliveries.body as Json).data.map((d: Json) => d.state)).toEqual(["delivered"]);
-  }, 60_000);
 
-  it("leave no key behind when a sandbox is deleted, or when it expires", async () => {
-    const deleted = await newSandbox(a);
-    await collectionIn(b, deleted);
-    await inSandbox(b, deleted, "POST", "/workspaces", { type: "organization", credits: 3 });
-    expect((await keysOf(deleted)).length).toBeGreaterThan(5);
-    expect((await inSandbox(b, deleted, "DELETE", "")).status).toBe(204);
-    expect(await keysOf(deleted)).toEqual([]);
-    expect((await call(a, "GET", "/v1/credits", deleted.api_key)).status).toBe(401);
+    it("finish the jobs and deliver the webhooks of an instance that died", async () => {
+      const c = await startSimulatorProcess(flags);
+      extra.push(c);
+      const hook = await webhookReceiver([200]);
+      receivers.push(hook);
+      const s = await newSandbox(c);
+      const hooked = await call(c, "POST", "/v1/webhooks", s.api_key, {
+        url: hook.url,
+        events: ["job.completed"],
+      });
+      expect(hooked.status).toBe(201);
+      const collectionId = await collectionIn(c, s);
+      const job = await call(c, "POST", `/v1/collections/${collectionId}/generate`, s.api_key, {
+        type: "image",
+        name: "Wave",
+        image_prompt: "waving",
+      });
+      expect(job.status).toBe(202);
+      await c.kill();
+      // Nobody calls the sandbox any more: a and b find its due work in the shards and finish it.
+      await waitFor("the webhook of the dead instance's job", () => hook.received.length > 0, {
+        timeoutMs: 30_000,
+      });
+      expect(hook.received).toHaveLength(1);
+      expect(hook.received[0]?.body).toContain((job.body as Json).data.job_id);
+      const deliveries = await inSandbox(a, s, "GET", "/deliveries");
+      expect((deliveries.body as Json).data.map((d: Json) => d.state)).toEqual(["delivered"]);
+    }, 60_000);
 
-    const expiring = await newSandbox(b, 1);
-    await collectionIn(a, expiring);
-    expect((await keysOf(expiring)).length).toBeGreaterThan(5);
-    await waitFor(
-      "the expired sandbox's keys to be removed",
-      async () => (await keysOf(expiring)).length === 0,
-      {
-        timeoutMs: 10_000,
-      },
-    );
-    expect(await keysOf(expiring)).toEqual([]);
-    expect((await call(a, "GET", "/v1/credits", expiring.api_key)).status).toBe(401);
-    const listed = (await processClient(a).control("GET", "/sandboxes")).body as Json;
-    expect(listed.data.map((x: Json) => x.sandbox_id)).not.toContain(expiring.sandbox_id);
-    expect(listed.data.map((x: Json) => x.sandbox_id)).not.toContain(deleted.sandbox_id);
-  }, 30_000);
-});
+    it("leave no key behind when a sandbox is deleted, or when it expires", async () => {
+      const deleted = await newSandbox(a);
+      await collectionIn(b, deleted);
+      await inSandbox(b, deleted, "POST", "/workspaces", { type: "organization", credits: 3 });
+      expect((await keysOf(deleted)).length).toBeGreaterThan(5);
+      expect((await inSandbox(b, deleted, "DELETE", "")).status).toBe(204);
+      expect(await keysOf(deleted)).toEqual([]);
+      expect((await call(a, "GET", "/v1/credits", deleted.api_key)).status).toBe(401);
+
+      const expiring = await newSandbox(b, 1);
+      await collectionIn(a, expiring);
+      expect((await keysOf(expiring)).length).toBeGreaterThan(5);
+      await waitFor(
+        "the expired sandbox's keys to be removed",
+        async () => (await keysOf(expiring)).length === 0,
+        {
+          timeoutMs: 10_000,
+        },
+      );
+      expect(await keysOf(expiring)).toEqual([]);
+      expect((await call(a, "GET", "/v1/credits", expiring.api_key)).status).toBe(401);
+      const listed = (await processClient(a).control("GET", "/sandboxes")).body as Json;
+      expect(listed.data.map((x: Json) => x.sandbox_id)).not.toContain(expiring.sandbox_id);
+      expect(listed.data.map((x: Json) => x.sandbox_id)).not.toContain(deleted.sandbox_id);
+    }, 30_000);
+  },
+);

@@ -13,12 +13,13 @@ import {
 } from "../../src/mock/simulator.js";
 import type { FleetStore } from "../../src/mock/store/fleet-store.js";
 import {
-  connectRedis,
   createRedisFleet,
   createRedisStore,
   type RedisConnection,
+  unlinkAll,
 } from "../../src/mock/store/redis/index.js";
 import { DEFAULT_DELIVERY_POLICY, loopbackOnly } from "../../src/mock/webhooks/webhook-delivery.js";
+import { STORE_KIND, testConnection } from "../../support/test-redis.js";
 
 export type { Answer } from "../../src/contract/answer.js";
 
@@ -52,8 +53,8 @@ export interface Harness {
   advance(seconds: number): Promise<unknown>;
 }
 
-/** Which store the behaviour suite runs on: `memory`, or `redis` (MASKO_TEST_STORE, MASKO_TEST_REDIS_URL). */
-export const TEST_STORE = process.env.MASKO_TEST_STORE === "redis" ? "redis" : "memory";
+/** Which store the behaviour suite runs on: `memory`, `redis` or `cluster` (support/test-redis.ts). */
+export const TEST_STORE = STORE_KIND;
 const opened: Array<{
   store: ReturnType<typeof createRedisStore>;
   connection: RedisConnection;
@@ -65,16 +66,14 @@ afterAll(async () => {
   for (const { store, connection, prefix } of opened.splice(0)) {
     await store.reset();
     // The sandboxes' keys too (the fleet's `~…` keys are outside the default store's own).
-    for await (const batch of connection.redis.scanStream({ match: `${prefix}~*`, count: 1000 })) {
-      if ((batch as string[]).length > 0) await connection.redis.unlink(...(batch as string[]));
-    }
+    for await (const batch of connection.scan(`${prefix}~*`)) await unlinkAll(connection, batch);
     await store.close();
   }
 });
 
 /** A Redis store and fleet on `prefix`, cleaned up after the file. */
 function redisStore(prefix: string) {
-  const connection = connectRedis(process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390");
+  const connection = testConnection();
   const store = createRedisStore(connection, { prefix });
   fleets.set(store, createRedisFleet(connection, { prefix }));
   opened.push({ store, connection, prefix });
@@ -83,7 +82,7 @@ function redisStore(prefix: string) {
 
 /** A fresh store of the suite's kind: each Redis harness gets its own key prefix. */
 export function testStore(): SimulatorOptions["store"] {
-  if (TEST_STORE !== "redis") return undefined;
+  if (TEST_STORE === "memory") return undefined;
   return redisStore(`masko-test:${randomUUID()}:`);
 }
 
@@ -144,7 +143,7 @@ export async function createHarness(options: SimulatorOptions = {}): Promise<Har
 
 /** One simulator, or on Redis two instances on one key prefix (for races between instances sharing a store). */
 export async function instancesSharingAStore(): Promise<Harness[]> {
-  if (TEST_STORE !== "redis") return [await createHarness({ store: testStore() })];
+  if (TEST_STORE === "memory") return [await createHarness({ store: testStore() })];
   const prefix = `masko-test:${randomUUID()}:`;
   const shared = () => redisStore(prefix);
   return [await createHarness({ store: shared() }), await createHarness({ store: shared() })];

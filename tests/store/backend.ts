@@ -5,11 +5,13 @@
 import { randomUUID } from "node:crypto";
 import { afterAll } from "vitest";
 import { createMemoryStore } from "../../src/mock/store/memory/index.js";
-import { connectRedis, createRedisStore } from "../../src/mock/store/redis/index.js";
+import { createRedisStore } from "../../src/mock/store/redis/index.js";
+import { storePrefix } from "../../src/mock/store/redis/keys.js";
 import type { Store } from "../../src/mock/store/store.js";
+import { STORE_KIND, testConnection } from "../../support/test-redis.js";
 
-export const BACKEND = process.env.MASKO_TEST_STORE === "redis" ? "redis" : "memory";
-export const REDIS_URL = process.env.MASKO_TEST_REDIS_URL ?? "redis://127.0.0.1:6390";
+/** `memory`, or `redis` for both a single server and a cluster (support/test-redis.ts says which). */
+export const BACKEND = STORE_KIND === "memory" ? "memory" : "redis";
 
 const opened: Store[] = [];
 afterAll(async () => {
@@ -22,8 +24,13 @@ afterAll(async () => {
 /** A new, empty store of the backend under test, and its key prefix on Redis. */
 export function storeUnderTest(): { store: Store; prefix: string } {
   const prefix = `masko-store-test:${randomUUID()}:`;
-  const store =
-    BACKEND === "redis" ? createRedisStore(connectRedis(REDIS_URL), { prefix }) : createMemoryStore();
+  if (BACKEND === "memory") {
+    const store = createMemoryStore();
+    opened.push(store);
+    return { store, prefix };
+  }
+  const connection = testConnection();
+  const store = createRedisStore(connection, { prefix });
   opened.push(store);
-  return { store, prefix };
+  return { store, prefix: storePrefix(prefix, connection.cluster) };
 }

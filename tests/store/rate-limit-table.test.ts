@@ -1,11 +1,12 @@
 /** The rate-limit table run against the TypeScript rule, the store under test and, on Redis, the Lua limiter itself. */
 import { randomUUID } from "node:crypto";
-import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { decideRateLimit, type RateLimitDecision } from "../../src/mock/rules/rate-limit.js";
 import { decisionFrom } from "../../src/mock/store/redis/batched-admission.js";
+import { type RedisConnection, unlinkAll } from "../../src/mock/store/redis/index.js";
 import { LIMITER_FN } from "../../src/mock/store/redis/limiter-scripts.js";
-import { BACKEND, REDIS_URL, storeUnderTest } from "./backend.js";
+import { testConnection } from "../../support/test-redis.js";
+import { BACKEND, storeUnderTest } from "./backend.js";
 import { RATE_LIMIT_TABLE, type RateLimitCase, T, WINDOWS } from "./rate-limit-table.js";
 
 /** Runs a case's steps through `hit` and compares every decision with the table's. */
@@ -36,15 +37,14 @@ describe("the rate-limit table", () => {
   });
 
   describe.runIf(BACKEND === "redis")("Lua limiter", () => {
-    let redis: Redis;
+    let connection: RedisConnection;
     const prefix = `masko-store-test:${randomUUID()}:`;
     beforeAll(() => {
-      redis = new Redis(REDIS_URL);
+      connection = testConnection();
     });
     afterAll(async () => {
-      const keys = await redis.keys(`${prefix}*`);
-      if (keys.length > 0) await redis.del(...keys);
-      redis.disconnect();
+      for await (const batch of connection.scan(`${prefix}*`)) await unlinkAll(connection, batch);
+      await connection.close();
     });
     // The script's own limiter function with the request time given (in production it is Redis TIME + offset).
     const AT_TIME = `${LIMITER_FN}
@@ -60,9 +60,11 @@ return out`;
     it.each(RATE_LIMIT_TABLE)("$name", async (testCase) => {
       const key = `${prefix}rl:{${randomUUID()}}`;
       await holdsTo(testCase, async (nowMs) => {
-        const out = ((await redis.eval(AT_TIME, 1, key, nowMs, ...limits)) as Array<string | number>).map(
-          Number,
-        );
+        const out = (
+          (await connection.guard(() => connection.redis.eval(AT_TIME, 1, key, nowMs, ...limits))) as Array<
+            string | number
+          >
+        ).map(Number);
         return decisionFrom(out[0] === 1, out, 1, WINDOWS, nowMs);
       });
     });

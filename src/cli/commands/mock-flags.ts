@@ -13,6 +13,11 @@ export const FLAGS = {
     default: "redis://127.0.0.1:6379",
     help: "Redis for --store redis",
   },
+  "redis-cluster": {
+    value: "HOST:PORT,…",
+    env: "MASKO_MOCK_REDIS_CLUSTER",
+    help: "seed nodes of a Redis Cluster for --store redis (instead of --redis-url)",
+  },
   "redis-prefix": {
     value: "PREFIX",
     env: "MASKO_MOCK_REDIS_PREFIX",

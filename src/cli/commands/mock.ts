@@ -95,6 +95,11 @@ function checkChoices(values: Values): void {
     fail(`--log-format must be one of ${LOG_FORMATS.join(", ")}`);
   if (values.control !== "on" && values.control !== "off")
     fail(`--control must be on or off, not ${values.control}`);
+  const seeds = (values["redis-cluster"] ?? "").split(",").filter(Boolean);
+  const badSeed = seeds.find((seed) => !/^[^\s:]+:\d{1,5}$/.test(seed));
+  if (badSeed !== undefined)
+    fail(`--redis-cluster takes HOST:PORT seed nodes, comma-separated, not ${badSeed}`);
+  if (seeds.length > 0 && values.store !== "redis") fail("--redis-cluster needs --store redis");
   try {
     if (values["assets-base-url"]) new AssetsBase(values["assets-base-url"]);
   } catch (error) {
@@ -106,9 +111,13 @@ function checkChoices(values: Values): void {
 async function simulatorOptions(values: Values): Promise<SimulatorOptions> {
   // ioredis is loaded only for the Redis store: the default start stays fast.
   const redis = values.store === "redis" ? await import("../../mock/store/redis/index.js") : undefined;
-  const connection = redis?.connectRedis(values["redis-url"], {
-    timeoutMs: wholeNumber(values, "redis-timeout-ms", 1),
-  });
+  const timeoutMs = wholeNumber(values, "redis-timeout-ms", 1);
+  const seeds = (values["redis-cluster"] ?? "").split(",").filter(Boolean);
+  const connection =
+    redis &&
+    (seeds.length > 0
+      ? redis.connectRedisCluster(seeds, { timeoutMs })
+      : redis.connectRedis(values["redis-url"], { timeoutMs }));
   const prefix = values["redis-prefix"];
   const store = connection && redis?.createRedisStore(connection, { prefix });
   // The sandboxes live beside the default store, under the same prefix, shared by every instance on it.

@@ -29,7 +29,12 @@ export function tenantRouter(main: Tenant, fleet: Fleet) {
   /** Answers an asset request by its path below the assets base. */
   const media = async (request: ApiRequest, path: string): Promise<ApiResponse> => {
     const inSandbox = fleet.mayRoute ? SANDBOX_ASSETS.exec(path) : null;
-    const sandbox = inSandbox ? await fleet.get(inSandbox[1] ?? "") : undefined;
+    let sandbox: Awaited<ReturnType<Fleet["get"]>>;
+    try {
+      sandbox = inSandbox ? await fleet.get(inSandbox[1] ?? "") : undefined;
+    } catch (error) {
+      return main.api.refuse(error);
+    }
     // An asset of an unknown sandbox is the default's to refuse (404, as for any path it does not hold).
     return sandbox ? sandbox.tenant.media(request, inSandbox?.[2] ?? "") : main.media(request, path);
   };

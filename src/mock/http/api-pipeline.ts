@@ -27,6 +27,8 @@ export interface ApiPipeline {
   open(): Admission;
   /** The answer to a request the HTTP parser refused (431 for oversized headers, else 400). */
   malformed(address: string | undefined, headersTooLarge: boolean): Promise<ApiResponse>;
+  /** The error answer (the envelope, CORS) to a request that failed before the pipeline took it (a store outage). */
+  refuse(error: unknown): ApiResponse;
 }
 
 export function createApiPipeline(
@@ -67,5 +69,6 @@ export function createApiPipeline(
       return failure(error, admission, clock.now(), limitHeaders, flat402, onError);
     }
   };
-  return { answer, open: gate.open, malformed: gate.malformed };
+  const refuse = (error: unknown) => failure(error, gate.open(), clock.now(), limitHeaders, flat402, onError);
+  return { answer, open: gate.open, malformed: gate.malformed, refuse };
 }

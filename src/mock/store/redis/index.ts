@@ -14,10 +14,15 @@ import type { RedisContext } from "./context.js";
 import { redisDeliveries } from "./deliveries.js";
 import { redisFaults } from "./faults.js";
 import { redisJobs } from "./jobs.js";
-import { redisKeys } from "./keys.js";
+import { redisKeys, storePrefix } from "./keys.js";
 import { redisResources } from "./resources.js";
 
-export { connectRedis, type RedisConnection, type RedisConnectionOptions } from "./connection.js";
+export {
+  connectRedis,
+  connectRedisCluster,
+  type RedisConnection,
+  type RedisConnectionOptions,
+} from "./connection.js";
 export { createRedisFleet } from "./fleet.js";
 
 /** Options of the Redis store. */
@@ -27,10 +32,10 @@ export interface RedisStoreOptions {
 }
 
 /** Every key of the store as `key=value` lines (types other than string shown as JSON). */
-async function dumpKeys({ redis, keys }: RedisContext): Promise<string> {
+async function dumpKeys({ redis, keys, scan }: RedisContext): Promise<string> {
   const out: string[] = [];
-  for await (const batch of redis.scanStream({ match: keys.everything, count: 1000 })) {
-    for (const key of batch as string[]) {
+  for await (const batch of scan(keys.everything)) {
+    for (const key of batch) {
       const type = await redis.type(key);
       const value =
         type === "string"
@@ -48,6 +53,16 @@ async function dumpKeys({ redis, keys }: RedisContext): Promise<string> {
   return out.join("\n");
 }
 
+/**
+ * Unlinks `names`: in one call on a single server, one call per name on a cluster (a batch of a node's SCAN may
+ * span several slots; a store's own names share one).
+ */
+export async function unlinkAll(connection: RedisConnection, names: readonly string[]): Promise<void> {
+  if (names.length === 0) return;
+  if (!connection.cluster) await connection.redis.unlink(...names);
+  else await Promise.all(names.map((name) => connection.redis.unlink(name)));
+}
+
 /** A Redis-backed store on `connection` and the clock it shares with the other instances; close() closes it. */
 export function createRedisStore(
   connection: RedisConnection,
@@ -55,7 +70,7 @@ export function createRedisStore(
 ): Store & { clock: SimulatorClock; close(): Promise<void> } {
   const context: RedisContext = {
     ...connection,
-    keys: redisKeys(options.prefix ?? "masko:"),
+    keys: redisKeys(storePrefix(options.prefix ?? "masko:", connection.cluster)),
     offset: { ms: 0 },
   };
   const { redis, guard, keys } = context;
@@ -77,9 +92,7 @@ export function createRedisStore(
     close: () => connection.close(),
     reset: () =>
       guard(async () => {
-        for await (const batch of redis.scanStream({ match: keys.everything, count: 1000 })) {
-          if ((batch as string[]).length > 0) await redis.unlink(...(batch as string[]));
-        }
+        for await (const batch of context.scan(keys.everything)) await unlinkAll(context, batch);
         context.offset.ms = 0;
         forget();
       }),

@@ -35,6 +35,7 @@ export function redisJobs(context: RedisContext): JobStore {
           args.push(w.record.id, ws, JSON.stringify(w.record), dueOf(w), path ? "1" : "");
         }
         const [ok, balance] = await redis.chargeAndWrite(names.length, ...names, ...args);
+        if (ok === 1) await context.replicated(keys.workspace(workspaceId));
         if (ok === 2) return { ok: false, changed: true };
         return ok === 1 ? { ok: true, balance: Number(balance) } : { ok: false, balance: Number(balance) };
       }),
@@ -57,6 +58,7 @@ export function redisJobs(context: RedisContext): JobStore {
         ];
         const args = [JSON.stringify(job), refund, ...assets.map((a) => JSON.stringify(a))];
         const done = await redis.finishJob(names.length, ...names, ...args);
+        if (done === 1) await context.replicated(keys.workspace(job.workspace_id));
         return done === 1;
       }),
     dueJobWorkspaces: () =>

@@ -29,6 +29,14 @@ export const LAYOUT = {
   limiter: "rl:{{identity}}",
 } as const;
 
+/**
+ * The prefix a store's keys are written under: `prefix` itself, except on a cluster when it carries no hash tag —
+ * then `{default}:` follows it, so that every key of the store is in one slot (a sandbox's prefix carries its id).
+ */
+export function storePrefix(prefix: string, cluster: boolean): string {
+  return cluster && !/\{[^}]+\}/.test(prefix) ? `${prefix}{default}:` : prefix;
+}
+
 /** The key names under `prefix`. */
 export function redisKeys(prefix: string) {
   const P = prefix;
