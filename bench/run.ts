@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
+import { startLocalCluster } from "../support/redis-cluster.js";
 import { startOwnRedis } from "../support/redis-server.js";
 import { ensurePeers, MOCKOON_VERSION, WIREMOCK_VERSION, wiremockRoot } from "./lib/peers.js";
 import { type GrowthRow, met, type Row, report, type Target } from "./lib/report.js";
@@ -29,6 +30,7 @@ import {
   stop,
 } from "./lib/servers.js";
 import { median, type Sample, type WrkSettings, wrk } from "./lib/wrk.js";
+import { sandboxCost, sandboxSection } from "./sandbox-cost.js";
 
 const { values } = parseArgs({
   options: {
@@ -132,19 +134,33 @@ async function growthRun(): Promise<GrowthRow[]> {
 async function startServers(
   peers: Awaited<ReturnType<typeof ensurePeers>>,
   seeded: ReturnType<typeof seededKeys>,
-  redisUrl: string,
+  redis: { url: string; clusterSeeds: string[] },
   wiremockDir: string,
   key: { key: string },
 ): Promise<Server[]> {
   const onRedis = await start(
     "simulator, redis store",
     node,
-    simulatorArgs("--seed", seeded.seedFile, "--store", "redis", "--redis-url", redisUrl),
+    simulatorArgs("--seed", seeded.seedFile, "--store", "redis", "--redis-url", redis.url),
+    key,
+  );
+  const onCluster = await start(
+    "simulator, redis cluster store (3+3)",
+    node,
+    simulatorArgs(
+      "--seed",
+      seeded.seedFile,
+      "--store",
+      "redis",
+      "--redis-cluster",
+      redis.clusterSeeds.join(","),
+    ),
     key,
   );
   return [
     await start("simulator", node, simulatorArgs("--seed", seeded.seedFile), key),
     onRedis,
+    onCluster,
     await start("bare node:http", node, (p) => [join(root, "bench/bare-server.mjs"), String(p)]),
     await start("bare node:http, writes coalesced", node, (p) => [
       ...[join(root, "bench/bare-server.mjs"), String(p), "--coalesce"],
@@ -164,7 +180,16 @@ async function startServers(
 
 /** The targets the report judges: ratios to the bare server and the peers, latency, memory and growth. */
 function targetsOf(rows: Row[], growth: GrowthRow[]): Target[] {
-  const [sim, simRedis, bare, , wiremock, prism, mockoon] = rows as [Row, Row, Row, Row, Row, Row, Row];
+  const [sim, simRedis, simCluster, bare, , wiremock, prism, mockoon] = rows as Row[] as [
+    Row,
+    Row,
+    Row,
+    Row,
+    Row,
+    Row,
+    Row,
+    Row,
+  ];
   const smallest = growth[0] as GrowthRow;
   const largest = growth.at(-1) as GrowthRow;
   return [
@@ -179,6 +204,13 @@ function targetsOf(rows: Row[], growth: GrowthRow[]): Target[] {
       value: simRedis.rps / sim.rps,
       unit: "×",
       bound: 0.7,
+      kind: "min",
+    },
+    {
+      what: "Redis Cluster store / single Redis store",
+      value: simCluster.rps / simRedis.rps,
+      unit: "×",
+      bound: 0.8,
       kind: "min",
     },
     {
@@ -202,6 +234,7 @@ async function main() {
   execFileSync("npm", ["run", "build", "--silent"], { cwd: root, stdio: "inherit" });
   const peers = await ensurePeers();
   const redis = await startOwnRedis({ persist: false });
+  const cluster = await startLocalCluster();
   const seeded = seededKeys(KEYS);
   const wiremockDir = wiremockRoot(mkdtempSync(join(tmpdir(), "masko-wiremock-")));
   const key = { key: seeded.firstKey };
@@ -209,9 +242,18 @@ async function main() {
   const stopAll = async () => {
     for (const s of servers.splice(0)) stop(s);
     await redis.remove();
+    cluster.stop();
   };
   try {
-    servers.push(...(await startServers(peers, seeded, redis.url, wiremockDir, key)));
+    servers.push(
+      ...(await startServers(
+        peers,
+        seeded,
+        { url: redis.url, clusterSeeds: cluster.seeds },
+        wiremockDir,
+        key,
+      )),
+    );
     const onRedis = servers[1] as Server;
     const settings: WrkSettings = { seconds: SECONDS, connections: CONNECTIONS, keysFile: seeded.keysFile };
     const redisPid = redis.pid();
@@ -225,8 +267,13 @@ async function main() {
     );
     await stopAll(); // the growth run's servers are measured without these
     const growth = await growthRun();
+    const sandboxes = await sandboxCost({
+      seconds: SECONDS,
+      connections: CONNECTIONS,
+      counts: [1, 1000, 10_000],
+    });
 
-    const [sim, , bare, bareCoalesced] = rows as [Row, Row, Row, Row];
+    const [sim, , , bare, bareCoalesced] = rows as [Row, Row, Row, Row, Row];
     const targets = targetsOf(rows, growth);
     const text = report({
       command: `npm run bench -- --seconds ${SECONDS} --rounds ${ROUNDS} --connections ${CONNECTIONS} --keys ${KEYS} --growth ${GROWTH.join(",")}`,
@@ -241,8 +288,9 @@ async function main() {
           `${(sim.rps / bareCoalesced.rps).toFixed(2)}× of that (not a target: the same technique on both sides).`,
       ],
     });
-    process.stdout.write(`\n${text}`);
-    if (!process.env.BENCH_NO_WRITE) writeFileSync(join(root, "bench/RESULTS.md"), text);
+    const full = `${text}\n${sandboxSection(sandboxes)}`;
+    process.stdout.write(`\n${full}`);
+    if (!process.env.BENCH_NO_WRITE) writeFileSync(join(root, "bench/RESULTS.md"), full);
     const missed = targets.filter((t) => !met(t)).length;
     process.stdout.write(`${targets.length - missed} of ${targets.length} targets met\n`);
   } finally {
