@@ -178,18 +178,12 @@ async function startServers(
   ];
 }
 
+/** The rows of the table, in startServers' order. */
+type TableRows = [Row, Row, Row, Row, Row, Row, Row, Row];
+
 /** The targets the report judges: ratios to the bare server and the peers, latency, memory and growth. */
 function targetsOf(rows: Row[], growth: GrowthRow[]): Target[] {
-  const [sim, simRedis, simCluster, bare, , wiremock, prism, mockoon] = rows as Row[] as [
-    Row,
-    Row,
-    Row,
-    Row,
-    Row,
-    Row,
-    Row,
-    Row,
-  ];
+  const [sim, simRedis, simCluster, bare, , wiremock, prism, mockoon] = rows as TableRows;
   const smallest = growth[0] as GrowthRow;
   const largest = growth.at(-1) as GrowthRow;
   return [
