@@ -71,6 +71,7 @@ export default defineConfig({
                 include: [
                   "tests/store/**/*.test.ts",
                   "tests/redis/sandboxes-shared.test.ts",
+                  "tests/redis/sandboxes-exact.test.ts",
                   "tests/redis/cluster-failover.test.ts",
                   "tests/simulator/sandboxes.test.ts",
                   "tests/hardening/shared-state.test.ts",

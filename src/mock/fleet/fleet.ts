@@ -58,6 +58,8 @@ export interface OpenSandbox {
 export const DEFAULT_MAX_SANDBOXES = 10_000;
 /** How many key → sandbox answers an instance on a shared fleet keeps (a plain map, emptied when full). */
 const KEY_CACHE_SIZE = 100_000;
+/** Expired sandboxes removed per store read while sweeping (until none is left). */
+const SWEEP_BATCH = 100;
 /** How often an instance looks at the due-work shards it holds, and how long it holds one without renewing. */
 const DUE_POLL_MS = 1000;
 const DUE_LEASE_MS = 5000;
@@ -66,7 +68,10 @@ const RECORD_CHECK_MS = 2000;
 
 export class Fleet {
   private readonly open = new Map<string, OpenSandbox & { checkedAt: number }>();
+  /** Key hash → its sandbox id (null: the default sandbox's, or nobody's), as this instance has learnt it. */
   private readonly owners = new Map<string, string | null>();
+  /** The hashes remembered of each sandbox (forgotten with it). */
+  private readonly keysOf = new Map<string, Set<string>>();
   private sweeper: ReturnType<typeof setInterval> | undefined;
   private duePoll: ReturnType<typeof setInterval> | undefined;
   /** This instance's name in due-work leases. */
@@ -155,12 +160,38 @@ export class Fleet {
     let id = this.owners.get(hash);
     if (id === undefined) {
       id = (await this.options.store.sandboxOfKey(hash)) ?? null;
-      if (this.options.store.shared) {
-        if (this.owners.size >= KEY_CACHE_SIZE) this.owners.clear();
-        this.owners.set(hash, id);
-      }
+      this.remember(hash, id);
     }
     return id === null ? undefined : this.get(id);
+  }
+
+  /**
+   * The sandbox of a key when this instance can tell at once: null for the default sandbox's keys, the open sandbox
+   * when nothing about it needs a store call first (no expiry or touch due, its record fresh); undefined when it
+   * cannot (then forKey tells). The hot path of a call to a sandbox, without a promise.
+   */
+  routeNow(hash: string): OpenSandbox | null | undefined {
+    if (!this.active) return null;
+    const id = this.owners.get(hash);
+    if (id === null || id === undefined) return id;
+    const found = this.open.get(id);
+    const now = this.now();
+    if (!found || hasExpired(found.record, now) || touchIsDue(found.record, now)) return undefined;
+    return this.options.store.shared && now - found.checkedAt > RECORD_CHECK_MS ? undefined : found;
+  }
+
+  /** Keeps which sandbox (null: none) a key belongs to; a key never moves, so the answer stays true. */
+  private remember(hash: string, id: string | null): void {
+    if (this.owners.size >= KEY_CACHE_SIZE) {
+      this.owners.clear();
+      this.keysOf.clear();
+    }
+    this.owners.set(hash, id);
+    if (id !== null) {
+      let hashes = this.keysOf.get(id);
+      if (!hashes) this.keysOf.set(id, (hashes = new Set()));
+      hashes.add(hash);
+    }
   }
 
   /** Every live sandbox. */
@@ -179,9 +210,13 @@ export class Fleet {
 
   /** Removes every expired sandbox; returns how many. */
   async sweep(): Promise<number> {
-    const expired = await this.options.store.expiredSandboxes(this.now(), 100);
-    for (const id of expired) await this.remove(id);
-    return expired.length;
+    let removed = 0;
+    for (;;) {
+      const expired = await this.options.store.expiredSandboxes(this.now(), SWEEP_BATCH);
+      for (const id of expired) await this.remove(id);
+      removed += expired.length;
+      if (expired.length < SWEEP_BATCH) return removed;
+    }
   }
 
   /** Stops the sweeper and every open sandbox's timers (their state stays as it is). */
@@ -196,6 +231,8 @@ export class Fleet {
   private close(id: string): void {
     this.open.get(id)?.tenant.close();
     this.open.delete(id);
+    for (const hash of this.keysOf.get(id) ?? []) this.owners.delete(hash);
+    this.keysOf.delete(id);
   }
 
   /** The tenant of a sandbox another instance made (its state is in the shared store). */
@@ -215,6 +252,7 @@ export class Fleet {
       ...store,
       insertApiKey: async (key, maxActive) => {
         await fleet.registerKey(key.hash, id);
+        this.remember(key.hash, id);
         return store.insertApiKey(key, maxActive);
       },
     };

@@ -23,7 +23,10 @@ export function tenantRouter(main: Tenant, fleet: Fleet) {
     if (!token || !isWellFormedKey(token, policy)) return main;
     const hash = hashApiKey(token);
     const open = (h: string) => fleet.forKey(h).then((sandbox) => sandbox?.tenant ?? main);
-    return typeof hash === "string" ? open(hash) : hash.then(open);
+    if (typeof hash !== "string") return hash.then(open);
+    const known = fleet.routeNow(hash);
+    if (known === null) return main;
+    return known ? known.tenant : open(hash);
   };
 
   /** Answers an asset request by its path below the assets base. */

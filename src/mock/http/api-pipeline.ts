@@ -13,7 +13,7 @@ import { type Admission, createGate } from "./gate.js";
 import { handle } from "./handle.js";
 import { rateLimitHeaderWriter } from "./rate-limit-headers.js";
 import { failure, success } from "./respond.js";
-import { createRouter } from "./route.js";
+import { sharedRouter } from "./route.js";
 
 /** The operations of programmatic key management (behaviour `api-key-endpoints=off` withholds them). */
 const API_KEY_OPERATIONS = ["createApiKey", "listApiKeys", "revokeApiKey"];
@@ -53,7 +53,7 @@ export function createApiPipeline(
   const flat402 = behaviour["insufficient-credits-body"] === "flat";
   const cors = createCors(corsOrigin, [...limitHeaders.exposed, ...EXPOSED_HEADERS]);
   const gate = createGate(services, cors, publicPaths, limitHeaders);
-  const route = createRouter(validator, OPERATION_HANDLERS, withheld);
+  const route = sharedRouter(validator, OPERATION_HANDLERS, withheld);
 
   const answer = async (request: ApiRequest, admission = gate.open()): Promise<ApiResponse> => {
     try {

@@ -58,6 +58,25 @@ export function routeTable<T>(entries: Iterable<{ method: string; pathTemplate: 
   return { find, allowed };
 }
 
+/**
+ * The router of `validator`'s operations to `handlers` without `withheld`, made once and shared: every tenant of a
+ * simulator (the default sandbox and each sandbox) routes alike, and the table with its compiled request checks is
+ * most of what a tenant would otherwise cost.
+ */
+const routers = new WeakMap<SpecValidator, Map<string, ReturnType<typeof createRouter>>>();
+export function sharedRouter(
+  validator: SpecValidator,
+  handlers: Readonly<Record<string, Route["handler"]>>,
+  withheld: ReadonlySet<string>,
+): ReturnType<typeof createRouter> {
+  let byWithheld = routers.get(validator);
+  if (!byWithheld) routers.set(validator, (byWithheld = new Map()));
+  const key = [...withheld].sort().join(",");
+  let router = byWithheld.get(key);
+  if (!router) byWithheld.set(key, (router = createRouter(validator, handlers, withheld)));
+  return router;
+}
+
 /** The router of the Masko API: every spec operation to its handler. */
 export function createRouter(
   validator: SpecValidator,
