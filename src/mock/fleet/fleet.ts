@@ -188,8 +188,8 @@ export class Fleet {
     }
     this.owners.set(hash, id);
     if (id !== null) {
-      let hashes = this.keysOf.get(id);
-      if (!hashes) this.keysOf.set(id, (hashes = new Set()));
+      const hashes = this.keysOf.get(id) ?? new Set<string>();
+      this.keysOf.set(id, hashes);
       hashes.add(hash);
     }
   }

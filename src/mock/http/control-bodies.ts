@@ -69,7 +69,7 @@ function schemas(operationIds: readonly string[]) {
 /** The name of a control body schema. */
 export type ControlBody = keyof ReturnType<typeof schemas>;
 
-function describe(error: ErrorObject): { field: string; message: string } {
+function fieldAndMessage(error: ErrorObject): { field: string; message: string } {
   const path = error.instancePath.replace(/^\//, "").replace(/\//g, ".");
   if (error.keyword === "additionalProperties") {
     const extra = (error.params as { additionalProperty: string }).additionalProperty;
@@ -106,7 +106,7 @@ export function controlBodyChecker(operationIds: readonly string[]) {
     }
     if (!validate(body)) {
       const first = validate.errors?.find((e) => e.keyword !== "if") ?? validate.errors?.[0];
-      const { field, message } = first ? describe(first) : { field: "body", message: "is invalid" };
+      const { field, message } = first ? fieldAndMessage(first) : { field: "body", message: "is invalid" };
       throw badRequest(message, field);
     }
     return body as T;

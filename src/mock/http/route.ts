@@ -69,11 +69,11 @@ export function sharedRouter(
   handlers: Readonly<Record<string, Route["handler"]>>,
   withheld: ReadonlySet<string>,
 ): ReturnType<typeof createRouter> {
-  let byWithheld = routers.get(validator);
-  if (!byWithheld) routers.set(validator, (byWithheld = new Map()));
+  const byWithheld = routers.get(validator) ?? new Map<string, ReturnType<typeof createRouter>>();
+  routers.set(validator, byWithheld);
   const key = [...withheld].sort().join(",");
-  let router = byWithheld.get(key);
-  if (!router) byWithheld.set(key, (router = createRouter(validator, handlers, withheld)));
+  const router = byWithheld.get(key) ?? createRouter(validator, handlers, withheld);
+  byWithheld.set(key, router);
   return router;
 }
 
