@@ -17,6 +17,10 @@ const parser = new XMLParser({
   isArray: (name) => name === "testcase" || name === "testsuite",
 });
 
+/** The five XML entities of an attribute as the characters they stand for (entities are not processed above). */
+const unescape = (text) =>
+  text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[name]);
+
 /** Every <testcase> in a parsed document, however deeply its suites nest. */
 function* testcases(node) {
   if (node === null || typeof node !== "object") return;
@@ -40,7 +44,7 @@ for (const file of files.sort()) {
     const c = typeof tc === "object" && tc !== null ? tc : {};
     if ("failure" in c || "error" in c) {
       counts.failed++;
-      failures.push(`${file}: ${c["@_classname"] ?? ""} › ${c["@_name"] ?? "(unnamed)"}`);
+      failures.push(unescape(`${file}: ${c["@_classname"] ?? ""} › ${c["@_name"] ?? "(unnamed)"}`));
     } else if ("skipped" in c) counts.skipped++;
     else counts.passed++;
   }
