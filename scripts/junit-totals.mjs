@@ -18,8 +18,11 @@ const parser = new XMLParser({
 });
 
 /** The five XML entities of an attribute as the characters they stand for (entities are not processed above). */
-const unescape = (text) =>
-  text.replace(/&(lt|gt|quot|apos|amp);/g, (_, name) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[name]);
+const decodeEntities = (text) =>
+  text.replace(
+    /&(lt|gt|quot|apos|amp);/g,
+    (_, name) => ({ lt: "<", gt: ">", quot: '"', apos: "'", amp: "&" })[name],
+  );
 
 /** Every <testcase> in a parsed document, however deeply its suites nest. */
 function* testcases(node) {
@@ -44,7 +47,7 @@ for (const file of files.sort()) {
     const c = typeof tc === "object" && tc !== null ? tc : {};
     if ("failure" in c || "error" in c) {
       counts.failed++;
-      failures.push(unescape(`${file}: ${c["@_classname"] ?? ""} › ${c["@_name"] ?? "(unnamed)"}`));
+      failures.push(decodeEntities(`${file}: ${c["@_classname"] ?? ""} › ${c["@_name"] ?? "(unnamed)"}`));
     } else if ("skipped" in c) counts.skipped++;
     else counts.passed++;
   }
