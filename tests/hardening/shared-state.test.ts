@@ -148,9 +148,12 @@ describe.runIf(TEST_STORE !== "memory")(`two instances on one Redis (${TEST_STOR
       (n) => n >= 1,
     );
     await a.kill();
+    // If a died before recording its first try, the delivery is still leased to it: b retries once the lease
+    // (the send timeout, 5 s, plus a second) has ended, so the wait is bounded by that, with room for a busy machine.
     await until(
       async () => hook.received.length,
       (n) => n >= 2,
+      15_000,
     );
     const onB = await control(b, "GET", "/deliveries");
     expect(onB.data).toHaveLength(1);

@@ -35,8 +35,8 @@ export interface RedisConnection {
   readonly cluster: boolean;
   /**
    * Waits until the write just made to `key` reached a replica (WAIT 1 on the key's primary), so that it survives
-   * that primary's death; at most the deadline (then it returns: the write stands on the primary). A single
-   * server has no replica to wait for: nothing.
+   * that primary's death; at most 100 ms (then it returns: the write stands on the primary). A single server has
+   * no replica to wait for: nothing.
    */
   replicated(key: string): Promise<void>;
   /** The names matching `match` (a SCAN pattern), in batches, on every primary of a cluster. */
@@ -51,6 +51,13 @@ export interface RedisConnectionOptions {
   /** Deadline of every store call, in ms (default 1000): past it the request answers 503, never hangs. */
   timeoutMs?: number;
 }
+
+/**
+ * How long a write waits for a replica at most (WAIT's own timeout). A replica on the same network acknowledges in
+ * well under a millisecond; a primary left without one (its replica died, or took over from it) must not make every
+ * charge wait a full deadline until the replica is back.
+ */
+const REPLICA_WAIT_MS = 100;
 
 /** Defines the store's scripts as commands of `client`. */
 function defineScripts(client: Redis | Cluster): RedisCommands {
@@ -165,7 +172,7 @@ export function connectRedisCluster(
   const replicated = async (key: string) => {
     const owner = client.slots[slotOf(key)]?.[0];
     const node = client.nodes("master").find((n) => `${n.options.host}:${n.options.port}` === owner);
-    await node?.wait(1, timeoutMs).catch(() => 0);
+    await node?.wait(1, REPLICA_WAIT_MS).catch(() => 0);
   };
   return connectionOver(defineScripts(client), timeoutMs, scan, replicated);
 }
