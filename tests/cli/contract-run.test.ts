@@ -2,27 +2,18 @@
  * `masko-contract test` and `parity` fail early and say why (the CLI in a process of its own, as a CI engineer
  * runs it), and the contract run's reports: skip reasons in JUnit, the pacing figures.
  */
+
 import { spawn } from "node:child_process";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { addSkipReasons, formatPacing, pacingFigures } from "../../src/cli/contract-report.js";
 import { createSimulator } from "../../src/mock/simulator.js";
 import { listen, type SimulatorServer } from "../../src/mock/transport/node-server.js";
+import { cli } from "../../support/cli.js";
 import { freePort } from "../../support/processes.js";
 
 const root = resolve(import.meta.dirname, "../..");
 const KEY = `masko_${"ab".repeat(32)}`;
-
-/** Runs `masko-contract <args>` from the sources; its exit code and output (not spawnSync: the target here is in process). */
-function cli(...args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/cli/index.ts"), ...args], {
-    cwd: root,
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  return new Promise((done) => child.once("close", (code) => done({ code, output })));
-}
 
 let server: SimulatorServer;
 let demoKey: string;

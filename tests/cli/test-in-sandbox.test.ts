@@ -2,30 +2,18 @@
  * `masko-contract test --sandbox new`: many contract runs share one simulator at once, each inside a sandbox of its
  * own made for the run and deleted after it — after a failed run too — while the default sandbox is left alone.
  */
-import { spawn } from "node:child_process";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { controlClient } from "../../src/contract/control-client.js";
 import { DEMO_API_KEY } from "../../src/mock/control/control.js";
+import { cli } from "../../support/cli.js";
 import type { RunningServer } from "../../support/processes.js";
 import { startSimulatorProcess } from "../../support/simulator-process.js";
 
-const root = resolve(import.meta.dirname, "../..");
 /** The runs' own reports: not in reports/junit, whose totals are this suite's. */
 const reports = mkdtempSync(join(tmpdir(), "sandbox-runs-"));
-
-/** Runs `masko-contract <args>` from the sources; its exit code and output. */
-function cli(...args: string[]): Promise<{ code: number | null; output: string }> {
-  const child = spawn(process.execPath, ["--import", "tsx", join(root, "src/cli/index.ts"), ...args], {
-    cwd: root,
-  });
-  let output = "";
-  child.stdout.on("data", (d) => (output += d));
-  child.stderr.on("data", (d) => (output += d));
-  return new Promise((done) => child.once("close", (code) => done({ code, output })));
-}
 
 let server: RunningServer;
 beforeAll(async () => {

@@ -5,6 +5,7 @@
  * answered exactly as an unknown sandbox (404), so ids cannot be probed; the path is normalised before it is read
  * (exchange.ts), so `..` segments name the sandbox they resolve to, whose token is then required.
  */
+import { policies } from "../../policy/policies.js";
 import { controlBodyChecker } from "../http/control-bodies.js";
 import type { ControlDispatch, ControlExtension } from "../http/control-routes.js";
 import { type ApiRequest, type ApiResponse, jsonAnswer } from "../http/exchange.js";
@@ -19,8 +20,6 @@ import { sandboxView } from "../rules/sandboxes.js";
 import type { Fleet, OpenSandbox } from "./fleet.js";
 
 const BASE = "/__mock/sandboxes";
-/** A JSON body of a control call is small: 64 kB is far more than any holds. */
-const BODY_LIMIT = 64 * 1024;
 
 /** The sandbox routes of `fleet`; `adminToken` (when set) lists sandboxes and controls any of them. */
 export function sandboxRoutes(fleet: Fleet, adminToken: string | undefined): ControlExtension {
@@ -29,7 +28,12 @@ export function sandboxRoutes(fleet: Fleet, adminToken: string | undefined): Con
     adminToken !== undefined && request.header("x-mock-admin-token") === adminToken;
 
   const create = async (request: ApiRequest): Promise<ApiResponse> => {
-    const read = await readBody(request, ["application/json"], { "application/json": BODY_LIMIT }, true);
+    const read = await readBody(
+      request,
+      ["application/json"],
+      { "application/json": policies.requestLimits.jsonBodyBytes },
+      true,
+    );
     const input = check<{ ttl_seconds?: number }>("sandbox", read.value ?? {});
     const created = await fleet.create(input.ttl_seconds);
     const body = { ...sandboxView(created.record), token: created.token, api_key: created.apiKey };
